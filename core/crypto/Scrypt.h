@@ -1,0 +1,26 @@
+#pragma once
+
+#include "model/Result.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+
+namespace gatehouse::crypto {
+
+struct ScryptCost {
+    quint64 n = 0; // CPU/memory cost, a power of two > 1
+    quint32 r = 0; // block size
+    quint32 p = 0; // parallelism
+
+    // Bytes scrypt allocates for these parameters (what OpenSSL checks against maxmem).
+    quint64 memoryBytes() const;
+};
+
+// Raw scrypt (RFC 7914) through OpenSSL's EVP_KDF "SCRYPT" with an explicit memory cap:
+// OpenSSL's default cap of 32 MiB would refuse OWASP's N=2^17, r=8, p=1. Fails with
+// InvalidInput for malformed parameters and Unavailable if the cap is below what the
+// parameters need.
+Result<QByteArray> scrypt(QByteArrayView password, QByteArrayView salt, ScryptCost cost,
+                          int keyLength, quint64 maxMemoryBytes);
+
+} // namespace gatehouse::crypto

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Installs exactly what Gatehouse needs on Debian 12 to build, test and run.
+# Idempotent: installs only the packages that are missing and runs `apt-get update`
+# once, only when something has to be installed.
+#
+#   packaging/install-deps.sh [build|test|run]...   (default: build test run)
+set -euo pipefail
+
+build_pkgs=(
+  cmake ninja-build g++ pkg-config ccache
+  qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6sql6-psql
+  libqt6opengl6-dev qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  qtkeychain-qt6-dev libssl-dev libboost-dev
+  libsimdjson-dev libdeflate-dev libqrencode-dev
+)
+# Test services: a real X server, a private D-Bus session with the Secret Service
+# (gnome-keyring), and a PostgreSQL server for throwaway clusters.
+test_pkgs=(
+  xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
+  postgresql postgresql-client
+)
+run_pkgs=(
+  libqt6widgets6 libqt6network6 libqt6sql6 libqt6sql6-sqlite libqt6sql6-psql
+  libqt6charts6 libqt6concurrent6 qt6-qpa-plugins libqt6keychain1 libssl3
+)
+
+groups=("$@")
+[ ${#groups[@]} -eq 0 ] && groups=(build test run)
+
+wanted=()
+for g in "${groups[@]}"; do
+  case "$g" in
+    build) wanted+=("${build_pkgs[@]}") ;;
+    test)  wanted+=("${test_pkgs[@]}") ;;
+    run)   wanted+=("${run_pkgs[@]}") ;;
+    *) echo "install-deps: unknown group '$g' (use build, test or run)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${wanted[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$p")
+done
+# De-duplicate while keeping order.
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | awk 'NF && !seen[$0]++')
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    sudo="sudo"
+  else
+    echo "install-deps: missing packages: ${missing[*]}" >&2
+    echo "install-deps: run this script as root (or install sudo) to install them." >&2
+    exit 1
+  fi
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

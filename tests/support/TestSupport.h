@@ -1,0 +1,42 @@
+#pragma once
+
+#include "model/Result.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QTest>
+
+namespace gatehouse::test {
+
+// Hex helpers for test vectors.
+QByteArray fromHex(const char *hex);
+QString toHex(const QByteArray &bytes);
+
+// SHA-256 of a file's bytes, to prove a refused operation left the file untouched.
+QByteArray fileDigest(const QString &path);
+
+// Writes bytes to a new file with the given mode; fails the test on error.
+bool writeFile(const QString &path, const QByteArray &bytes, int mode = 0600);
+
+} // namespace gatehouse::test
+
+// QVERIFY for Result: prints the error's code and message when it is not ok.
+#define GH_VERIFY_OK(expr)                                                                          \
+    do {                                                                                            \
+        const auto &gh_result_ = (expr);                                                            \
+        if (!gh_result_.ok()) {                                                                     \
+            QFAIL(qPrintable(QStringLiteral("%1 failed: %2: %3")                                    \
+                                 .arg(QStringLiteral(#expr),                                        \
+                                      gatehouse::errorCodeName(gh_result_.error().code),            \
+                                      gh_result_.error().message)));                                \
+        }                                                                                           \
+    } while (false)
+
+// Verifies that a Result failed with the given code.
+#define GH_VERIFY_ERROR(expr, expectedCode)                                                         \
+    do {                                                                                            \
+        const auto &gh_result_ = (expr);                                                            \
+        QVERIFY2(!gh_result_.ok(), #expr " unexpectedly succeeded");                               \
+        QCOMPARE(gatehouse::errorCodeName(gh_result_.error().code),                                 \
+                 gatehouse::errorCodeName(expectedCode));                                           \
+    } while (false)

@@ -1,0 +1,2 @@
+#include "MainWindow.h"
+namespace gatehouse::ui { MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent) {} }
