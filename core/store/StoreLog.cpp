@@ -1,0 +1,5 @@
+#include "StoreLog.h"
+
+namespace gatehouse {
+Q_LOGGING_CATEGORY(lcStore, "gatehouse.store")
+}

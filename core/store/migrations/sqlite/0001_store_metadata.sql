@@ -1,0 +1,14 @@
+-- Identity of the store: one row, written once when the store is created.
+CREATE TABLE store_metadata (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    store_id TEXT NOT NULL CHECK (length(store_id) = 36),
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+) STRICT;
+
+-- One row per applied migration; the highest version is the schema version.
+CREATE TABLE schema_migrations (
+    version INTEGER PRIMARY KEY CHECK (version > 0),
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+) STRICT;

@@ -1,0 +1,425 @@
+#include "SqliteStore.h"
+
+#include "SqliteErrors.h"
+#include "SqliteFileCheck.h"
+#include "store/Migrations.h"
+#include "store/StoreLog.h"
+
+#include <QFileInfo>
+#include <QSqlError>
+#include <QUrl>
+#include <QUuid>
+
+#include <atomic>
+#include <map>
+
+namespace gatehouse {
+
+namespace {
+
+std::atomic<quint64> g_nextSerial{1};
+std::atomic<quint64> g_nextThreadSerial{1};
+
+// The connections of one thread, one per store; closed when the thread ends (Qt requires a
+// connection to be used and closed on the thread that opened it).
+struct ThreadConnections {
+    const quint64 threadSerial = g_nextThreadSerial.fetch_add(1);
+    std::map<quint64, QString> names; // store serial -> connection name
+    std::map<quint64, bool> inTransaction;
+
+    ~ThreadConnections()
+    {
+        for (const auto &[serial, name] : names)
+            QSqlDatabase::removeDatabase(name);
+    }
+
+    void remove(quint64 serial)
+    {
+        const auto it = names.find(serial);
+        if (it == names.end())
+            return;
+        const QString name = it->second;
+        names.erase(it);
+        inTransaction.erase(serial);
+        QSqlDatabase::removeDatabase(name);
+    }
+};
+
+thread_local ThreadConnections t_connections;
+
+QString isoUtc(const QDateTime &time)
+{
+    return time.toUTC().toString(Qt::ISODateWithMs);
+}
+
+Error withPath(const Error &error, const QString &path)
+{
+    return makeError(error.code, QStringLiteral("Cannot open the store %1: %2").arg(path, error.message));
+}
+
+// Opens a connection that never creates the file (URI mode=rw or mode=ro).
+Result<QSqlDatabase> openConnection(const QString &name, const QString &path, bool readOnly,
+                                    std::chrono::milliseconds busyTimeout)
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+    QUrl url = QUrl::fromLocalFile(QFileInfo(path).absoluteFilePath());
+    url.setQuery(readOnly ? QStringLiteral("mode=ro") : QStringLiteral("mode=rw"));
+    db.setDatabaseName(url.toString(QUrl::FullyEncoded));
+    QString options = QStringLiteral("QSQLITE_OPEN_URI;QSQLITE_BUSY_TIMEOUT=%1")
+                          .arg(busyTimeout.count());
+    if (readOnly)
+        options += QStringLiteral(";QSQLITE_OPEN_READONLY");
+    db.setConnectOptions(options);
+    if (!db.open()) {
+        const Error error = sqliteError(db.lastError(), QStringLiteral("open the database"));
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+        return error;
+    }
+    return db;
+}
+
+// Settings that hold per connection. Values are constants, never input.
+Result<void> configureWriter(QSqlDatabase &db)
+{
+    SqlTransaction session(db, sqliteError);
+    for (const char *pragma : {"PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL",
+                               "PRAGMA trusted_schema = OFF", "PRAGMA secure_delete = ON"}) {
+        Result<QSqlQuery> done = session.exec(QString::fromLatin1(pragma));
+        if (!done)
+            return done.error();
+    }
+    return {};
+}
+
+// A connection used only to inspect a file before anything writes to it.
+class Inspector
+{
+public:
+    Inspector(const QString &path, std::chrono::milliseconds busyTimeout)
+        : m_name(QStringLiteral("gatehouse-inspect-%1").arg(g_nextSerial.fetch_add(1))),
+          m_db(openConnection(m_name, path, true, busyTimeout))
+    {
+    }
+    ~Inspector()
+    {
+        if (m_db)
+            m_db->close();
+        m_db = Error{};
+        QSqlDatabase::removeDatabase(m_name);
+    }
+    Result<QSqlDatabase> &db() { return m_db; }
+
+private:
+    QString m_name;
+    Result<QSqlDatabase> m_db;
+};
+
+struct Inspection {
+    int schemaVersion = 0;
+};
+
+Result<Inspection> inspect(const QString &path, const SqliteStoreOptions &options)
+{
+    Inspector inspector(path, options.busyTimeout);
+    if (!inspector.db())
+        return withPath(inspector.db().error(), path);
+    SqlTransaction session(*inspector.db(), sqliteError);
+
+    if (options.checkIntegrityOnOpen) {
+        Result<QSqlQuery> check = session.exec(QStringLiteral("PRAGMA quick_check"));
+        if (!check)
+            return withPath(check.error(), path);
+        QStringList problems;
+        while (check->next())
+            problems.append(check->value(0).toString());
+        if (problems != QStringList{QStringLiteral("ok")}) {
+            qCWarning(lcStore) << "integrity check failed:" << problems.mid(0, 5);
+            return makeError(ErrorCode::Integrity,
+                             QStringLiteral("%1 failed its integrity check (%2 problem(s) found). "
+                                            "Restore the store from a backup. The file was left "
+                                            "untouched.")
+                                 .arg(path)
+                                 .arg(problems.size()));
+        }
+    }
+
+    Result<QVariant> applicationId = session.scalar(QStringLiteral("PRAGMA application_id"));
+    if (!applicationId)
+        return withPath(applicationId.error(), path);
+    if (applicationId->toLongLong() != SqliteStore::kApplicationId) {
+        return makeError(ErrorCode::Integrity,
+                         QStringLiteral("%1 is a SQLite database but not a Gatehouse store. "
+                                        "Check the path. The file was left untouched.")
+                             .arg(path));
+    }
+
+    Result<QVariant> version = session.scalar(
+        QStringLiteral("SELECT max(version) FROM schema_migrations"));
+    if (!version || version->isNull()) {
+        return makeError(ErrorCode::Integrity,
+                         QStringLiteral("%1 is marked as a Gatehouse store but has no schema "
+                                        "history; it is damaged or was never fully created. "
+                                        "Restore it from a backup. The file was left untouched.")
+                             .arg(path));
+    }
+    Inspection inspection;
+    inspection.schemaVersion = version->toInt();
+    if (inspection.schemaVersion > SqliteStore::supportedSchemaVersion()) {
+        return makeError(ErrorCode::Conflict,
+                         QStringLiteral("%1 was written by a newer Gatehouse (schema version %2; "
+                                        "this build knows up to %3). Upgrade Gatehouse to open "
+                                        "it. The file was left untouched.")
+                             .arg(path)
+                             .arg(inspection.schemaVersion)
+                             .arg(SqliteStore::supportedSchemaVersion()));
+    }
+    return inspection;
+}
+
+Result<void> applyMigration(SqlTransaction &tx, const Migration &migration, const QDateTime &now)
+{
+    for (const QString &statement : migration.statements) {
+        Result<QSqlQuery> done = tx.exec(statement);
+        if (!done)
+            return done.error();
+    }
+    Result<QSqlQuery> recorded = tx.exec(
+        QStringLiteral("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
+        {migration.version, migration.name, isoUtc(now)});
+    if (!recorded)
+        return recorded.error();
+    return {};
+}
+
+const Migrations &sqliteMigrations()
+{
+    // Built into the library: loading can fail only for a broken build, which the store tests
+    // catch; an empty set then makes every create/open fail cleanly below.
+    static const Migrations migrations = Migrations::load(QStringLiteral("sqlite")).valueOr({});
+    return migrations;
+}
+
+} // namespace
+
+int SqliteStore::supportedSchemaVersion()
+{
+    return sqliteMigrations().latestVersion();
+}
+
+SqliteStore::SqliteStore(QString path, SqliteStoreOptions options)
+    : m_path(QFileInfo(path).absoluteFilePath()),
+      m_options(std::move(options)),
+      m_serial(g_nextSerial.fetch_add(1))
+{
+    m_info.backend = QStringLiteral("sqlite");
+    m_info.location = m_path;
+}
+
+SqliteStore::~SqliteStore()
+{
+    t_connections.remove(m_serial);
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::create(const QString &path,
+                                                         const SqliteStoreOptions &options)
+{
+    if (supportedSchemaVersion() == 0)
+        return makeError(ErrorCode::Internal, QStringLiteral("This build has no store schema."));
+    if (Result<void> free = SqliteFileCheck::newStore(path); !free)
+        return free.error();
+    if (Result<void> made = SqliteFileCheck::createPrivateFile(path); !made)
+        return made.error();
+
+    std::unique_ptr<SqliteStore> store(new SqliteStore(path, options));
+    auto fail = [&](const Error &error) -> Result<std::unique_ptr<SqliteStore>> {
+        store.reset(); // closes the connection before the files go
+        SqliteFileCheck::removeStoreFiles(QFileInfo(path).absoluteFilePath());
+        return makeError(error.code,
+                         QStringLiteral("Cannot create the store %1: %2").arg(path, error.message));
+    };
+
+    Result<QSqlDatabase> db = store->connectionForThisThread();
+    if (!db)
+        return fail(db.error());
+    SqlTransaction session(*db, sqliteError);
+    Result<QVariant> mode = session.scalar(QStringLiteral("PRAGMA journal_mode = WAL"));
+    if (!mode)
+        return fail(mode.error());
+    if (mode->toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0) {
+        return fail(makeError(ErrorCode::Unavailable,
+                              QStringLiteral("the file system does not support SQLite's WAL "
+                                             "journal (needed for safe concurrent access); put "
+                                             "the store on a local disk.")));
+    }
+    Result<QSqlQuery> marked = session.exec(
+        QStringLiteral("PRAGMA application_id = %1").arg(kApplicationId));
+    if (!marked)
+        return fail(marked.error());
+
+    const QDateTime now = options.clock->now();
+    Result<void> built = store->transaction(Access::Write, [&](SqlTransaction &tx) -> Result<void> {
+        for (const Migration &migration : sqliteMigrations().all()) {
+            if (Result<void> applied = applyMigration(tx, migration, now); !applied)
+                return applied;
+        }
+        Result<QSqlQuery> identity = tx.exec(
+            QStringLiteral("INSERT INTO store_metadata (singleton, store_id, created_at, created_by)"
+                           " VALUES (1, ?, ?, ?)"),
+            {QUuid::createUuid().toString(QUuid::WithoutBraces), isoUtc(now),
+             QStringLiteral("Gatehouse " GATEHOUSE_VERSION)});
+        if (!identity)
+            return identity.error();
+        return store->loadInfo(tx);
+    });
+    if (!built)
+        return fail(built.error());
+    qCInfo(lcStore) << "created store" << store->m_info.storeId;
+    return store;
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path,
+                                                       const SqliteStoreOptions &options)
+{
+    if (supportedSchemaVersion() == 0)
+        return makeError(ErrorCode::Internal, QStringLiteral("This build has no store schema."));
+    if (Result<void> fileOk = SqliteFileCheck::existingStore(path); !fileOk)
+        return fileOk.error();
+    Result<Inspection> inspection = inspect(path, options);
+    if (!inspection)
+        return inspection.error();
+
+    std::unique_ptr<SqliteStore> store(new SqliteStore(path, options));
+    if (inspection->schemaVersion < supportedSchemaVersion()) {
+        if (Result<void> migrated = store->migrate(); !migrated)
+            return withPath(migrated.error(), path);
+    }
+    Result<void> loaded = store->transaction(Access::Read, [&](SqlTransaction &tx) {
+        return store->loadInfo(tx);
+    });
+    if (!loaded)
+        return withPath(loaded.error(), path);
+    return store;
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::openOrCreate(const QString &path,
+                                                               const SqliteStoreOptions &options)
+{
+    if (Result<void> free = SqliteFileCheck::newStore(path); free)
+        return create(path, options);
+    return open(path, options);
+}
+
+Result<void> SqliteStore::migrate()
+{
+    const int target = supportedSchemaVersion();
+    for (const Migration &migration : sqliteMigrations().all()) {
+        Result<void> step = transaction(Access::Write, [&](SqlTransaction &tx) -> Result<void> {
+            // Re-read inside the write lock: another process may have migrated meanwhile.
+            Result<QVariant> current = tx.scalar(
+                QStringLiteral("SELECT max(version) FROM schema_migrations"));
+            if (!current)
+                return current.error();
+            if (current->toInt() >= migration.version)
+                return {};
+            qCInfo(lcStore) << "migrating store to schema" << migration.version << "of" << target;
+            return applyMigration(tx, migration, m_options.clock->now());
+        });
+        if (!step)
+            return step;
+    }
+    return {};
+}
+
+Result<void> SqliteStore::loadInfo(SqlTransaction &tx)
+{
+    Result<QSqlQuery> row = tx.exec(QStringLiteral(
+        "SELECT store_id, created_at, (SELECT max(version) FROM schema_migrations)"
+        " FROM store_metadata WHERE singleton = 1"));
+    if (!row)
+        return row.error();
+    if (!row->next()) {
+        return makeError(ErrorCode::Integrity,
+                         QStringLiteral("the store has no identity record; it is damaged. "
+                                        "Restore it from a backup."));
+    }
+    QMutexLocker lock(&m_infoMutex);
+    m_info.storeId = row->value(0).toString();
+    m_info.createdAt = QDateTime::fromString(row->value(1).toString(), Qt::ISODateWithMs);
+    m_info.schemaVersion = row->value(2).toInt();
+    return {};
+}
+
+StoreInfo SqliteStore::info() const
+{
+    QMutexLocker lock(&m_infoMutex);
+    return m_info;
+}
+
+Result<QSqlDatabase> SqliteStore::connectionForThisThread()
+{
+    const auto it = t_connections.names.find(m_serial);
+    if (it != t_connections.names.end())
+        return QSqlDatabase::database(it->second, false);
+
+    const QString name = QStringLiteral("gatehouse-sqlite-%1-%2")
+                             .arg(m_serial)
+                             .arg(t_connections.threadSerial);
+    Result<QSqlDatabase> db = openConnection(name, m_path, false, m_options.busyTimeout);
+    if (!db)
+        return db;
+    if (Result<void> configured = configureWriter(*db); !configured) {
+        *db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+        return configured.error();
+    }
+    t_connections.names.emplace(m_serial, name);
+    return db;
+}
+
+Result<void> SqliteStore::transaction(Access access,
+                                      const std::function<Result<void>(SqlTransaction &)> &work)
+{
+    bool &busy = t_connections.inTransaction[m_serial];
+    if (busy) {
+        return makeError(ErrorCode::Internal,
+                         QStringLiteral("A store transaction was started inside another one."));
+    }
+    Result<QSqlDatabase> db = connectionForThisThread();
+    if (!db)
+        return db.error();
+
+    struct Guard {
+        bool &flag;
+        ~Guard() { flag = false; }
+    } guard{busy};
+    busy = true;
+
+    SqlTransaction tx(*db, sqliteError);
+    Result<QSqlQuery> begun = tx.exec(access == Access::Write ? QStringLiteral("BEGIN IMMEDIATE")
+                                                              : QStringLiteral("BEGIN"));
+    if (!begun)
+        return begun.error();
+
+    auto rollback = [&] {
+        QSqlQuery undo(*db);
+        // SQLite rolls back by itself after some failures (SQLITE_FULL, ...), so a failed
+        // ROLLBACK here is expected then and harmless.
+        if (!undo.exec(QStringLiteral("ROLLBACK")))
+            qCDebug(lcStore) << "rollback:" << undo.lastError().text();
+    };
+
+    Result<void> outcome = work(tx);
+    if (!outcome) {
+        rollback();
+        return outcome;
+    }
+    Result<QSqlQuery> committed = tx.exec(QStringLiteral("COMMIT"));
+    if (!committed) {
+        rollback();
+        return committed.error();
+    }
+    return {};
+}
+
+} // namespace gatehouse

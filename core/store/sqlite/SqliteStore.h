@@ -1,0 +1,64 @@
+#pragma once
+
+#include "model/Clock.h"
+#include "store/Store.h"
+
+#include <QMutex>
+
+#include <chrono>
+#include <memory>
+
+namespace gatehouse {
+
+struct SqliteStoreOptions {
+    // How long a statement waits for another process's lock before failing with Unavailable.
+    std::chrono::milliseconds busyTimeout{5000};
+    // Run `PRAGMA quick_check` when opening (reads every page once; seconds on huge stores).
+    bool checkIntegrityOnOpen = true;
+    std::shared_ptr<const Clock> clock = Clock::system();
+};
+
+// The embedded store of local mode: one SQLite file, WAL journal, foreign keys on,
+// synchronous=FULL, private (0600) files. It never creates a store over an existing file, and
+// it refuses files it cannot prove to be an intact Gatehouse store of a schema it knows,
+// leaving them untouched.
+class SqliteStore final : public Store
+{
+public:
+    // Marks the file as a Gatehouse store in the SQLite header (PRAGMA application_id).
+    static constexpr qint32 kApplicationId = 0x47415448; // "GATH"
+
+    // Creates a new store at `path`; fails if anything exists there.
+    static Result<std::unique_ptr<SqliteStore>> create(const QString &path,
+                                                        const SqliteStoreOptions &options = {});
+    // Opens an existing store, applying any migrations this build has that it lacks.
+    static Result<std::unique_ptr<SqliteStore>> open(const QString &path,
+                                                      const SqliteStoreOptions &options = {});
+    // open() if a file exists at `path`, create() if nothing does.
+    static Result<std::unique_ptr<SqliteStore>> openOrCreate(const QString &path,
+                                                              const SqliteStoreOptions &options = {});
+
+    // The schema version this build writes.
+    static int supportedSchemaVersion();
+
+    ~SqliteStore() override;
+
+    StoreInfo info() const override;
+    Result<void> transaction(Access access,
+                             const std::function<Result<void>(SqlTransaction &)> &work) override;
+
+private:
+    SqliteStore(QString path, SqliteStoreOptions options);
+
+    Result<QSqlDatabase> connectionForThisThread();
+    Result<void> loadInfo(SqlTransaction &tx);
+    Result<void> migrate();
+
+    const QString m_path;
+    const SqliteStoreOptions m_options;
+    const quint64 m_serial; // tells this store's per-thread connections from another's
+    mutable QMutex m_infoMutex;
+    StoreInfo m_info;
+};
+
+} // namespace gatehouse
