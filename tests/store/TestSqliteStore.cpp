@@ -392,8 +392,8 @@ private Q_SLOTS:
             });
         };
         {
-            RawConnection holder(path);
-            QVERIFY(holder.exec(QStringLiteral("BEGIN EXCLUSIVE")));
+            test::LockHolderProcess holder(path, test::LockHolderProcess::Mode::Write);
+            QVERIFY(holder.locked());
             QElapsedTimer timer;
             timer.start();
             Result<void> blocked = touch();
@@ -401,7 +401,12 @@ private Q_SLOTS:
             QVERIFY(blocked.error().message.contains(QStringLiteral("busy")));
             QVERIFY(saysNoSql(blocked.error().message));
             QVERIFY2(timer.elapsed() >= 150, "gave up before the busy timeout");
-            QVERIFY(holder.exec(QStringLiteral("ROLLBACK")));
+            // WAL: reading goes on while another process writes.
+            GH_VERIFY_OK((*store)->transaction(Store::Access::Read, [](SqlTransaction &tx) {
+                Result<QVariant> id = tx.scalar(QStringLiteral("SELECT store_id FROM store_metadata"));
+                return id ? Result<void>() : Result<void>(id.error());
+            }));
+            QVERIFY(holder.release());
         }
         GH_VERIFY_OK(touch());
     }
@@ -410,10 +415,10 @@ private Q_SLOTS:
     {
         const QString path = freshPath();
         GH_VERIFY_OK(SqliteStore::create(path));
-        RawConnection holder(path);
-        QVERIFY(holder.exec(QStringLiteral("PRAGMA locking_mode = EXCLUSIVE")));
-        QVERIFY(holder.exec(QStringLiteral("BEGIN EXCLUSIVE")));
-        QVERIFY(holder.exec(QStringLiteral("UPDATE store_metadata SET created_by = created_by")));
+        // WAL lets readers through a writer's lock; reading is blocked only when another tool
+        // switched the file to a rollback journal and holds it exclusively.
+        test::LockHolderProcess holder(path, test::LockHolderProcess::Mode::Exclusive);
+        QVERIFY(holder.locked());
         const QByteArray before = test::fileDigest(path);
         auto opened = SqliteStore::open(path, quickOptions());
         GH_VERIFY_ERROR(opened, ErrorCode::Unavailable);
@@ -421,7 +426,8 @@ private Q_SLOTS:
                  qPrintable(opened.error().message));
         QVERIFY(opened.error().message.contains(path));
         QCOMPARE(test::fileDigest(path), before);
-        QVERIFY(holder.exec(QStringLiteral("COMMIT")));
+        QVERIFY(holder.release());
+        GH_VERIFY_OK(SqliteStore::open(path, quickOptions()));
     }
 
     void failedWorkRollsBack()

@@ -43,4 +43,31 @@ bool writeFile(const QString &path, const QByteArray &bytes, int mode)
     return QFile::setPermissions(path, permissions);
 }
 
+LockHolderProcess::LockHolderProcess(const QString &path, Mode mode)
+    : m_process(std::make_unique<QProcess>())
+{
+    m_process->start(QStringLiteral(GATEHOUSE_LOCKHOLDER_PATH),
+                     {path, mode == Mode::Write ? QStringLiteral("write") : QStringLiteral("exclusive")});
+    if (m_process->waitForReadyRead(30000))
+        m_locked = m_process->readLine().trimmed() == "locked";
+}
+
+LockHolderProcess::~LockHolderProcess()
+{
+    release();
+}
+
+bool LockHolderProcess::release()
+{
+    if (m_process->state() == QProcess::NotRunning)
+        return m_process->exitStatus() == QProcess::NormalExit && m_process->exitCode() == 0;
+    m_process->closeWriteChannel();
+    if (!m_process->waitForFinished(30000)) {
+        m_process->kill();
+        m_process->waitForFinished();
+        return false;
+    }
+    return m_process->exitStatus() == QProcess::NormalExit && m_process->exitCode() == 0;
+}
+
 } // namespace gatehouse::test

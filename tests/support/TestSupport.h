@@ -3,8 +3,11 @@
 #include "model/Result.h"
 
 #include <QByteArray>
+#include <QProcess>
 #include <QString>
 #include <QTest>
+
+#include <memory>
 
 namespace gatehouse::test {
 
@@ -17,6 +20,24 @@ QByteArray fileDigest(const QString &path);
 
 // Writes bytes to a new file with the given mode; fails the test on error.
 bool writeFile(const QString &path, const QByteArray &bytes, int mode = 0600);
+
+// A lock on a SQLite file held by a separate process (gatehouse_lockholder) for as long as
+// this object lives. A lock taken in this process would not do: SQLite shares locks between a
+// process's own connections, and closing any descriptor of the file drops them.
+class LockHolderProcess
+{
+public:
+    enum class Mode { Write, Exclusive };
+    LockHolderProcess(const QString &path, Mode mode);
+    ~LockHolderProcess();
+    bool locked() const { return m_locked; }
+    // Releases the lock and waits for the holder to exit; true if it committed cleanly.
+    bool release();
+
+private:
+    std::unique_ptr<QProcess> m_process;
+    bool m_locked = false;
+};
 
 } // namespace gatehouse::test
 

@@ -52,8 +52,12 @@ Error sqliteError(const QSqlError &error, const QString &what)
                          QStringLiteral("Could not read or write the store file while trying to "
                                         "%1. Check the disk and the file's permissions.")
                              .arg(what));
-    case Corrupt:
     case NotADb:
+        return makeError(ErrorCode::Integrity,
+                         QStringLiteral("it is not a SQLite database, or its header is damaged. "
+                                        "Check the path; if it is the store, restore it from a "
+                                        "backup."));
+    case Corrupt:
         return makeError(ErrorCode::Integrity,
                          QStringLiteral("The store file is damaged (integrity check failed while "
                                         "trying to %1). Restore it from a backup.")

@@ -14,9 +14,6 @@ namespace gatehouse::SqliteFileCheck {
 
 namespace {
 
-constexpr char kSqliteMagic[] = "SQLite format 3";
-constexpr qint64 kSqliteHeaderSize = 100;
-
 QString systemReason(int error)
 {
     return QString::fromLocal8Bit(std::strerror(error));
@@ -82,20 +79,6 @@ Result<void> existingStore(const QString &path)
                          QStringLiteral("%1 cannot be read and written by this user (%2). Fix "
                                         "its owner or permissions.")
                              .arg(path, systemReason(errno)));
-    }
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        return makeError(ErrorCode::Unavailable,
-                         QStringLiteral("Cannot read %1: %2.").arg(path, file.errorString()));
-    }
-    const QByteArray header = file.read(kSqliteHeaderSize);
-    if (header.size() < kSqliteHeaderSize
-        || !header.startsWith(QByteArrayView(kSqliteMagic, sizeof kSqliteMagic))) {
-        return makeError(ErrorCode::Integrity,
-                         QStringLiteral("%1 is not a Gatehouse store: it is not a SQLite "
-                                        "database, or its header is damaged. Check the path; if "
-                                        "it is the store, restore it from a backup.")
-                             .arg(path));
     }
     return folderIsWritable(path);
 }

@@ -7,13 +7,13 @@
 namespace gatehouse {
 
 // Checks made on a store file before SQLite is allowed to touch it. SQLite happily treats a
-// zero-byte file as a fresh database and writes journal files beside anything it opens, so
-// everything that can be decided from the file system is decided here, read-only.
+// zero-byte file as a fresh database, so everything that can be decided from the file's
+// metadata is decided here. The file itself is never opened here: closing any descriptor of a
+// file drops every POSIX lock this process holds on it, including SQLite's.
 namespace SqliteFileCheck {
 
-// The file must exist, be a regular file we may read and write, be private to its owner, hold
-// a SQLite header, and sit in a folder we may write (SQLite keeps its -wal and -shm files
-// there).
+// The file must exist, be a non-empty regular file we may read and write, be private to its
+// owner, and sit in a folder we may write (SQLite keeps its -wal and -shm files there).
 Result<void> existingStore(const QString &path);
 
 // Nothing may exist at `path` (not even a dangling link), and its folder must exist.

@@ -83,6 +83,21 @@ Result<QSqlDatabase> openConnection(const QString &name, const QString &path, bo
 Result<void> configureWriter(QSqlDatabase &db)
 {
     SqlTransaction session(db, sqliteError);
+    // WAL is a property of the file; another tool may have switched it back to a rollback
+    // journal, which would let one writer block every reader.
+    Result<QVariant> mode = session.scalar(QStringLiteral("PRAGMA journal_mode"));
+    if (!mode)
+        return mode.error();
+    if (mode->toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0) {
+        Result<QVariant> wal = session.scalar(QStringLiteral("PRAGMA journal_mode = WAL"));
+        if (!wal)
+            return wal.error();
+        if (wal->toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0) {
+            return makeError(ErrorCode::Unavailable,
+                             QStringLiteral("The store's file system does not support SQLite's "
+                                            "WAL journal; put the store on a local disk."));
+        }
+    }
     for (const char *pragma : {"PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL",
                                "PRAGMA trusted_schema = OFF", "PRAGMA secure_delete = ON"}) {
         Result<QSqlQuery> done = session.exec(QString::fromLatin1(pragma));
@@ -243,15 +258,6 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::create(const QString &path,
     if (!db)
         return fail(db.error());
     SqlTransaction session(*db, sqliteError);
-    Result<QVariant> mode = session.scalar(QStringLiteral("PRAGMA journal_mode = WAL"));
-    if (!mode)
-        return fail(mode.error());
-    if (mode->toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0) {
-        return fail(makeError(ErrorCode::Unavailable,
-                              QStringLiteral("the file system does not support SQLite's WAL "
-                                             "journal (needed for safe concurrent access); put "
-                                             "the store on a local disk.")));
-    }
     Result<QSqlQuery> marked = session.exec(
         QStringLiteral("PRAGMA application_id = %1").arg(kApplicationId));
     if (!marked)

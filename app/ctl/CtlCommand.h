@@ -1,0 +1,30 @@
+#pragma once
+
+#include "CtlOutput.h"
+
+#include <QCommandLineParser>
+#include <QList>
+#include <QString>
+
+#include <functional>
+
+namespace gatehouse::ctl {
+
+// What every command gets: how to print, and which store the global options chose.
+struct CtlContext {
+    const CtlOutput &output;
+    QString storePath;
+};
+
+// One `gatehousectl <name> ...` command: its options, positional arguments and action.
+struct CtlCommand {
+    QString name;
+    QString summary;
+    std::function<void(QCommandLineParser &)> addArguments;
+    std::function<int(const CtlContext &, const QCommandLineParser &)> run;
+};
+
+// The commands on the store itself: init, info.
+QList<CtlCommand> storeCommands();
+
+} // namespace gatehouse::ctl
