@@ -16,7 +16,7 @@ build_pkgs=(
 # Test services: a real X server, a private D-Bus session with the Secret Service
 # (gnome-keyring), and a PostgreSQL server for throwaway clusters.
 test_pkgs=(
-  xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
+  xvfb xauth x11-utils dbus dbus-x11 gnome-keyring libsecret-tools
   postgresql postgresql-client
 )
 run_pkgs=(
