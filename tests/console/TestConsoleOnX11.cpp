@@ -111,6 +111,28 @@ private Q_SLOTS:
         QVERIFY(console.waitForFinished(10000));
     }
 
+    void consoleSpeaksTheUsersLanguage()
+    {
+        const QString empty = m_home.filePath(QStringLiteral("leer.db"));
+        QVERIFY(gatehouse::test::writeFile(empty, {}));
+        QProcess console;
+        QProcessEnvironment env = environment();
+        env.insert(QStringLiteral("LC_ALL"), QStringLiteral("de_DE.UTF-8"));
+        env.insert(QStringLiteral("LANG"), QStringLiteral("de_DE.UTF-8"));
+        console.setProcessEnvironment(env);
+        console.start(QStringLiteral(GATEHOUSE_CONSOLE_PATH), {QStringLiteral("--db"), empty});
+        QVERIFY(console.waitForStarted(10000));
+        bool found = false;
+        for (int attempt = 0; attempt < 100 && !found; ++attempt) {
+            found = windowTree().contains(QStringLiteral("Gatehouse — kein Speicher"));
+            if (!found)
+                QTest::qWait(200);
+        }
+        QVERIFY2(found, qPrintable(windowTree()));
+        console.terminate();
+        QVERIFY(console.waitForFinished(10000));
+    }
+
     void consoleShowsWhyAStoreCannotBeOpened()
     {
         const QString empty = m_home.filePath(QStringLiteral("empty.db"));

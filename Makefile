@@ -1,0 +1,39 @@
+# The two commands (see README.md):
+#   make run   - install what is missing, build the release console and open it
+#   make test  - install what is missing (build deps and test services), build the dev preset
+#                and run the whole suite
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+.PHONY: run test deps test-deps release dev asan check-format format clean
+
+deps:
+	packaging/install-deps.sh build run
+
+test-deps:
+	packaging/install-deps.sh build test run
+
+release: deps
+	cmake --preset release
+	cmake --build --preset release
+
+run: release
+	./build/release/bin/gatehouse
+
+dev: test-deps
+	cmake --preset dev
+	cmake --build --preset dev
+
+test: dev
+	ctest --preset dev
+
+asan: test-deps
+	cmake --preset asan
+	cmake --build --preset asan
+	ctest --preset asan
+
+format:
+	git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build
