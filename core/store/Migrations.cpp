@@ -10,8 +10,12 @@ namespace gatehouse {
 
 Result<Migrations> Migrations::load(const QString &dialect)
 {
+    return loadFrom(QStringLiteral(":/gatehouse/migrations/") + dialect);
+}
+
+Result<Migrations> Migrations::loadFrom(const QString &folder)
+{
     static const QRegularExpression fileName(QStringLiteral("^(\\d{4})_([a-z0-9_]+)\\.sql$"));
-    const QString folder = QStringLiteral(":/gatehouse/migrations/") + dialect;
     const QStringList files = QDir(folder).entryList({QStringLiteral("*.sql")}, QDir::Files,
                                                      QDir::Name);
     Migrations migrations;
@@ -33,16 +37,16 @@ Result<Migrations> Migrations::load(const QString &dialect)
     for (qsizetype i = 0; i < migrations.m_migrations.size(); ++i) {
         if (migrations.m_migrations.at(i).version != i + 1) {
             return makeError(ErrorCode::Internal,
-                             QStringLiteral("Built-in migrations for %1 are not numbered 1, 2, "
-                                            "3...; this build of Gatehouse is broken.")
-                                 .arg(dialect));
+                             QStringLiteral("The migrations in %1 are not numbered 1, 2, 3...; "
+                                            "this build of Gatehouse is broken.")
+                                 .arg(folder));
         }
     }
     if (migrations.m_migrations.isEmpty()) {
         return makeError(ErrorCode::Internal,
-                         QStringLiteral("No built-in migrations for %1; this build of Gatehouse "
-                                        "is broken.")
-                             .arg(dialect));
+                         QStringLiteral("No migrations in %1; this build of Gatehouse is "
+                                        "broken.")
+                             .arg(folder));
     }
     return migrations;
 }

@@ -21,6 +21,8 @@ class Migrations
 {
 public:
     static Result<Migrations> load(const QString &dialect);
+    // The same from any folder of NNNN_name.sql files.
+    static Result<Migrations> loadFrom(const QString &folder);
 
     const QList<Migration> &all() const { return m_migrations; }
     int latestVersion() const { return m_migrations.isEmpty() ? 0 : m_migrations.last().version; }

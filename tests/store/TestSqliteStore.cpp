@@ -542,6 +542,75 @@ private Q_SLOTS:
         QCOMPARE(total.valueOr(-1), 200);
     }
 
+    void upgradesOneMigrationPerTransaction()
+    {
+        // Schema sets written to folders: v1 is the built-in schema, v2 adds a table, and a
+        // broken v2 fails half-way through.
+        QTemporaryDir sets;
+        auto writeSet = [&](const QString &name, const QList<QPair<QString, QString>> &files) {
+            QDir().mkpath(sets.filePath(name));
+            for (const auto &[file, sql] : files)
+                test::writeFile(sets.filePath(name + QLatin1Char('/') + file), sql.toUtf8());
+            Result<Migrations> loaded = Migrations::loadFrom(sets.filePath(name));
+            return loaded ? std::make_shared<const Migrations>(*loaded) : nullptr;
+        };
+        QFile builtIn(QStringLiteral(":/gatehouse/migrations/sqlite/0001_store_metadata.sql"));
+        QVERIFY(builtIn.open(QIODevice::ReadOnly));
+        const QString v1 = QString::fromUtf8(builtIn.readAll());
+        const auto one = writeSet(QStringLiteral("one"), {{QStringLiteral("0001_store_metadata.sql"), v1}});
+        const auto two = writeSet(QStringLiteral("two"),
+                                  {{QStringLiteral("0001_store_metadata.sql"), v1},
+                                   {QStringLiteral("0002_widgets.sql"),
+                                    QStringLiteral("CREATE TABLE widgets (id INTEGER PRIMARY KEY);\n"
+                                                   "CREATE INDEX widgets_id ON widgets (id);\n")}});
+        const auto broken = writeSet(QStringLiteral("broken"),
+                                     {{QStringLiteral("0001_store_metadata.sql"), v1},
+                                      {QStringLiteral("0002_gadgets.sql"),
+                                       QStringLiteral("CREATE TABLE gadgets (id INTEGER);\n"
+                                                      "CREATE TABLE oops (;\n")}});
+        QVERIFY(one && two && broken);
+
+        auto tables = [](Store &store) {
+            return store.transact<QStringList>(Store::Access::Read, [](SqlTransaction &tx) {
+                Result<QSqlQuery> rows = tx.exec(QStringLiteral(
+                    "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"));
+                if (!rows)
+                    return Result<QStringList>(rows.error());
+                QStringList names;
+                while (rows->next())
+                    names.append(rows->value(0).toString());
+                return Result<QStringList>(names);
+            }).valueOr({});
+        };
+
+        const QString path = freshPath();
+        SqliteStoreOptions options;
+        options.migrations = one;
+        GH_VERIFY_OK(SqliteStore::create(path, options));
+
+        options.migrations = broken;
+        auto failed = SqliteStore::open(path, options);
+        QVERIFY(!failed.ok());
+        QVERIFY(saysNoSql(failed.error().message));
+        options.migrations = one;
+        auto stillOne = SqliteStore::open(path, options);
+        GH_VERIFY_OK(stillOne);
+        QCOMPARE((*stillOne)->info().schemaVersion, 1);
+        QVERIFY(!tables(**stillOne).contains(QStringLiteral("gadgets"))); // rolled back whole
+        stillOne->reset();
+
+        options.migrations = two;
+        auto upgraded = SqliteStore::open(path, options);
+        GH_VERIFY_OK(upgraded);
+        QCOMPARE((*upgraded)->info().schemaVersion, 2);
+        QVERIFY(tables(**upgraded).contains(QStringLiteral("widgets")));
+        upgraded->reset();
+
+        // A build that knows only v1 must now refuse the store.
+        options.migrations = one;
+        GH_VERIFY_ERROR(SqliteStore::open(path, options), ErrorCode::Conflict);
+    }
+
     void readOnlyFolderIsNamedWhenNotRoot()
     {
         // As root the kernel ignores permission bits; the gatehousectl test covers this case

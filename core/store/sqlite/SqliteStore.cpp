@@ -130,6 +130,26 @@ private:
     Result<QSqlDatabase> m_db;
 };
 
+const Migrations &builtInMigrations()
+{
+    // Built into the library: loading can fail only for a broken build, which the store tests
+    // catch; an empty set then makes every create/open fail cleanly.
+    static const Migrations migrations = Migrations::load(QStringLiteral("sqlite")).valueOr({});
+    return migrations;
+}
+
+const Migrations &migrationsFor(const SqliteStoreOptions &options)
+{
+    return options.migrations ? *options.migrations : builtInMigrations();
+}
+
+Result<void> checkSchemaAvailable(const SqliteStoreOptions &options)
+{
+    if (migrationsFor(options).latestVersion() == 0)
+        return makeError(ErrorCode::Internal, QStringLiteral("This build has no store schema."));
+    return {};
+}
+
 struct Inspection {
     int schemaVersion = 0;
 };
@@ -180,14 +200,15 @@ Result<Inspection> inspect(const QString &path, const SqliteStoreOptions &option
     }
     Inspection inspection;
     inspection.schemaVersion = version->toInt();
-    if (inspection.schemaVersion > SqliteStore::supportedSchemaVersion()) {
+    const int known = migrationsFor(options).latestVersion();
+    if (inspection.schemaVersion > known) {
         return makeError(ErrorCode::Conflict,
                          QStringLiteral("%1 was written by a newer Gatehouse (schema version %2; "
                                         "this build knows up to %3). Upgrade Gatehouse to open "
                                         "it. The file was left untouched.")
                              .arg(path)
                              .arg(inspection.schemaVersion)
-                             .arg(SqliteStore::supportedSchemaVersion()));
+                             .arg(known));
     }
     return inspection;
 }
@@ -207,19 +228,11 @@ Result<void> applyMigration(SqlTransaction &tx, const Migration &migration, cons
     return {};
 }
 
-const Migrations &sqliteMigrations()
-{
-    // Built into the library: loading can fail only for a broken build, which the store tests
-    // catch; an empty set then makes every create/open fail cleanly below.
-    static const Migrations migrations = Migrations::load(QStringLiteral("sqlite")).valueOr({});
-    return migrations;
-}
-
 } // namespace
 
 int SqliteStore::supportedSchemaVersion()
 {
-    return sqliteMigrations().latestVersion();
+    return builtInMigrations().latestVersion();
 }
 
 SqliteStore::SqliteStore(QString path, SqliteStoreOptions options)
@@ -239,8 +252,8 @@ SqliteStore::~SqliteStore()
 Result<std::unique_ptr<SqliteStore>> SqliteStore::create(const QString &path,
                                                          const SqliteStoreOptions &options)
 {
-    if (supportedSchemaVersion() == 0)
-        return makeError(ErrorCode::Internal, QStringLiteral("This build has no store schema."));
+    if (Result<void> schema = checkSchemaAvailable(options); !schema)
+        return schema.error();
     if (Result<void> free = SqliteFileCheck::newStore(path); !free)
         return free.error();
     if (Result<void> made = SqliteFileCheck::createPrivateFile(path); !made)
@@ -265,7 +278,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::create(const QString &path,
 
     const QDateTime now = options.clock->now();
     Result<void> built = store->transaction(Access::Write, [&](SqlTransaction &tx) -> Result<void> {
-        for (const Migration &migration : sqliteMigrations().all()) {
+        for (const Migration &migration : migrationsFor(options).all()) {
             if (Result<void> applied = applyMigration(tx, migration, now); !applied)
                 return applied;
         }
@@ -287,8 +300,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::create(const QString &path,
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path,
                                                        const SqliteStoreOptions &options)
 {
-    if (supportedSchemaVersion() == 0)
-        return makeError(ErrorCode::Internal, QStringLiteral("This build has no store schema."));
+    if (Result<void> schema = checkSchemaAvailable(options); !schema)
+        return schema.error();
     if (Result<void> fileOk = SqliteFileCheck::existingStore(path); !fileOk)
         return fileOk.error();
     Result<Inspection> inspection = inspect(path, options);
@@ -296,7 +309,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path,
         return inspection.error();
 
     std::unique_ptr<SqliteStore> store(new SqliteStore(path, options));
-    if (inspection->schemaVersion < supportedSchemaVersion()) {
+    if (inspection->schemaVersion < migrationsFor(options).latestVersion()) {
         if (Result<void> migrated = store->migrate(); !migrated)
             return withPath(migrated.error(), path);
     }
@@ -318,8 +331,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::openOrCreate(const QString &pa
 
 Result<void> SqliteStore::migrate()
 {
-    const int target = supportedSchemaVersion();
-    for (const Migration &migration : sqliteMigrations().all()) {
+    const Migrations &migrations = migrationsFor(m_options);
+    const int target = migrations.latestVersion();
+    for (const Migration &migration : migrations.all()) {
         Result<void> step = transaction(Access::Write, [&](SqlTransaction &tx) -> Result<void> {
             // Re-read inside the write lock: another process may have migrated meanwhile.
             Result<QVariant> current = tx.scalar(

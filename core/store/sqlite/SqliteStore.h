@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/Clock.h"
+#include "store/Migrations.h"
 #include "store/Store.h"
 
 #include <QMutex>
@@ -16,6 +17,9 @@ struct SqliteStoreOptions {
     // Run `PRAGMA quick_check` when opening (reads every page once; seconds on huge stores).
     bool checkIntegrityOnOpen = true;
     std::shared_ptr<const Clock> clock = Clock::system();
+    // The schema to create or upgrade to; null means the one built into this library. Tests
+    // use other sets to prove upgrades.
+    std::shared_ptr<const Migrations> migrations;
 };
 
 // The embedded store of local mode: one SQLite file, WAL journal, foreign keys on,
@@ -41,6 +45,8 @@ public:
     // The schema version this build writes.
     static int supportedSchemaVersion();
 
+    // Closes this thread's connection. Every other thread that used the store keeps its own
+    // connection until that thread ends, so destroy a store after its worker threads.
     ~SqliteStore() override;
 
     StoreInfo info() const override;
