@@ -7,7 +7,7 @@
 set -euo pipefail
 
 build_pkgs=(
-  cmake ninja-build g++ pkg-config ccache
+  cmake ninja-build g++ pkg-config ccache clang-format
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6sql6-psql
   libqt6opengl6-dev qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   qtkeychain-qt6-dev libssl-dev libboost-dev
@@ -21,7 +21,7 @@ test_pkgs=(
 )
 run_pkgs=(
   libqt6widgets6 libqt6network6 libqt6sql6 libqt6sql6-sqlite libqt6sql6-psql
-  libqt6charts6 libqt6concurrent6 qt6-qpa-plugins libqt6keychain1 libssl3
+  libqt6charts6 libqt6concurrent6 libqt6svg6 qt6-qpa-plugins libqt6keychain1 libssl3
 )
 
 groups=("$@")

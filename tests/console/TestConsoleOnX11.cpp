@@ -92,6 +92,18 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(store));
         QCOMPARE(QFileInfo(store).permissions() & 0x0077, QFileDevice::Permissions());
 
+        // The window carries the Gatehouse icon (the SVG was found and rendered).
+        QString windowId;
+        for (const QString &line : windowTree().split(QLatin1Char('\n'))) {
+            if (line.contains(QStringLiteral("\"gatehouse.db — Gatehouse\"")))
+                windowId = line.trimmed().section(QLatin1Char(' '), 0, 0);
+        }
+        QProcess xprop;
+        xprop.setProcessEnvironment(environment());
+        xprop.start(QStringLiteral("xprop"), {QStringLiteral("-id"), windowId, QStringLiteral("_NET_WM_ICON")});
+        QVERIFY(xprop.waitForFinished(10000));
+        QVERIFY2(xprop.readAllStandardOutput().startsWith("_NET_WM_ICON(CARDINAL) = "), "no window icon");
+
         QTest::qWait(1000); // let it paint
         QDir().mkpath(QStringLiteral("screenshots"));
         const QString shot = QDir::current().absoluteFilePath(QStringLiteral("screenshots/console.png"));
