@@ -39,7 +39,8 @@ QLabel *heading(const QString &text, QWidget *parent)
 
 } // namespace
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
 {
     setObjectName(QStringLiteral("MainWindow"));
     setWindowTitle(tr("Gatehouse"));
@@ -122,7 +123,7 @@ void MainWindow::showStore(const StoreInfo &info)
 {
     m_location->setText(info.location);
     m_backend->setText(info.backend == QStringLiteral("sqlite") ? tr("SQLite (local mode)")
-                                                                 : info.backend);
+                                                                : info.backend);
     m_storeId->setText(info.storeId);
     m_schemaVersion->setText(QString::number(info.schemaVersion));
     m_createdAt->setText(QLocale().toString(info.createdAt.toLocalTime(), QLocale::LongFormat)

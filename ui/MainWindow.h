@@ -8,7 +8,7 @@ class QStackedWidget;
 namespace gatehouse {
 struct Error;
 struct StoreInfo;
-}
+} // namespace gatehouse
 
 namespace gatehouse::ui {
 

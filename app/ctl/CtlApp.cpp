@@ -56,7 +56,8 @@ int runCtl(const QStringList &arguments)
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
     global.addTo(parser);
-    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("What to do (see below)."),
+    parser.addPositionalArgument(QStringLiteral("command"),
+                                 QStringLiteral("What to do (see below)."),
                                  QStringLiteral("<command> [options]"));
 
     const bool jsonAnywhere = arguments.contains(QStringLiteral("--json"));
@@ -64,12 +65,14 @@ int runCtl(const QStringList &arguments)
     if (!parser.parse(arguments))
         return early.usageError(parser.errorText());
     if (parser.isSet(help)) {
-        early.printText(helpWithUsage(parser, QStringLiteral("gatehousectl [options] <command> [options]"))
-                        + commandList(commands));
+        early.printText(
+            helpWithUsage(parser, QStringLiteral("gatehousectl [options] <command> [options]"))
+            + commandList(commands));
         return CtlOutput::Success;
     }
     if (parser.isSet(version)) {
-        early.printText(QStringLiteral("gatehousectl %1\n").arg(QCoreApplication::applicationVersion()));
+        early.printText(
+            QStringLiteral("gatehousectl %1\n").arg(QCoreApplication::applicationVersion()));
         return CtlOutput::Success;
     }
     const QStringList rest = parser.positionalArguments();
@@ -98,16 +101,17 @@ int runCtl(const QStringList &arguments)
         return CtlOutput::Success;
     }
     if (!command->addArguments && !commandParser.positionalArguments().isEmpty()) {
-        return early.usageError(QStringLiteral("'%1' takes no arguments, got '%2'.")
-                                    .arg(command->name, commandParser.positionalArguments().first()));
+        return early.usageError(
+            QStringLiteral("'%1' takes no arguments, got '%2'.")
+                .arg(command->name, commandParser.positionalArguments().first()));
     }
 
     const bool verbose = parser.isSet(global.verbose) || commandParser.isSet(global.verbose);
     if (!verbose)
         QLoggingCategory::setFilterRules(QStringLiteral("gatehouse.*=false"));
 
-    const QString explicitDb = commandParser.isSet(global.db) ? commandParser.value(global.db)
-                                                              : parser.value(global.db);
+    const QString explicitDb =
+        commandParser.isSet(global.db) ? commandParser.value(global.db) : parser.value(global.db);
     const CtlOutput output(parser.isSet(global.json) || commandParser.isSet(global.json));
     const CtlContext context{output, StoreLocation::resolve(explicitDb)};
     return command->run(context, commandParser);

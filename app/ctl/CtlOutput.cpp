@@ -17,8 +17,9 @@ void write(FILE *stream, const QString &text)
 
 void writeJson(const QJsonObject &object)
 {
-    write(stdout, QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact))
-                      + QLatin1Char('\n'));
+    write(stdout,
+          QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact))
+              + QLatin1Char('\n'));
 }
 
 QJsonObject errorObject(const QString &code, const QString &message)
@@ -43,7 +44,7 @@ int CtlOutput::success(const QList<QPair<QString, QString>> &fields,
     QString text;
     for (const auto &field : fields)
         text += QString(field.first + QLatin1Char(':')).leftJustified(width + 1) + field.second
-                + QLatin1Char('\n');
+            + QLatin1Char('\n');
     write(stdout, text);
     return Success;
 }

@@ -18,7 +18,9 @@ public:
     // The exit codes scripts rely on.
     enum ExitCode { Success = 0, Failure = 1, UsageError = 2 };
 
-    explicit CtlOutput(bool json) : m_json(json) {}
+    explicit CtlOutput(bool json)
+        : m_json(json)
+    {}
 
     bool json() const { return m_json; }
 

@@ -7,7 +7,7 @@ namespace gatehouse::crypto {
 
 enum class HashAlgorithm { Sha1, Sha256, Sha512 };
 
-// Raw digests (not hex).
+// Raw digests (not hex). Empty only if OpenSSL itself fails, which valid input never causes.
 QByteArray sha256(QByteArrayView data);
 QByteArray hmac(HashAlgorithm algorithm, QByteArrayView key, QByteArrayView data);
 inline QByteArray hmacSha256(QByteArrayView key, QByteArrayView data)

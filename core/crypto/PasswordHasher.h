@@ -29,7 +29,8 @@ public:
     struct Verification {
         bool matches = false;
         // The stored hash used other parameters than the current ones, is below the OWASP
-        // floor, or is in the legacy form: store a fresh hash after a successful login.
+        // floor, has a salt shorter than kSaltLength or a hash other than kHashLength bytes,
+        // or is in the legacy form: store a fresh hash after a successful login.
         bool needsRehash = false;
     };
 
@@ -37,7 +38,8 @@ public:
     // 2^15/8/3, 2^14/8/5, 2^13/8/10.
     static bool meetsFloor(const Parameters &parameters);
     // Stored hashes beyond these bounds are refused without running scrypt, so a tampered
-    // row cannot make a login allocate gigabytes or spin for minutes.
+    // row cannot make a login allocate gigabytes or spin for minutes. Also refuses
+    // N >= 2^(16*r), which RFC 7914 (and OpenSSL) do not allow.
     static bool withinCeiling(const Parameters &parameters);
     static constexpr int kMaxLog2N = 20;
     static constexpr quint32 kMaxR = 32;
@@ -48,7 +50,10 @@ public:
     static constexpr int kHashLength = 32;
 
     // Fails with InvalidInput if `current` is below the floor or above the ceiling.
-    static Result<PasswordHasher> create(Parameters current = Parameters{});
+    static Result<PasswordHasher> create(Parameters current);
+    // With the default (current) parameters. An overload rather than a default argument:
+    // GCC cannot use Parameters' member initialisers inside the enclosing class.
+    static Result<PasswordHasher> create();
 
     const Parameters &parameters() const { return m_parameters; }
 
@@ -57,7 +62,9 @@ public:
     Result<Verification> verify(QByteArrayView password, QStringView stored) const;
 
 private:
-    explicit PasswordHasher(Parameters parameters) : m_parameters(parameters) {}
+    explicit PasswordHasher(Parameters parameters)
+        : m_parameters(parameters)
+    {}
 
     Parameters m_parameters;
 };

@@ -18,7 +18,9 @@ std::shared_ptr<const Clock> Clock::system()
     return clock;
 }
 
-ManualClock::ManualClock(QDateTime start) : m_msecsSinceEpoch(start.toMSecsSinceEpoch()) {}
+ManualClock::ManualClock(QDateTime start)
+    : m_msecsSinceEpoch(start.toMSecsSinceEpoch())
+{}
 
 QDateTime ManualClock::now() const
 {

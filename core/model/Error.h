@@ -9,15 +9,15 @@ namespace gatehouse {
 // The closed set of failure kinds. Each maps to exactly one HTTP status and back, so a call
 // that fails in local mode fails the same way through gatehouse-server.
 enum class ErrorCode {
-    InvalidInput,     // 400: the caller sent something malformed or outside the rules
-    NotFound,         // 404: no such object (also for objects the caller may not see)
-    Conflict,         // 409: the object exists already or changed meanwhile
-    Unauthenticated,  // 401: no valid credentials
+    InvalidInput, // 400: the caller sent something malformed or outside the rules
+    NotFound, // 404: no such object (also for objects the caller may not see)
+    Conflict, // 409: the object exists already or changed meanwhile
+    Unauthenticated, // 401: no valid credentials
     PermissionDenied, // 403: authenticated, but not allowed
-    RateLimited,      // 429: too many attempts; retry later
-    Unavailable,      // 503: the store or a dependency is busy, full or unreachable; retry later
-    Integrity,        // 500: stored data failed a check (corrupt file, tampered record, bad key)
-    Internal,         // 500: a bug or an unexpected failure
+    RateLimited, // 429: too many attempts; retry later
+    Unavailable, // 503: the store or a dependency is busy, full or unreachable; retry later
+    Integrity, // 500: stored data failed a check (corrupt file, tampered record, bad key)
+    Internal, // 500: a bug or an unexpected failure
 };
 
 struct Error {

@@ -16,8 +16,8 @@ Result<Migrations> Migrations::load(const QString &dialect)
 Result<Migrations> Migrations::loadFrom(const QString &folder)
 {
     static const QRegularExpression fileName(QStringLiteral("^(\\d{4})_([a-z0-9_]+)\\.sql$"));
-    const QStringList files = QDir(folder).entryList({QStringLiteral("*.sql")}, QDir::Files,
-                                                     QDir::Name);
+    const QStringList files =
+        QDir(folder).entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name);
     Migrations migrations;
     for (const QString &file : files) {
         const QRegularExpressionMatch match = fileName.match(file);

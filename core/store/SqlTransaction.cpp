@@ -7,9 +7,9 @@
 namespace gatehouse {
 
 SqlTransaction::SqlTransaction(QSqlDatabase database, ErrorMapper mapError)
-    : m_database(std::move(database)), m_mapError(std::move(mapError))
-{
-}
+    : m_database(std::move(database)),
+      m_mapError(std::move(mapError))
+{}
 
 Result<QSqlQuery> SqlTransaction::exec(const QString &sql, const QVariantList &parameters)
 {

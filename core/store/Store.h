@@ -12,9 +12,9 @@
 namespace gatehouse {
 
 struct StoreInfo {
-    QString backend;  // "sqlite" (later "postgresql")
+    QString backend; // "sqlite" (later "postgresql")
     QString location; // file path, or a URL without credentials
-    QString storeId;  // random UUID fixed at creation; the audit log's recipientAccountId
+    QString storeId; // random UUID fixed at creation; the audit log's recipientAccountId
     int schemaVersion = 0;
     QDateTime createdAt; // UTC
 };
@@ -26,7 +26,7 @@ class Store
 {
 public:
     enum class Access {
-        Read,  // a consistent snapshot; never takes the write lock
+        Read, // a consistent snapshot; never takes the write lock
         Write, // takes the write lock up front, so two writers never deadlock on an upgrade
     };
 

@@ -33,7 +33,8 @@ private:
     {
         QProcess xwininfo;
         xwininfo.setProcessEnvironment(environment());
-        xwininfo.start(QStringLiteral("xwininfo"), {QStringLiteral("-root"), QStringLiteral("-tree")});
+        xwininfo.start(QStringLiteral("xwininfo"),
+                       {QStringLiteral("-root"), QStringLiteral("-tree")});
         xwininfo.waitForFinished(10000);
         return QString::fromUtf8(xwininfo.readAllStandardOutput());
     }
@@ -55,11 +56,13 @@ private Q_SLOTS:
         // -displayfd: Xvfb picks a free display and writes its number once it accepts clients.
         m_xvfb.start(QStringLiteral("Xvfb"),
                      {QStringLiteral("-displayfd"), QStringLiteral("1"), QStringLiteral("-screen"),
-                      QStringLiteral("0"), QStringLiteral("1280x800x24"), QStringLiteral("-nolisten"),
-                      QStringLiteral("tcp")});
-        QVERIFY2(m_xvfb.waitForStarted(10000), "Xvfb is not installed (packaging/install-deps.sh test)");
+                      QStringLiteral("0"), QStringLiteral("1280x800x24"),
+                      QStringLiteral("-nolisten"), QStringLiteral("tcp")});
+        QVERIFY2(m_xvfb.waitForStarted(10000),
+                 "Xvfb is not installed (packaging/install-deps.sh test)");
         QVERIFY2(m_xvfb.waitForReadyRead(20000), "Xvfb did not start");
-        m_display = QLatin1Char(':') + QString::fromLatin1(m_xvfb.readAllStandardOutput().trimmed());
+        m_display =
+            QLatin1Char(':') + QString::fromLatin1(m_xvfb.readAllStandardOutput().trimmed());
     }
 
     void cleanupTestCase()
@@ -100,13 +103,16 @@ private Q_SLOTS:
         }
         QProcess xprop;
         xprop.setProcessEnvironment(environment());
-        xprop.start(QStringLiteral("xprop"), {QStringLiteral("-id"), windowId, QStringLiteral("_NET_WM_ICON")});
+        xprop.start(QStringLiteral("xprop"),
+                    {QStringLiteral("-id"), windowId, QStringLiteral("_NET_WM_ICON")});
         QVERIFY(xprop.waitForFinished(10000));
-        QVERIFY2(xprop.readAllStandardOutput().startsWith("_NET_WM_ICON(CARDINAL) = "), "no window icon");
+        QVERIFY2(xprop.readAllStandardOutput().startsWith("_NET_WM_ICON(CARDINAL) = "),
+                 "no window icon");
 
         QTest::qWait(1000); // let it paint
         QDir().mkpath(QStringLiteral("screenshots"));
-        const QString shot = QDir::current().absoluteFilePath(QStringLiteral("screenshots/console.png"));
+        const QString shot =
+            QDir::current().absoluteFilePath(QStringLiteral("screenshots/console.png"));
         const QImage image = grab(shot);
         QVERIFY2(!image.isNull(), "no screenshot");
         QCOMPARE(image.size(), QSize(1280, 800));
@@ -163,10 +169,13 @@ private Q_SLOTS:
         QCOMPARE(QFileInfo(empty).size(), 0);
         QTest::qWait(500);
         QDir().mkpath(QStringLiteral("screenshots"));
-        QVERIFY(!grab(QDir::current().absoluteFilePath(QStringLiteral("screenshots/console-error.png"))).isNull());
+        QVERIFY(
+            !grab(QDir::current().absoluteFilePath(QStringLiteral("screenshots/console-error.png")))
+                 .isNull());
         console.terminate();
         QVERIFY(console.waitForFinished(10000));
-        QVERIFY(QString::fromUtf8(console.readAllStandardError()).contains(QStringLiteral("empty (0 bytes)")));
+        QVERIFY(QString::fromUtf8(console.readAllStandardError())
+                    .contains(QStringLiteral("empty (0 bytes)")));
     }
 };
 

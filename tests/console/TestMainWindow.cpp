@@ -62,8 +62,8 @@ private Q_SLOTS:
         info.storeId = QStringLiteral("<a href='x'>id</a>");
         window.showStore(info);
         window.showError(info.location, Error{ErrorCode::Integrity, QStringLiteral("<i>msg</i>")});
-        for (const char *name : {"storeLocation", "storeId", "schemaVersion", "errorLocation",
-                                 "errorMessage"})
+        for (const char *name :
+             {"storeLocation", "storeId", "schemaVersion", "errorLocation", "errorMessage"})
             QCOMPARE(label(window, name)->textFormat(), Qt::PlainText);
         QCOMPARE(label(window, "storeLocation")->text(), info.location);
     }

@@ -47,8 +47,8 @@ private:
             const QString &program = QStringLiteral(GATEHOUSE_CTL_PATH))
     {
         QProcess process;
-        QProcessEnvironment env = environment.isEmpty() ? QProcessEnvironment::systemEnvironment()
-                                                        : environment;
+        QProcessEnvironment env =
+            environment.isEmpty() ? QProcessEnvironment::systemEnvironment() : environment;
         env.remove(QStringLiteral("GATEHOUSE_DATABASE"));
         for (const QString &key : environment.keys())
             env.insert(key, environment.value(key));
@@ -74,11 +74,14 @@ private:
         QVERIFY2(text.err.contains(mention, Qt::CaseInsensitive), qPrintable(text.err));
         QVERIFY2(text.err.contains(path), qPrintable(text.err));
 
-        const Run json = ctl({QStringLiteral("--db"), path, QStringLiteral("info"), QStringLiteral("--json")});
+        const Run json =
+            ctl({QStringLiteral("--db"), path, QStringLiteral("info"), QStringLiteral("--json")});
         QCOMPARE(json.exitCode, 1);
         const QJsonObject error = json.json().value(QStringLiteral("error")).toObject();
         QCOMPARE(error.value(QStringLiteral("code")).toString(), expectedCode);
-        QVERIFY(error.value(QStringLiteral("message")).toString().contains(mention, Qt::CaseInsensitive));
+        QVERIFY(error.value(QStringLiteral("message"))
+                    .toString()
+                    .contains(mention, Qt::CaseInsensitive));
         QCOMPARE(json.out.count(QLatin1Char('\n')), 1);
         QCOMPARE(test::fileDigest(path), before);
     }
@@ -89,12 +92,14 @@ private Q_SLOTS:
     void initThenInfo()
     {
         const QString path = freshPath();
-        const Run created = ctl({QStringLiteral("--db"), path, QStringLiteral("init"), QStringLiteral("--json")});
+        const Run created =
+            ctl({QStringLiteral("--db"), path, QStringLiteral("init"), QStringLiteral("--json")});
         QCOMPARE(created.exitCode, 0);
         const QJsonObject made = created.json();
         QCOMPARE(made.value(QStringLiteral("path")).toString(), path);
         QCOMPARE(made.value(QStringLiteral("backend")).toString(), QStringLiteral("sqlite"));
-        QCOMPARE(made.value(QStringLiteral("schemaVersion")).toInt(), SqliteStore::supportedSchemaVersion());
+        QCOMPARE(made.value(QStringLiteral("schemaVersion")).toInt(),
+                 SqliteStore::supportedSchemaVersion());
         const QString id = made.value(QStringLiteral("storeId")).toString();
         QCOMPARE(id.size(), 36);
         const QDateTime createdAt = QDateTime::fromString(
@@ -110,10 +115,12 @@ private Q_SLOTS:
         QVERIFY(shown.out.contains(QStringLiteral("Store id:")));
         QVERIFY(shown.out.contains(id));
         QVERIFY(shown.out.contains(path));
-        QVERIFY(shown.out.contains(QStringLiteral("Schema version: %1").arg(SqliteStore::supportedSchemaVersion())));
+        QVERIFY(shown.out.contains(
+            QStringLiteral("Schema version: %1").arg(SqliteStore::supportedSchemaVersion())));
         QVERIFY(shown.err.isEmpty());
 
-        const Run json = ctl({QStringLiteral("--json"), QStringLiteral("--db"), path, QStringLiteral("info")});
+        const Run json =
+            ctl({QStringLiteral("--json"), QStringLiteral("--db"), path, QStringLiteral("info")});
         QCOMPARE(json.exitCode, 0);
         QCOMPARE(json.json().value(QStringLiteral("storeId")).toString(), id);
     }
@@ -123,9 +130,14 @@ private Q_SLOTS:
         const QString path = freshPath();
         QCOMPARE(ctl({QStringLiteral("--db"), path, QStringLiteral("init")}).exitCode, 0);
         const QByteArray before = test::fileDigest(path);
-        const Run again = ctl({QStringLiteral("--db"), path, QStringLiteral("init"), QStringLiteral("--json")});
+        const Run again =
+            ctl({QStringLiteral("--db"), path, QStringLiteral("init"), QStringLiteral("--json")});
         QCOMPARE(again.exitCode, 1);
-        QCOMPARE(again.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
+        QCOMPARE(again.json()
+                     .value(QStringLiteral("error"))
+                     .toObject()
+                     .value(QStringLiteral("code"))
+                     .toString(),
                  QStringLiteral("Conflict"));
         QCOMPARE(test::fileDigest(path), before);
 
@@ -146,7 +158,8 @@ private Q_SLOTS:
 
         const QString garbage = freshPath();
         QVERIFY(test::writeFile(garbage, QByteArray(5000, '\x5a')));
-        verifyRefused(garbage, QStringLiteral("Integrity"), QStringLiteral("not a SQLite database"));
+        verifyRefused(garbage, QStringLiteral("Integrity"),
+                      QStringLiteral("not a SQLite database"));
 
         const QString missing = freshPath();
         verifyRefused(missing, QStringLiteral("NotFound"), QStringLiteral("init"));
@@ -163,11 +176,13 @@ private Q_SLOTS:
         const QString path = freshPath();
         QCOMPARE(ctl({QStringLiteral("--db"), path, QStringLiteral("init")}).exitCode, 0);
         {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("future"));
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("future"));
             db.setDatabaseName(path);
             QVERIFY(db.open());
             QSqlQuery query(db);
-            QVERIFY(query.exec(QStringLiteral("INSERT INTO schema_migrations VALUES (7, 'future', 'x')")));
+            QVERIFY(query.exec(
+                QStringLiteral("INSERT INTO schema_migrations VALUES (7, 'future', 'x')")));
             QVERIFY(query.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")));
             query.finish();
             db.close();
@@ -190,7 +205,8 @@ private Q_SLOTS:
         }
         // Released: the store opens again and is put back into WAL mode.
         QCOMPARE(ctl({QStringLiteral("--db"), path, QStringLiteral("info")}).exitCode, 0);
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("mode"));
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("mode"));
         db.setDatabaseName(path);
         QVERIFY(db.open());
         {
@@ -226,7 +242,8 @@ private Q_SLOTS:
             if (!root)
                 return ctl(arguments);
             return ctl(QStringList{QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
-                                   QStringLiteral("--clear-groups"), QStringLiteral(GATEHOUSE_CTL_PATH)}
+                                   QStringLiteral("--clear-groups"),
+                                   QStringLiteral(GATEHOUSE_CTL_PATH)}
                            + arguments,
                        {}, QStringLiteral("setpriv"));
         };
@@ -253,7 +270,8 @@ private Q_SLOTS:
         QProcessEnvironment full = QProcessEnvironment::systemEnvironment();
         full.insert(QStringLiteral("GATEHOUSE_DATABASE"), path);
         process.setProcessEnvironment(full);
-        process.start(QStringLiteral(GATEHOUSE_CTL_PATH), {QStringLiteral("init"), QStringLiteral("--json")});
+        process.start(QStringLiteral(GATEHOUSE_CTL_PATH),
+                      {QStringLiteral("init"), QStringLiteral("--json")});
         QVERIFY(process.waitForFinished(60000));
         QCOMPARE(process.exitCode(), 0);
         QVERIFY(QFile::exists(path));
@@ -267,7 +285,8 @@ private Q_SLOTS:
         const QString expected = home.filePath(QStringLiteral("data/gatehouse/gatehouse.db"));
         QCOMPARE(created.json().value(QStringLiteral("path")).toString(), expected);
         QVERIFY(QFile::exists(expected));
-        QCOMPARE(QFileInfo(QFileInfo(expected).absolutePath()).permissions() & 0x0077, QFileDevice::Permissions());
+        QCOMPARE(QFileInfo(QFileInfo(expected).absolutePath()).permissions() & 0x0077,
+                 QFileDevice::Permissions());
     }
 
     void usageErrorsExitWithTwo_data()
@@ -275,11 +294,19 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("mention");
         QTest::newRow("no command") << QStringList{} << QStringLiteral("no command");
-        QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")} << QStringLiteral("unknown command");
-        QTest::newRow("unknown option") << QStringList{QStringLiteral("--frob"), QStringLiteral("info")} << QStringLiteral("frob");
-        QTest::newRow("option after command") << QStringList{QStringLiteral("info"), QStringLiteral("--frob")} << QStringLiteral("frob");
-        QTest::newRow("missing value") << QStringList{QStringLiteral("info"), QStringLiteral("--db")} << QStringLiteral("db");
-        QTest::newRow("stray argument") << QStringList{QStringLiteral("info"), QStringLiteral("extra")} << QStringLiteral("extra");
+        QTest::newRow("unknown command")
+            << QStringList{QStringLiteral("frobnicate")} << QStringLiteral("unknown command");
+        QTest::newRow("unknown option")
+            << QStringList{QStringLiteral("--frob"), QStringLiteral("info")}
+            << QStringLiteral("frob");
+        QTest::newRow("option after command")
+            << QStringList{QStringLiteral("info"), QStringLiteral("--frob")}
+            << QStringLiteral("frob");
+        QTest::newRow("missing value")
+            << QStringList{QStringLiteral("info"), QStringLiteral("--db")} << QStringLiteral("db");
+        QTest::newRow("stray argument")
+            << QStringList{QStringLiteral("info"), QStringLiteral("extra")}
+            << QStringLiteral("extra");
     }
 
     void usageErrorsExitWithTwo()

@@ -14,13 +14,18 @@ private Q_SLOTS:
         QTest::addColumn<ErrorCode>("code");
         QTest::addColumn<QString>("name");
         QTest::addColumn<int>("status");
-        QTest::newRow("InvalidInput") << ErrorCode::InvalidInput << QStringLiteral("InvalidInput") << 400;
+        QTest::newRow("InvalidInput")
+            << ErrorCode::InvalidInput << QStringLiteral("InvalidInput") << 400;
         QTest::newRow("NotFound") << ErrorCode::NotFound << QStringLiteral("NotFound") << 404;
         QTest::newRow("Conflict") << ErrorCode::Conflict << QStringLiteral("Conflict") << 409;
-        QTest::newRow("Unauthenticated") << ErrorCode::Unauthenticated << QStringLiteral("Unauthenticated") << 401;
-        QTest::newRow("PermissionDenied") << ErrorCode::PermissionDenied << QStringLiteral("PermissionDenied") << 403;
-        QTest::newRow("RateLimited") << ErrorCode::RateLimited << QStringLiteral("RateLimited") << 429;
-        QTest::newRow("Unavailable") << ErrorCode::Unavailable << QStringLiteral("Unavailable") << 503;
+        QTest::newRow("Unauthenticated")
+            << ErrorCode::Unauthenticated << QStringLiteral("Unauthenticated") << 401;
+        QTest::newRow("PermissionDenied")
+            << ErrorCode::PermissionDenied << QStringLiteral("PermissionDenied") << 403;
+        QTest::newRow("RateLimited")
+            << ErrorCode::RateLimited << QStringLiteral("RateLimited") << 429;
+        QTest::newRow("Unavailable")
+            << ErrorCode::Unavailable << QStringLiteral("Unavailable") << 503;
         QTest::newRow("Integrity") << ErrorCode::Integrity << QStringLiteral("Integrity") << 500;
         QTest::newRow("Internal") << ErrorCode::Internal << QStringLiteral("Internal") << 500;
     }

@@ -29,18 +29,17 @@ private Q_SLOTS:
 
     void splitsStatementsAndKeepsTriggerBodiesWhole()
     {
-        const QString sql = QStringLiteral(
-            "-- a comment; with a semicolon\n"
-            "CREATE TABLE a (x INTEGER);\n"
-            "\n"
-            "CREATE TABLE b (\n"
-            "    y TEXT\n"
-            ");\n"
-            "CREATE TRIGGER no_update BEFORE UPDATE ON a\n"
-            "BEGIN\n"
-            "    SELECT RAISE(ABORT, 'append only');\n"
-            "END;\n"
-            "INSERT INTO a VALUES (1);\n");
+        const QString sql = QStringLiteral("-- a comment; with a semicolon\n"
+                                           "CREATE TABLE a (x INTEGER);\n"
+                                           "\n"
+                                           "CREATE TABLE b (\n"
+                                           "    y TEXT\n"
+                                           ");\n"
+                                           "CREATE TRIGGER no_update BEFORE UPDATE ON a\n"
+                                           "BEGIN\n"
+                                           "    SELECT RAISE(ABORT, 'append only');\n"
+                                           "END;\n"
+                                           "INSERT INTO a VALUES (1);\n");
         const QStringList statements = Migrations::splitStatements(sql);
         QCOMPARE(statements.size(), 4);
         QCOMPARE(statements.at(0), QStringLiteral("CREATE TABLE a (x INTEGER);"));

@@ -56,7 +56,8 @@ private:
 
 mode_t fileMode(const QString &path)
 {
-    struct stat status {};
+    struct stat status {
+    };
     if (::stat(QFile::encodeName(path).constData(), &status) != 0)
         return 0;
     return status.st_mode & 0777;
@@ -134,8 +135,8 @@ private Q_SLOTS:
                 QCOMPARE(fileMode(path + suffix), mode_t(0600));
         }
 
-        Result<void> pragmas = (*created)->transaction(
-            Store::Access::Read, [](SqlTransaction &tx) -> Result<void> {
+        Result<void> pragmas =
+            (*created)->transaction(Store::Access::Read, [](SqlTransaction &tx) -> Result<void> {
                 auto value = [&](const char *pragma) {
                     return tx.scalar(QString::fromLatin1(pragma)).valueOr(QVariant()).toString();
                 };
@@ -157,6 +158,25 @@ private Q_SLOTS:
         GH_VERIFY_OK(reopened);
         QCOMPARE((*reopened)->info().storeId, storeId);
         QCOMPARE((*reopened)->info().createdAt, clock->now());
+    }
+
+    void pathsAreNeverReadAsUriSyntax()
+    {
+        // The store is opened through a file: URI; characters that mean something in a URI
+        // must still name the file itself.
+        const QString folder = m_dir.filePath(QStringLiteral("odd ?#%41 & ü folder"));
+        QVERIFY(QDir().mkpath(folder));
+        const QString path = folder + QStringLiteral("/store ?mode=memory#x %2F.db");
+        auto created = SqliteStore::create(path);
+        GH_VERIFY_OK(created);
+        QCOMPARE((*created)->info().location, QFileInfo(path).absoluteFilePath());
+        created->reset();
+        QVERIFY(QFileInfo(path).size() > 0);
+        GH_VERIFY_OK(SqliteStore::open(path));
+        const QStringList entries = QDir(folder).entryList(QDir::Files);
+        for (const QString &entry : entries)
+            QVERIFY2(entry.startsWith(QStringLiteral("store ?mode=memory#x %2F.db")),
+                     qPrintable(entry));
     }
 
     void twoStoresGetDifferentIds()
@@ -321,9 +341,9 @@ private Q_SLOTS:
                 if (!made)
                     return Result<void>(made.error());
                 for (int i = 0; i < 200; ++i) {
-                    Result<QSqlQuery> row = tx.exec(
-                        QStringLiteral("INSERT INTO filler (body) VALUES (?)"),
-                        {QString(300, QLatin1Char('a' + i % 26))});
+                    Result<QSqlQuery> row =
+                        tx.exec(QStringLiteral("INSERT INTO filler (body) VALUES (?)"),
+                                {QString(300, QLatin1Char('a' + i % 26))});
                     if (!row)
                         return Result<void>(row.error());
                 }
@@ -386,8 +406,8 @@ private Q_SLOTS:
         GH_VERIFY_OK(store);
         auto touch = [&] {
             return (*store)->transaction(Store::Access::Write, [](SqlTransaction &tx) {
-                Result<QSqlQuery> done = tx.exec(
-                    QStringLiteral("UPDATE store_metadata SET created_by = created_by"));
+                Result<QSqlQuery> done =
+                    tx.exec(QStringLiteral("UPDATE store_metadata SET created_by = created_by"));
                 return done ? Result<void>() : Result<void>(done.error());
             });
         };
@@ -403,7 +423,8 @@ private Q_SLOTS:
             QVERIFY2(timer.elapsed() >= 150, "gave up before the busy timeout");
             // WAL: reading goes on while another process writes.
             GH_VERIFY_OK((*store)->transaction(Store::Access::Read, [](SqlTransaction &tx) {
-                Result<QVariant> id = tx.scalar(QStringLiteral("SELECT store_id FROM store_metadata"));
+                Result<QVariant> id =
+                    tx.scalar(QStringLiteral("SELECT store_id FROM store_metadata"));
                 return id ? Result<void>() : Result<void>(id.error());
             }));
             QVERIFY(holder.release());
@@ -439,13 +460,16 @@ private Q_SLOTS:
                 QStringLiteral("UPDATE store_metadata SET created_by = ?"), {QStringLiteral("x")});
             if (!done)
                 return Result<void>(done.error());
-            return Result<void>(makeError(ErrorCode::InvalidInput, QStringLiteral("changed my mind")));
+            return Result<void>(
+                makeError(ErrorCode::InvalidInput, QStringLiteral("changed my mind")));
         });
         GH_VERIFY_ERROR(failed, ErrorCode::InvalidInput);
-        Result<QString> by = (*store)->transact<QString>(Store::Access::Read, [](SqlTransaction &tx) {
-            Result<QVariant> value = tx.scalar(QStringLiteral("SELECT created_by FROM store_metadata"));
-            return value ? Result<QString>(value->toString()) : Result<QString>(value.error());
-        });
+        Result<QString> by =
+            (*store)->transact<QString>(Store::Access::Read, [](SqlTransaction &tx) {
+                Result<QVariant> value =
+                    tx.scalar(QStringLiteral("SELECT created_by FROM store_metadata"));
+                return value ? Result<QString>(value->toString()) : Result<QString>(value.error());
+            });
         GH_VERIFY_OK(by);
         QVERIFY(by->startsWith(QStringLiteral("Gatehouse ")));
     }
@@ -456,11 +480,13 @@ private Q_SLOTS:
         GH_VERIFY_OK(store);
         SqliteStore *s = store->get();
         Result<void> outer = s->transaction(Store::Access::Write, [s](SqlTransaction &) {
-            return s->transaction(Store::Access::Read, [](SqlTransaction &) { return Result<void>(); });
+            return s->transaction(Store::Access::Read,
+                                  [](SqlTransaction &) { return Result<void>(); });
         });
         GH_VERIFY_ERROR(outer, ErrorCode::Internal);
         // The store is usable again afterwards.
-        GH_VERIFY_OK(s->transaction(Store::Access::Read, [](SqlTransaction &) { return Result<void>(); }));
+        GH_VERIFY_OK(
+            s->transaction(Store::Access::Read, [](SqlTransaction &) { return Result<void>(); }));
     }
 
     void fullStoreRollsBackAndRecovers()
@@ -469,7 +495,8 @@ private Q_SLOTS:
         auto store = SqliteStore::create(freshPath());
         GH_VERIFY_OK(store);
         GH_VERIFY_OK((*store)->transaction(Store::Access::Write, [](SqlTransaction &tx) {
-            Result<QSqlQuery> made = tx.exec(QStringLiteral("CREATE TABLE blobs (body BLOB NOT NULL)"));
+            Result<QSqlQuery> made =
+                tx.exec(QStringLiteral("CREATE TABLE blobs (body BLOB NOT NULL)"));
             return made ? Result<void>() : Result<void>(made.error());
         }));
         auto countRows = [&] {
@@ -482,8 +509,8 @@ private Q_SLOTS:
             Result<QVariant> pages = tx.scalar(QStringLiteral("PRAGMA page_count"));
             if (!pages)
                 return Result<void>(pages.error());
-            Result<QSqlQuery> capped = tx.exec(
-                QStringLiteral("PRAGMA max_page_count = %1").arg(pages->toInt() + 2));
+            Result<QSqlQuery> capped =
+                tx.exec(QStringLiteral("PRAGMA max_page_count = %1").arg(pages->toInt() + 2));
             if (!capped)
                 return Result<void>(capped.error());
             for (int i = 0; i < 100; ++i) {
@@ -495,15 +522,17 @@ private Q_SLOTS:
             return Result<void>();
         });
         GH_VERIFY_ERROR(full, ErrorCode::Unavailable);
-        QVERIFY2(full.error().message.contains(QStringLiteral("full")), qPrintable(full.error().message));
+        QVERIFY2(full.error().message.contains(QStringLiteral("full")),
+                 qPrintable(full.error().message));
         QCOMPARE(countRows().valueOr(-1), 0);
 
         GH_VERIFY_OK((*store)->transaction(Store::Access::Write, [](SqlTransaction &tx) {
-            Result<QSqlQuery> lifted = tx.exec(QStringLiteral("PRAGMA max_page_count = 1073741823"));
+            Result<QSqlQuery> lifted =
+                tx.exec(QStringLiteral("PRAGMA max_page_count = 1073741823"));
             if (!lifted)
                 return Result<void>(lifted.error());
-            Result<QSqlQuery> row = tx.exec(QStringLiteral("INSERT INTO blobs VALUES (?)"),
-                                            {QByteArray(4000, 'y')});
+            Result<QSqlQuery> row =
+                tx.exec(QStringLiteral("INSERT INTO blobs VALUES (?)"), {QByteArray(4000, 'y')});
             return row ? Result<void>() : Result<void>(row.error());
         }));
         QCOMPARE(countRows().valueOr(-1), 1);
@@ -514,7 +543,8 @@ private Q_SLOTS:
         auto store = SqliteStore::create(freshPath());
         GH_VERIFY_OK(store);
         GH_VERIFY_OK((*store)->transaction(Store::Access::Write, [](SqlTransaction &tx) {
-            Result<QSqlQuery> made = tx.exec(QStringLiteral("CREATE TABLE hits (thread INTEGER NOT NULL)"));
+            Result<QSqlQuery> made =
+                tx.exec(QStringLiteral("CREATE TABLE hits (thread INTEGER NOT NULL)"));
             return made ? Result<void>() : Result<void>(made.error());
         }));
         SqliteStore *s = store->get();
@@ -523,10 +553,12 @@ private Q_SLOTS:
         for (int t = 0; t < 4; ++t) {
             threads.emplace_back([s, t, &failures] {
                 for (int i = 0; i < 50; ++i) {
-                    Result<void> done = s->transaction(Store::Access::Write, [t](SqlTransaction &tx) {
-                        Result<QSqlQuery> row = tx.exec(QStringLiteral("INSERT INTO hits VALUES (?)"), {t});
-                        return row ? Result<void>() : Result<void>(row.error());
-                    });
+                    Result<void> done =
+                        s->transaction(Store::Access::Write, [t](SqlTransaction &tx) {
+                            Result<QSqlQuery> row =
+                                tx.exec(QStringLiteral("INSERT INTO hits VALUES (?)"), {t});
+                            return row ? Result<void>() : Result<void>(row.error());
+                        });
                     if (!done)
                         ++failures;
                 }
@@ -557,12 +589,14 @@ private Q_SLOTS:
         QFile builtIn(QStringLiteral(":/gatehouse/migrations/sqlite/0001_store_metadata.sql"));
         QVERIFY(builtIn.open(QIODevice::ReadOnly));
         const QString v1 = QString::fromUtf8(builtIn.readAll());
-        const auto one = writeSet(QStringLiteral("one"), {{QStringLiteral("0001_store_metadata.sql"), v1}});
-        const auto two = writeSet(QStringLiteral("two"),
-                                  {{QStringLiteral("0001_store_metadata.sql"), v1},
-                                   {QStringLiteral("0002_widgets.sql"),
-                                    QStringLiteral("CREATE TABLE widgets (id INTEGER PRIMARY KEY);\n"
-                                                   "CREATE INDEX widgets_id ON widgets (id);\n")}});
+        const auto one =
+            writeSet(QStringLiteral("one"), {{QStringLiteral("0001_store_metadata.sql"), v1}});
+        const auto two =
+            writeSet(QStringLiteral("two"),
+                     {{QStringLiteral("0001_store_metadata.sql"), v1},
+                      {QStringLiteral("0002_widgets.sql"),
+                       QStringLiteral("CREATE TABLE widgets (id INTEGER PRIMARY KEY);\n"
+                                      "CREATE INDEX widgets_id ON widgets (id);\n")}});
         const auto broken = writeSet(QStringLiteral("broken"),
                                      {{QStringLiteral("0001_store_metadata.sql"), v1},
                                       {QStringLiteral("0002_gadgets.sql"),
@@ -571,16 +605,20 @@ private Q_SLOTS:
         QVERIFY(one && two && broken);
 
         auto tables = [](Store &store) {
-            return store.transact<QStringList>(Store::Access::Read, [](SqlTransaction &tx) {
-                Result<QSqlQuery> rows = tx.exec(QStringLiteral(
-                    "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"));
-                if (!rows)
-                    return Result<QStringList>(rows.error());
-                QStringList names;
-                while (rows->next())
-                    names.append(rows->value(0).toString());
-                return Result<QStringList>(names);
-            }).valueOr({});
+            return store
+                .transact<QStringList>(
+                    Store::Access::Read,
+                    [](SqlTransaction &tx) {
+                        Result<QSqlQuery> rows = tx.exec(QStringLiteral(
+                            "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"));
+                        if (!rows)
+                            return Result<QStringList>(rows.error());
+                        QStringList names;
+                        while (rows->next())
+                            names.append(rows->value(0).toString());
+                        return Result<QStringList>(names);
+                    })
+                .valueOr({});
         };
 
         const QString path = freshPath();
@@ -623,7 +661,8 @@ private Q_SLOTS:
         QVERIFY(QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::ExeOwner));
         const QByteArray before = test::fileDigest(path);
         auto opened = SqliteStore::open(path);
-        QVERIFY(QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        QVERIFY(QFile::setPermissions(dir.path(),
+                                      QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
         GH_VERIFY_ERROR(opened, ErrorCode::Unavailable);
         QVERIFY(opened.error().message.contains(QStringLiteral("not writable")));
         QCOMPARE(test::fileDigest(path), before);

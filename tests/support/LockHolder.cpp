@@ -25,7 +25,8 @@ int main(int argc, char *argv[])
     QSqlQuery query(db);
     QStringList statements;
     if (args.at(2) == QStringLiteral("exclusive"))
-        statements << QStringLiteral("PRAGMA journal_mode = DELETE") << QStringLiteral("BEGIN EXCLUSIVE");
+        statements << QStringLiteral("PRAGMA journal_mode = DELETE")
+                   << QStringLiteral("BEGIN EXCLUSIVE");
     else
         statements << QStringLiteral("BEGIN IMMEDIATE");
     statements << QStringLiteral("UPDATE store_metadata SET created_by = created_by");
@@ -38,7 +39,6 @@ int main(int argc, char *argv[])
     std::printf("locked\n");
     std::fflush(stdout);
     std::string line;
-    while (std::getline(std::cin, line)) {
-    }
+    while (std::getline(std::cin, line)) {}
     return query.exec(QStringLiteral("COMMIT")) ? 0 : 1;
 }

@@ -34,20 +34,27 @@ bool writeFile(const QString &path, const QByteArray &bytes, int mode)
         return false;
     file.close();
     QFile::Permissions permissions;
-    if (mode & 0400) permissions |= QFile::ReadOwner;
-    if (mode & 0200) permissions |= QFile::WriteOwner;
-    if (mode & 0040) permissions |= QFile::ReadGroup;
-    if (mode & 0020) permissions |= QFile::WriteGroup;
-    if (mode & 0004) permissions |= QFile::ReadOther;
-    if (mode & 0002) permissions |= QFile::WriteOther;
+    if (mode & 0400)
+        permissions |= QFile::ReadOwner;
+    if (mode & 0200)
+        permissions |= QFile::WriteOwner;
+    if (mode & 0040)
+        permissions |= QFile::ReadGroup;
+    if (mode & 0020)
+        permissions |= QFile::WriteGroup;
+    if (mode & 0004)
+        permissions |= QFile::ReadOther;
+    if (mode & 0002)
+        permissions |= QFile::WriteOther;
     return QFile::setPermissions(path, permissions);
 }
 
 LockHolderProcess::LockHolderProcess(const QString &path, Mode mode)
     : m_process(std::make_unique<QProcess>())
 {
-    m_process->start(QStringLiteral(GATEHOUSE_LOCKHOLDER_PATH),
-                     {path, mode == Mode::Write ? QStringLiteral("write") : QStringLiteral("exclusive")});
+    m_process->start(
+        QStringLiteral(GATEHOUSE_LOCKHOLDER_PATH),
+        {path, mode == Mode::Write ? QStringLiteral("write") : QStringLiteral("exclusive")});
     if (m_process->waitForReadyRead(30000))
         m_locked = m_process->readLine().trimmed() == "locked";
 }

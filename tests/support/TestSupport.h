@@ -42,22 +42,22 @@ private:
 } // namespace gatehouse::test
 
 // QVERIFY for Result: prints the error's code and message when it is not ok.
-#define GH_VERIFY_OK(expr)                                                                          \
-    do {                                                                                            \
-        const auto &gh_result_ = (expr);                                                            \
-        if (!gh_result_.ok()) {                                                                     \
-            QFAIL(qPrintable(QStringLiteral("%1 failed: %2: %3")                                    \
-                                 .arg(QStringLiteral(#expr),                                        \
-                                      gatehouse::errorCodeName(gh_result_.error().code),            \
-                                      gh_result_.error().message)));                                \
-        }                                                                                           \
+#define GH_VERIFY_OK(expr)                                                                         \
+    do {                                                                                           \
+        const auto &gh_result_ = (expr);                                                           \
+        if (!gh_result_.ok()) {                                                                    \
+            QFAIL(qPrintable(QStringLiteral("%1 failed: %2: %3")                                   \
+                                 .arg(QStringLiteral(#expr),                                       \
+                                      gatehouse::errorCodeName(gh_result_.error().code),           \
+                                      gh_result_.error().message)));                               \
+        }                                                                                          \
     } while (false)
 
 // Verifies that a Result failed with the given code.
-#define GH_VERIFY_ERROR(expr, expectedCode)                                                         \
-    do {                                                                                            \
-        const auto &gh_result_ = (expr);                                                            \
+#define GH_VERIFY_ERROR(expr, expectedCode)                                                        \
+    do {                                                                                           \
+        const auto &gh_result_ = (expr);                                                           \
         QVERIFY2(!gh_result_.ok(), #expr " unexpectedly succeeded");                               \
-        QCOMPARE(gatehouse::errorCodeName(gh_result_.error().code),                                 \
-                 gatehouse::errorCodeName(expectedCode));                                           \
+        QCOMPARE(gatehouse::errorCodeName(gh_result_.error().code),                                \
+                 gatehouse::errorCodeName(expectedCode));                                          \
     } while (false)

@@ -43,9 +43,9 @@ Error sqliteError(const QSqlError &error, const QString &what)
                          QStringLiteral("The store is read-only: check the permissions of the "
                                         "database file and its folder. Nothing was changed."));
     case NoMem:
-        return makeError(ErrorCode::Unavailable,
-                         QStringLiteral("Out of memory while trying to %1. Nothing was changed.")
-                             .arg(what));
+        return makeError(
+            ErrorCode::Unavailable,
+            QStringLiteral("Out of memory while trying to %1. Nothing was changed.").arg(what));
     case IoErr:
     case CantOpen:
         return makeError(ErrorCode::Unavailable,

@@ -42,7 +42,8 @@ Result<void> folderIsWritable(const QString &path)
 Result<void> existingStore(const QString &path)
 {
     const QByteArray nativePath = QFile::encodeName(path);
-    struct stat status {};
+    struct stat status {
+    };
     if (::stat(nativePath.constData(), &status) != 0) {
         if (errno == ENOENT) {
             return makeError(ErrorCode::NotFound,
@@ -85,7 +86,8 @@ Result<void> existingStore(const QString &path)
 
 Result<void> newStore(const QString &path)
 {
-    struct stat status {};
+    struct stat status {
+    };
     if (::lstat(QFile::encodeName(path).constData(), &status) == 0) {
         return makeError(ErrorCode::Conflict,
                          QStringLiteral("%1 already exists. Gatehouse never creates a store over "
@@ -125,8 +127,8 @@ Result<void> createPrivateFile(const QString &path)
 
 void removeStoreFiles(const QString &path)
 {
-    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"),
-                                  QStringLiteral("-journal")}) {
+    for (const QString &suffix :
+         {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral("-journal")}) {
         QFile::remove(path + suffix);
     }
 }

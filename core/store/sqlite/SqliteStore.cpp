@@ -54,7 +54,8 @@ QString isoUtc(const QDateTime &time)
 
 Error withPath(const Error &error, const QString &path)
 {
-    return makeError(error.code, QStringLiteral("Cannot open the store %1: %2").arg(path, error.message));
+    return makeError(error.code,
+                     QStringLiteral("Cannot open the store %1: %2").arg(path, error.message));
 }
 
 // Opens a connection that never creates the file (URI mode=rw or mode=ro).
@@ -65,8 +66,8 @@ Result<QSqlDatabase> openConnection(const QString &name, const QString &path, bo
     QUrl url = QUrl::fromLocalFile(QFileInfo(path).absoluteFilePath());
     url.setQuery(readOnly ? QStringLiteral("mode=ro") : QStringLiteral("mode=rw"));
     db.setDatabaseName(url.toString(QUrl::FullyEncoded));
-    QString options = QStringLiteral("QSQLITE_OPEN_URI;QSQLITE_BUSY_TIMEOUT=%1")
-                          .arg(busyTimeout.count());
+    QString options =
+        QStringLiteral("QSQLITE_OPEN_URI;QSQLITE_BUSY_TIMEOUT=%1").arg(busyTimeout.count());
     if (readOnly)
         options += QStringLiteral(";QSQLITE_OPEN_READONLY");
     db.setConnectOptions(options);
@@ -114,8 +115,7 @@ public:
     Inspector(const QString &path, std::chrono::milliseconds busyTimeout)
         : m_name(QStringLiteral("gatehouse-inspect-%1").arg(g_nextSerial.fetch_add(1))),
           m_db(openConnection(m_name, path, true, busyTimeout))
-    {
-    }
+    {}
     ~Inspector()
     {
         if (m_db)
@@ -189,8 +189,8 @@ Result<Inspection> inspect(const QString &path, const SqliteStoreOptions &option
                              .arg(path));
     }
 
-    Result<QVariant> version = session.scalar(
-        QStringLiteral("SELECT max(version) FROM schema_migrations"));
+    Result<QVariant> version =
+        session.scalar(QStringLiteral("SELECT max(version) FROM schema_migrations"));
     if (!version || version->isNull()) {
         return makeError(ErrorCode::Integrity,
                          QStringLiteral("%1 is marked as a Gatehouse store but has no schema "
@@ -220,9 +220,10 @@ Result<void> applyMigration(SqlTransaction &tx, const Migration &migration, cons
         if (!done)
             return done.error();
     }
-    Result<QSqlQuery> recorded = tx.exec(
-        QStringLiteral("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
-        {migration.version, migration.name, isoUtc(now)});
+    Result<QSqlQuery> recorded =
+        tx.exec(QStringLiteral(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
+                {migration.version, migration.name, isoUtc(now)});
     if (!recorded)
         return recorded.error();
     return {};
@@ -260,39 +261,34 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::create(const QString &path,
         return made.error();
 
     std::unique_ptr<SqliteStore> store(new SqliteStore(path, options));
-    auto fail = [&](const Error &error) -> Result<std::unique_ptr<SqliteStore>> {
-        store.reset(); // closes the connection before the files go
-        SqliteFileCheck::removeStoreFiles(QFileInfo(path).absoluteFilePath());
-        return makeError(error.code,
-                         QStringLiteral("Cannot create the store %1: %2").arg(path, error.message));
-    };
-
-    Result<QSqlDatabase> db = store->connectionForThisThread();
-    if (!db)
-        return fail(db.error());
-    SqlTransaction session(*db, sqliteError);
-    Result<QSqlQuery> marked = session.exec(
-        QStringLiteral("PRAGMA application_id = %1").arg(kApplicationId));
-    if (!marked)
-        return fail(marked.error());
-
     const QDateTime now = options.clock->now();
+    // One transaction: a store exists completely or not at all.
     Result<void> built = store->transaction(Access::Write, [&](SqlTransaction &tx) -> Result<void> {
+        Result<QSqlQuery> marked =
+            tx.exec(QStringLiteral("PRAGMA application_id = %1").arg(kApplicationId));
+        if (!marked)
+            return marked.error();
         for (const Migration &migration : migrationsFor(options).all()) {
             if (Result<void> applied = applyMigration(tx, migration, now); !applied)
                 return applied;
         }
-        Result<QSqlQuery> identity = tx.exec(
-            QStringLiteral("INSERT INTO store_metadata (singleton, store_id, created_at, created_by)"
-                           " VALUES (1, ?, ?, ?)"),
-            {QUuid::createUuid().toString(QUuid::WithoutBraces), isoUtc(now),
-             QStringLiteral("Gatehouse " GATEHOUSE_VERSION)});
+        Result<QSqlQuery> identity =
+            tx.exec(QStringLiteral(
+                        "INSERT INTO store_metadata (singleton, store_id, created_at, created_by)"
+                        " VALUES (1, ?, ?, ?)"),
+                    {QUuid::createUuid().toString(QUuid::WithoutBraces), isoUtc(now),
+                     QStringLiteral("Gatehouse " GATEHOUSE_VERSION)});
         if (!identity)
             return identity.error();
         return store->loadInfo(tx);
     });
-    if (!built)
-        return fail(built.error());
+    if (!built) {
+        store.reset(); // closes this thread's connection before its files go
+        SqliteFileCheck::removeStoreFiles(QFileInfo(path).absoluteFilePath());
+        return makeError(
+            built.error().code,
+            QStringLiteral("Cannot create the store %1: %2").arg(path, built.error().message));
+    }
     qCInfo(lcStore) << "created store" << store->m_info.storeId;
     return store;
 }
@@ -313,9 +309,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path,
         if (Result<void> migrated = store->migrate(); !migrated)
             return withPath(migrated.error(), path);
     }
-    Result<void> loaded = store->transaction(Access::Read, [&](SqlTransaction &tx) {
-        return store->loadInfo(tx);
-    });
+    Result<void> loaded =
+        store->transaction(Access::Read, [&](SqlTransaction &tx) { return store->loadInfo(tx); });
     if (!loaded)
         return withPath(loaded.error(), path);
     return store;
@@ -324,9 +319,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path,
 Result<std::unique_ptr<SqliteStore>> SqliteStore::openOrCreate(const QString &path,
                                                                const SqliteStoreOptions &options)
 {
-    if (Result<void> free = SqliteFileCheck::newStore(path); free)
-        return create(path, options);
-    return open(path, options);
+    const QFileInfo file(path);
+    if (file.exists() || file.isSymLink())
+        return open(path, options);
+    return create(path, options);
 }
 
 Result<void> SqliteStore::migrate()
@@ -336,8 +332,8 @@ Result<void> SqliteStore::migrate()
     for (const Migration &migration : migrations.all()) {
         Result<void> step = transaction(Access::Write, [&](SqlTransaction &tx) -> Result<void> {
             // Re-read inside the write lock: another process may have migrated meanwhile.
-            Result<QVariant> current = tx.scalar(
-                QStringLiteral("SELECT max(version) FROM schema_migrations"));
+            Result<QVariant> current =
+                tx.scalar(QStringLiteral("SELECT max(version) FROM schema_migrations"));
             if (!current)
                 return current.error();
             if (current->toInt() >= migration.version)
@@ -353,9 +349,9 @@ Result<void> SqliteStore::migrate()
 
 Result<void> SqliteStore::loadInfo(SqlTransaction &tx)
 {
-    Result<QSqlQuery> row = tx.exec(QStringLiteral(
-        "SELECT store_id, created_at, (SELECT max(version) FROM schema_migrations)"
-        " FROM store_metadata WHERE singleton = 1"));
+    Result<QSqlQuery> row = tx.exec(
+        QStringLiteral("SELECT store_id, created_at, (SELECT max(version) FROM schema_migrations)"
+                       " FROM store_metadata WHERE singleton = 1"));
     if (!row)
         return row.error();
     if (!row->next()) {
@@ -382,9 +378,8 @@ Result<QSqlDatabase> SqliteStore::connectionForThisThread()
     if (it != t_connections.names.end())
         return QSqlDatabase::database(it->second, false);
 
-    const QString name = QStringLiteral("gatehouse-sqlite-%1-%2")
-                             .arg(m_serial)
-                             .arg(t_connections.threadSerial);
+    const QString name =
+        QStringLiteral("gatehouse-sqlite-%1-%2").arg(m_serial).arg(t_connections.threadSerial);
     Result<QSqlDatabase> db = openConnection(name, m_path, false, m_options.busyTimeout);
     if (!db)
         return db;

@@ -34,13 +34,13 @@ public:
 
     // Creates a new store at `path`; fails if anything exists there.
     static Result<std::unique_ptr<SqliteStore>> create(const QString &path,
-                                                        const SqliteStoreOptions &options = {});
+                                                       const SqliteStoreOptions &options = {});
     // Opens an existing store, applying any migrations this build has that it lacks.
     static Result<std::unique_ptr<SqliteStore>> open(const QString &path,
-                                                      const SqliteStoreOptions &options = {});
+                                                     const SqliteStoreOptions &options = {});
     // open() if a file exists at `path`, create() if nothing does.
-    static Result<std::unique_ptr<SqliteStore>> openOrCreate(const QString &path,
-                                                              const SqliteStoreOptions &options = {});
+    static Result<std::unique_ptr<SqliteStore>>
+    openOrCreate(const QString &path, const SqliteStoreOptions &options = {});
 
     // The schema version this build writes.
     static int supportedSchemaVersion();
