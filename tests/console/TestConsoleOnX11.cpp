@@ -39,6 +39,34 @@ private:
         return QString::fromUtf8(xwininfo.readAllStandardOutput());
     }
 
+    // The X window id of the top-level window whose title contains `title`, waiting up to 20 s
+    // for it to be mapped; empty if it never appears.
+    QString waitForWindow(const QString &title)
+    {
+        for (int attempt = 0; attempt < 100; ++attempt) {
+            for (const QString &line : windowTree().split(QLatin1Char('\n'))) {
+                if (line.contains(title))
+                    return line.trimmed().section(QLatin1Char(' '), 0, 0);
+            }
+            QTest::qWait(200);
+        }
+        return {};
+    }
+
+    void startConsole(QProcess &console, const QStringList &arguments,
+                      const QProcessEnvironment &env)
+    {
+        console.setProcessEnvironment(env);
+        console.start(QStringLiteral(GATEHOUSE_CONSOLE_PATH), arguments);
+        QVERIFY(console.waitForStarted(10000));
+    }
+
+    static void stopConsole(QProcess &console)
+    {
+        console.terminate();
+        QVERIFY(console.waitForFinished(10000));
+    }
+
     QImage grab(const QString &file)
     {
         QProcess grabber;
@@ -78,29 +106,17 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(store));
 
         QProcess console;
-        console.setProcessEnvironment(environment());
         console.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        console.start(QStringLiteral(GATEHOUSE_CONSOLE_PATH), {});
-        QVERIFY(console.waitForStarted(10000));
+        startConsole(console, {}, environment());
 
         // Another X client must see a mapped top-level window named after the store.
-        bool found = false;
-        for (int attempt = 0; attempt < 100 && !found; ++attempt) {
-            found = windowTree().contains(QStringLiteral("\"gatehouse.db — Gatehouse\""));
-            if (!found)
-                QTest::qWait(200);
-        }
-        QVERIFY2(found, qPrintable(windowTree()));
+        const QString windowId = waitForWindow(QStringLiteral("\"gatehouse.db — Gatehouse\""));
+        QVERIFY2(!windowId.isEmpty(), qPrintable(windowTree()));
         QVERIFY2(console.state() == QProcess::Running, "the console exited");
         QVERIFY(QFile::exists(store));
         QCOMPARE(QFileInfo(store).permissions() & 0x0077, QFileDevice::Permissions());
 
         // The window carries the Gatehouse icon (the SVG was found and rendered).
-        QString windowId;
-        for (const QString &line : windowTree().split(QLatin1Char('\n'))) {
-            if (line.contains(QStringLiteral("\"gatehouse.db — Gatehouse\"")))
-                windowId = line.trimmed().section(QLatin1Char(' '), 0, 0);
-        }
         QProcess xprop;
         xprop.setProcessEnvironment(environment());
         xprop.start(QStringLiteral("xprop"),
@@ -124,31 +140,21 @@ private Q_SLOTS:
         }
         QVERIFY2(colours.size() > 20, qPrintable(QStringLiteral("%1 colours").arg(colours.size())));
         qInfo("screenshot: %s", qPrintable(shot));
-
-        console.terminate();
-        QVERIFY(console.waitForFinished(10000));
+        stopConsole(console);
     }
 
     void consoleSpeaksTheUsersLanguage()
     {
         const QString empty = m_home.filePath(QStringLiteral("leer.db"));
         QVERIFY(gatehouse::test::writeFile(empty, {}));
-        QProcess console;
         QProcessEnvironment env = environment();
         env.insert(QStringLiteral("LC_ALL"), QStringLiteral("de_DE.UTF-8"));
         env.insert(QStringLiteral("LANG"), QStringLiteral("de_DE.UTF-8"));
-        console.setProcessEnvironment(env);
-        console.start(QStringLiteral(GATEHOUSE_CONSOLE_PATH), {QStringLiteral("--db"), empty});
-        QVERIFY(console.waitForStarted(10000));
-        bool found = false;
-        for (int attempt = 0; attempt < 100 && !found; ++attempt) {
-            found = windowTree().contains(QStringLiteral("Gatehouse — kein Speicher"));
-            if (!found)
-                QTest::qWait(200);
-        }
-        QVERIFY2(found, qPrintable(windowTree()));
-        console.terminate();
-        QVERIFY(console.waitForFinished(10000));
+        QProcess console;
+        startConsole(console, {QStringLiteral("--db"), empty}, env);
+        QVERIFY2(!waitForWindow(QStringLiteral("Gatehouse — kein Speicher")).isEmpty(),
+                 qPrintable(windowTree()));
+        stopConsole(console);
     }
 
     void consoleShowsWhyAStoreCannotBeOpened()
@@ -156,24 +162,16 @@ private Q_SLOTS:
         const QString empty = m_home.filePath(QStringLiteral("empty.db"));
         QVERIFY(gatehouse::test::writeFile(empty, {}));
         QProcess console;
-        console.setProcessEnvironment(environment());
-        console.start(QStringLiteral(GATEHOUSE_CONSOLE_PATH), {QStringLiteral("--db"), empty});
-        QVERIFY(console.waitForStarted(10000));
-        bool found = false;
-        for (int attempt = 0; attempt < 100 && !found; ++attempt) {
-            found = windowTree().contains(QStringLiteral("store not opened"));
-            if (!found)
-                QTest::qWait(200);
-        }
-        QVERIFY2(found, qPrintable(windowTree()));
+        startConsole(console, {QStringLiteral("--db"), empty}, environment());
+        QVERIFY2(!waitForWindow(QStringLiteral("store not opened")).isEmpty(),
+                 qPrintable(windowTree()));
         QCOMPARE(QFileInfo(empty).size(), 0);
         QTest::qWait(500);
         QDir().mkpath(QStringLiteral("screenshots"));
         QVERIFY(
             !grab(QDir::current().absoluteFilePath(QStringLiteral("screenshots/console-error.png")))
                  .isNull());
-        console.terminate();
-        QVERIFY(console.waitForFinished(10000));
+        stopConsole(console);
         QVERIFY(QString::fromUtf8(console.readAllStandardError())
                     .contains(QStringLiteral("empty (0 bytes)")));
     }
