@@ -1,0 +1,114 @@
+#include "AuditLog.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QUuid>
+
+namespace gatehouse {
+
+namespace {
+
+QString identityType(const Actor &actor)
+{
+    switch (actor.kind) {
+    case Actor::Kind::User:
+        return QStringLiteral("GatehouseUser");
+    case Actor::Kind::LocalConsole:
+        return QStringLiteral("LocalConsole");
+    case Actor::Kind::System:
+        return QStringLiteral("GatehouseService");
+    case Actor::Kind::Anonymous:
+        break;
+    }
+    return QStringLiteral("Unknown");
+}
+
+QJsonObject userIdentity(const Actor &actor)
+{
+    QJsonObject identity{{QStringLiteral("type"), identityType(actor)}};
+    if (!actor.userId.isEmpty())
+        identity.insert(QStringLiteral("principalId"), actor.userId);
+    if (!actor.username.isEmpty())
+        identity.insert(QStringLiteral("userName"), actor.username);
+    if (!actor.accessKeyId.isEmpty())
+        identity.insert(QStringLiteral("accessKeyId"), actor.accessKeyId);
+    QJsonObject attributes{
+        {QStringLiteral("mfaAuthenticated"),
+         actor.mfaAuthenticated ? QStringLiteral("true") : QStringLiteral("false")}};
+    if (!actor.sessionId.isEmpty())
+        attributes.insert(QStringLiteral("sessionId"), actor.sessionId);
+    identity.insert(QStringLiteral("sessionContext"),
+                    QJsonObject{{QStringLiteral("attributes"), attributes}});
+    return identity;
+}
+
+QString isoUtc(const QDateTime &time)
+{
+    return time.toUTC().toString(Qt::ISODateWithMs);
+}
+
+} // namespace
+
+AuditLog::AuditLog(QString storeId, std::shared_ptr<const Clock> clock)
+    : m_storeId(std::move(storeId)),
+      m_clock(std::move(clock))
+{}
+
+QJsonObject AuditLog::record(const AuditEvent &event, const QDateTime &time,
+                             const QString &eventId) const
+{
+    QJsonArray resources;
+    for (const AuditEvent::Resource &resource : event.resources) {
+        resources.append(QJsonObject{{QStringLiteral("type"), resource.type},
+                                     {QStringLiteral("ARN"), resource.name}});
+    }
+    QJsonObject record{
+        {QStringLiteral("eventVersion"), QString::fromLatin1(kEventVersion)},
+        {QStringLiteral("userIdentity"), userIdentity(event.actor)},
+        {QStringLiteral("eventTime"), isoUtc(time)},
+        {QStringLiteral("eventSource"), event.eventSource},
+        {QStringLiteral("eventName"), event.eventName},
+        {QStringLiteral("awsRegion"), QStringLiteral("local")},
+        {QStringLiteral("sourceIPAddress"), event.actor.sourceIp},
+        {QStringLiteral("userAgent"), event.actor.userAgent},
+        {QStringLiteral("requestParameters"), event.requestParameters},
+        {QStringLiteral("responseElements"), event.responseElements},
+        {QStringLiteral("requestID"), event.actor.requestId},
+        {QStringLiteral("eventID"), eventId},
+        {QStringLiteral("readOnly"), event.readOnly},
+        {QStringLiteral("resources"), resources},
+        {QStringLiteral("eventType"), QStringLiteral("GatehouseApiCall")},
+        {QStringLiteral("recipientAccountId"), m_storeId},
+    };
+    if (!event.errorCode.isEmpty()) {
+        record.insert(QStringLiteral("errorCode"), event.errorCode);
+        record.insert(QStringLiteral("errorMessage"), event.errorMessage);
+    }
+    return record;
+}
+
+Result<void> AuditLog::append(SqlTransaction &tx, const AuditEvent &event) const
+{
+    const QDateTime time = m_clock->now();
+    const QString eventId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    // JSON escapes control and bidi characters inside strings, so user data cannot start a
+    // new record or column (SEC-46).
+    const QByteArray json =
+        QJsonDocument(record(event, time, eventId)).toJson(QJsonDocument::Compact);
+    const AuditEvent::Resource resource = event.resources.value(0);
+    Result<QSqlQuery> inserted = tx.exec(
+        QStringLiteral("INSERT INTO audit_events (event_id, event_time, event_source, event_name,"
+                       " read_only, username, access_key_id, source_ip, error_code,"
+                       " resource_type, resource_name, record)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        {eventId, isoUtc(time), event.eventSource, event.eventName, event.readOnly ? 1 : 0,
+         event.actor.username, event.actor.accessKeyId, event.actor.sourceIp,
+         event.errorCode.isEmpty() ? QVariant() : QVariant(event.errorCode),
+         resource.type.isEmpty() ? QVariant() : QVariant(resource.type),
+         resource.name.isEmpty() ? QVariant() : QVariant(resource.name), QString::fromUtf8(json)});
+    if (!inserted)
+        return inserted.error();
+    return {};
+}
+
+} // namespace gatehouse

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "audit/AuditLog.h"
+#include "model/Clock.h"
+#include "store/Store.h"
+#include "store/StoreLog.h"
+
+#include <memory>
+#include <optional>
+
+namespace gatehouse {
+
+// What every service needs, and the one way an operation runs: checked and done inside a
+// transaction, with its audit record appended in that same transaction (no record, no change,
+// SEC-44). A failed operation is recorded too, with CloudTrail's errorCode and errorMessage,
+// in a transaction of its own since the operation's was rolled back.
+class ServiceContext
+{
+public:
+    ServiceContext(Store &store, std::shared_ptr<const Clock> clock)
+        : m_store(store),
+          m_clock(std::move(clock)),
+          m_audit(store.info().storeId, m_clock)
+    {}
+
+    Store &store() const { return m_store; }
+    const Clock &clock() const { return *m_clock; }
+    const AuditLog &audit() const { return m_audit; }
+
+    // `work(SqlTransaction &, AuditEvent &) -> Result<T>` may fill in the event's request
+    // parameters, response elements and resources. Read operations read in a snapshot and
+    // record the audit event right after; if that record cannot be written, the caller gets
+    // an error, not the data.
+    template<typename T, typename Work>
+    Result<T> perform(AuditEvent event, Store::Access access, Work &&work) const
+    {
+        std::optional<T> value;
+        Result<void> done = m_store.transaction(access, [&](SqlTransaction &tx) -> Result<void> {
+            Result<T> result = work(tx, event);
+            if (!result)
+                return result.error();
+            if (access == Store::Access::Write) {
+                if (Result<void> recorded = m_audit.append(tx, event); !recorded)
+                    return recorded;
+            }
+            value.emplace(std::move(result).value());
+            return {};
+        });
+        if (done && access == Store::Access::Read)
+            done = record(event);
+        if (!done) {
+            recordFailure(event, done.error());
+            return done.error();
+        }
+        return std::move(*value);
+    }
+
+private:
+    Result<void> record(const AuditEvent &event) const
+    {
+        return m_store.transaction(Store::Access::Write,
+                                   [&](SqlTransaction &tx) { return m_audit.append(tx, event); });
+    }
+
+    void recordFailure(AuditEvent event, const Error &error) const
+    {
+        event.errorCode = errorCodeName(error.code);
+        event.errorMessage = error.message;
+        event.responseElements = {};
+        if (Result<void> recorded = record(event); !recorded)
+            qCWarning(lcStore) << "could not record a failed" << event.eventName;
+    }
+
+    Store &m_store;
+    std::shared_ptr<const Clock> m_clock;
+    AuditLog m_audit;
+};
+
+} // namespace gatehouse

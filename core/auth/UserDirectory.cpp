@@ -1,0 +1,498 @@
+#include "UserDirectory.h"
+
+#include "EmailAddress.h"
+#include "UserRows.h"
+#include "UserSearch.h"
+#include "UsernameProfile.h"
+
+#include <QJsonArray>
+#include <QUuid>
+
+namespace gatehouse {
+
+namespace {
+
+constexpr auto kUserResource = "Gatehouse::User";
+
+AuditEvent eventFor(const Actor &actor, const char *name, bool readOnly, const QString &userId)
+{
+    AuditEvent event;
+    event.eventName = QString::fromLatin1(name);
+    event.readOnly = readOnly;
+    event.actor = actor;
+    if (!userId.isEmpty())
+        event.resources.append({QString::fromLatin1(kUserResource), userId});
+    return event;
+}
+
+QJsonArray roleNames(const QList<Role> &roles)
+{
+    QJsonArray names;
+    for (const Role role : roles)
+        names.append(roleName(role));
+    return names;
+}
+
+struct PreparedEmail {
+    QVariant stored; // null when no address
+    QVariant key;
+};
+
+Result<PreparedEmail> prepareEmail(const QString &typed)
+{
+    if (typed.isEmpty())
+        return PreparedEmail{};
+    Result<QString> normalized = EmailAddress::normalize(typed);
+    if (!normalized)
+        return normalized.error();
+    Result<QString> key = EmailAddress::uniquenessKey(*normalized);
+    if (!key)
+        return key.error();
+    return PreparedEmail{*normalized, *key};
+}
+
+Result<QString> checkDisplayName(const QString &name)
+{
+    if (name.size() > UserDirectory::kMaxDisplayNameLength) {
+        return makeError(ErrorCode::InvalidInput,
+                         QStringLiteral("The display name is longer than %1 characters.")
+                             .arg(UserDirectory::kMaxDisplayNameLength));
+    }
+    for (const QChar c : name) {
+        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format
+            || c.isSurrogate()) {
+            return makeError(ErrorCode::InvalidInput,
+                             QStringLiteral("The display name contains control or invisible "
+                                            "formatting characters."));
+        }
+    }
+    // Never null: the column is NOT NULL and an empty name is a valid "no display name".
+    return name.isNull() ? QStringLiteral("") : name.normalized(QString::NormalizationForm_C);
+}
+
+Result<void> checkEmailFree(SqlTransaction &tx, const QVariant &key, const QString &exceptId)
+{
+    if (key.isNull())
+        return {};
+    Result<QVariant> owner =
+        tx.scalar(QStringLiteral("SELECT id FROM users WHERE email_key = ?"), {key});
+    if (!owner)
+        return owner.error();
+    if (!owner->isNull() && owner->toString() != exceptId) {
+        return makeError(ErrorCode::Conflict,
+                         QStringLiteral("Another user already has this e-mail address."));
+    }
+    return {};
+}
+
+// Owners are managed only by owners.
+Result<void> checkMayManage(const AccessControl::Grant &grant, const User &target)
+{
+    if (target.hasRole(Role::Owner) && !grant.has(Permission::OwnersManage)) {
+        return makeError(ErrorCode::PermissionDenied,
+                         QStringLiteral("Only an owner can change an owner's account."));
+    }
+    return {};
+}
+
+Result<void> checkNotLastOwner(SqlTransaction &tx, const User &target, const char *what)
+{
+    if (!target.hasRole(Role::Owner) || target.status != User::Status::Active)
+        return {};
+    Result<int> owners = UserRows::activeOwnerCount(tx);
+    if (!owners)
+        return owners.error();
+    if (*owners <= 1) {
+        return makeError(ErrorCode::Conflict,
+                         QStringLiteral("%1 is the last active owner and cannot be %2. Make "
+                                        "another user an owner first.")
+                             .arg(target.username, QString::fromLatin1(what)));
+    }
+    return {};
+}
+
+Result<void> checkNotSelf(const Actor &actor, const User &target, const char *what)
+{
+    if (actor.userId == target.id) {
+        return makeError(ErrorCode::Conflict,
+                         QStringLiteral("You cannot %1 your own account; ask another "
+                                        "administrator.")
+                             .arg(QString::fromLatin1(what)));
+    }
+    return {};
+}
+
+Result<void> writeRoles(SqlTransaction &tx, const QString &userId, const QList<Role> &roles)
+{
+    Result<QSqlQuery> cleared =
+        tx.exec(QStringLiteral("DELETE FROM user_roles WHERE user_id = ?"), {userId});
+    if (!cleared)
+        return cleared.error();
+    for (const Role role : roles) {
+        Result<QSqlQuery> added =
+            tx.exec(QStringLiteral("INSERT INTO user_roles (user_id, role) VALUES (?, ?)"),
+                    {userId, roleName(role)});
+        if (!added)
+            return added.error();
+    }
+    return {};
+}
+
+QList<Role> normalizedRoles(QList<Role> roles)
+{
+    if (roles.isEmpty())
+        roles = {Role::User};
+    std::sort(roles.begin(), roles.end());
+    roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+    return roles;
+}
+
+} // namespace
+
+Result<User> UserDirectory::create(const Actor &actor, const NewUser &user) const
+{
+    const QList<Role> roles = normalizedRoles(user.roles);
+    return m_context.perform<User>(
+        eventFor(actor, "CreateUser", false, {}), Store::Access::Write,
+        [&](SqlTransaction &tx, AuditEvent &event) -> Result<User> {
+            event.requestParameters = {{QStringLiteral("roles"), roleNames(roles)}};
+            Result<AccessControl::Grant> grant =
+                AccessControl::require(tx, actor, Permission::UsersCreate);
+            if (!grant)
+                return grant.error();
+            for (const Role role : roles) {
+                if (!AccessControl::mayAssign(*grant, role)) {
+                    return makeError(
+                        ErrorCode::PermissionDenied,
+                        QStringLiteral("You cannot give the role %1.").arg(roleName(role)));
+                }
+            }
+            return insertUser(tx, event, user, roles);
+        });
+}
+
+Result<User> UserDirectory::createFirstOwner(const Actor &actor, const NewUser &owner) const
+{
+    const QList<Role> roles = normalizedRoles(QList<Role>{Role::Owner} + owner.roles);
+    return m_context.perform<User>(
+        eventFor(actor, "CreateUser", false, {}), Store::Access::Write,
+        [&](SqlTransaction &tx, AuditEvent &event) -> Result<User> {
+            event.requestParameters = {{QStringLiteral("roles"), roleNames(roles)},
+                                       {QStringLiteral("firstOwner"), true}};
+            if (actor.kind != Actor::Kind::LocalConsole && actor.kind != Actor::Kind::System) {
+                return makeError(ErrorCode::PermissionDenied,
+                                 QStringLiteral("The first owner is created where the store is "
+                                                "kept (gatehousectl init or gatehouse-server "
+                                                "init)."));
+            }
+            Result<int> owners = UserRows::activeOwnerCount(tx);
+            if (!owners)
+                return owners.error();
+            if (*owners > 0) {
+                return makeError(ErrorCode::Conflict,
+                                 QStringLiteral("This store already has an owner; sign in as an "
+                                                "administrator to add users."));
+            }
+            return insertUser(tx, event, owner, roles);
+        });
+}
+
+Result<User> UserDirectory::insertUser(SqlTransaction &tx, AuditEvent &event, const NewUser &user,
+                                       const QList<Role> &roles) const
+{
+    Result<QString> username = UsernameProfile::prepare(user.username);
+    if (!username)
+        return username.error();
+    event.requestParameters.insert(QStringLiteral("username"), *username);
+    Result<PreparedEmail> email = prepareEmail(user.email);
+    if (!email)
+        return email.error();
+    Result<QString> displayName = checkDisplayName(user.displayName);
+    if (!displayName)
+        return displayName.error();
+    Result<QVariant> taken =
+        tx.scalar(QStringLiteral("SELECT 1 FROM users WHERE username = ?"), {*username});
+    if (!taken)
+        return taken.error();
+    if (!taken->isNull()) {
+        return makeError(ErrorCode::Conflict,
+                         QStringLiteral("The username %1 is already taken.").arg(*username));
+    }
+    if (Result<void> free = checkEmailFree(tx, email->key, {}); !free)
+        return free.error();
+
+    const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QString now = UserRows::isoUtc(m_context.clock().now());
+    Result<QSqlQuery> inserted = tx.exec(
+        QStringLiteral("INSERT INTO users (id, username, email, email_key, display_name,"
+                       " display_name_key, created_at, updated_at)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+        {id, *username, email->stored, email->key, *displayName, displayName->toLower(), now, now});
+    if (!inserted)
+        return inserted.error();
+    if (Result<void> written = writeRoles(tx, id, roles); !written)
+        return written.error();
+    Result<User> created = UserRows::byId(tx, id);
+    if (created) {
+        event.resources.append({QString::fromLatin1(kUserResource), id});
+        event.responseElements = {{QStringLiteral("user"), UserRows::toJson(*created)}};
+    }
+    return created;
+}
+
+Result<User> UserDirectory::get(const Actor &actor, const QString &id) const
+{
+    return m_context.perform<User>(
+        eventFor(actor, "GetUser", true, id), Store::Access::Read,
+        [&](SqlTransaction &tx, AuditEvent &) -> Result<User> {
+            if (Result<AccessControl::Grant> grant =
+                    AccessControl::require(tx, actor, Permission::UsersRead);
+                !grant) {
+                return grant.error();
+            }
+            return UserRows::byId(tx, id);
+        });
+}
+
+Result<User> UserDirectory::find(const Actor &actor, const QString &usernameOrEmail) const
+{
+    return m_context.perform<User>(
+        eventFor(actor, "GetUser", true, {}), Store::Access::Read,
+        [&](SqlTransaction &tx, AuditEvent &event) -> Result<User> {
+            if (Result<AccessControl::Grant> grant =
+                    AccessControl::require(tx, actor, Permission::UsersRead);
+                !grant) {
+                return grant.error();
+            }
+            Result<User> user = UserRows::byUsernameOrEmail(tx, usernameOrEmail);
+            if (user)
+                event.resources.append({QString::fromLatin1(kUserResource), user->id});
+            return user;
+        });
+}
+
+Result<User> UserDirectory::update(const Actor &actor, const QString &id,
+                                   const UserChanges &changes) const
+{
+    return m_context.perform<User>(
+        eventFor(actor, "UpdateUser", false, id), Store::Access::Write,
+        [&](SqlTransaction &tx, AuditEvent &event) -> Result<User> {
+            Result<AccessControl::Grant> grant =
+                AccessControl::require(tx, actor, Permission::UsersUpdate);
+            if (!grant)
+                return grant.error();
+            Result<User> target = UserRows::byId(tx, id);
+            if (!target)
+                return target.error();
+            if (Result<void> allowed = checkMayManage(*grant, *target); !allowed)
+                return allowed.error();
+            const QString now = UserRows::isoUtc(m_context.clock().now());
+            if (changes.email) {
+                Result<PreparedEmail> email = prepareEmail(*changes.email);
+                if (!email)
+                    return email.error();
+                if (Result<void> free = checkEmailFree(tx, email->key, id); !free)
+                    return free.error();
+                Result<QSqlQuery> set = tx.exec(
+                    QStringLiteral("UPDATE users SET email = ?, email_key = ?, updated_at = ?"
+                                   " WHERE id = ?"),
+                    {email->stored, email->key, now, id});
+                if (!set)
+                    return set.error();
+                event.requestParameters.insert(QStringLiteral("email"), email->stored.toString());
+            }
+            if (changes.displayName) {
+                Result<QString> name = checkDisplayName(*changes.displayName);
+                if (!name)
+                    return name.error();
+                Result<QSqlQuery> set = tx.exec(
+                    QStringLiteral("UPDATE users SET display_name = ?, display_name_key = ?,"
+                                   " updated_at = ? WHERE id = ?"),
+                    {*name, name->toLower(), now, id});
+                if (!set)
+                    return set.error();
+                event.requestParameters.insert(QStringLiteral("displayName"), *name);
+            }
+            return UserRows::byId(tx, id);
+        });
+}
+
+Result<User> UserDirectory::setStatus(const Actor &actor, const QString &id,
+                                      User::Status status) const
+{
+    const bool disabling = status == User::Status::Disabled;
+    return m_context.perform<User>(
+        eventFor(actor, disabling ? "DisableUser" : "EnableUser", false, id), Store::Access::Write,
+        [&](SqlTransaction &tx, AuditEvent &) -> Result<User> {
+            Result<AccessControl::Grant> grant =
+                AccessControl::require(tx, actor, Permission::UsersDisable);
+            if (!grant)
+                return grant.error();
+            Result<User> target = UserRows::byId(tx, id);
+            if (!target)
+                return target.error();
+            if (Result<void> allowed = checkMayManage(*grant, *target); !allowed)
+                return allowed.error();
+            if (disabling) {
+                if (Result<void> notSelf = checkNotSelf(actor, *target, "disable"); !notSelf)
+                    return notSelf.error();
+                if (Result<void> kept = checkNotLastOwner(tx, *target, "disabled"); !kept)
+                    return kept.error();
+            }
+            Result<QSqlQuery> set =
+                tx.exec(QStringLiteral("UPDATE users SET status = ?, updated_at = ? WHERE id = ?"),
+                        {userStatusName(status), UserRows::isoUtc(m_context.clock().now()), id});
+            if (!set)
+                return set.error();
+            return UserRows::byId(tx, id);
+        });
+}
+
+Result<User> UserDirectory::lock(const Actor &actor, const QString &id,
+                                 const QDateTime &until) const
+{
+    return m_context.perform<User>(
+        eventFor(actor, "LockUser", false, id), Store::Access::Write,
+        [&](SqlTransaction &tx, AuditEvent &event) -> Result<User> {
+            event.requestParameters = {{QStringLiteral("until"), UserRows::isoUtc(until)}};
+            Result<AccessControl::Grant> grant =
+                AccessControl::require(tx, actor, Permission::UsersDisable);
+            if (!grant)
+                return grant.error();
+            if (!until.isValid() || until <= m_context.clock().now()) {
+                return makeError(ErrorCode::InvalidInput,
+                                 QStringLiteral("A lock must end in the future."));
+            }
+            Result<User> target = UserRows::byId(tx, id);
+            if (!target)
+                return target.error();
+            if (Result<void> allowed = checkMayManage(*grant, *target); !allowed)
+                return allowed.error();
+            if (Result<void> notSelf = checkNotSelf(actor, *target, "lock"); !notSelf)
+                return notSelf.error();
+            if (Result<void> kept = checkNotLastOwner(tx, *target, "locked"); !kept)
+                return kept.error();
+            Result<QSqlQuery> set = tx.exec(
+                QStringLiteral("UPDATE users SET locked_until = ?, updated_at = ? WHERE id = ?"),
+                {UserRows::isoUtc(until), UserRows::isoUtc(m_context.clock().now()), id});
+            if (!set)
+                return set.error();
+            return UserRows::byId(tx, id);
+        });
+}
+
+Result<User> UserDirectory::unlock(const Actor &actor, const QString &id) const
+{
+    return m_context.perform<User>(
+        eventFor(actor, "UnlockUser", false, id), Store::Access::Write,
+        [&](SqlTransaction &tx, AuditEvent &) -> Result<User> {
+            Result<AccessControl::Grant> grant =
+                AccessControl::require(tx, actor, Permission::UsersDisable);
+            if (!grant)
+                return grant.error();
+            Result<User> target = UserRows::byId(tx, id);
+            if (!target)
+                return target.error();
+            if (Result<void> allowed = checkMayManage(*grant, *target); !allowed)
+                return allowed.error();
+            Result<QSqlQuery> set =
+                tx.exec(QStringLiteral("UPDATE users SET locked_until = NULL, failed_attempts = 0,"
+                                       " last_failed_at = NULL, updated_at = ? WHERE id = ?"),
+                        {UserRows::isoUtc(m_context.clock().now()), id});
+            if (!set)
+                return set.error();
+            return UserRows::byId(tx, id);
+        });
+}
+
+Result<User> UserDirectory::setRoles(const Actor &actor, const QString &id,
+                                     const QList<Role> &requested) const
+{
+    const QList<Role> roles = normalizedRoles(requested);
+    return m_context.perform<User>(
+        eventFor(actor, "SetUserRoles", false, id), Store::Access::Write,
+        [&](SqlTransaction &tx, AuditEvent &event) -> Result<User> {
+            event.requestParameters = {{QStringLiteral("roles"), roleNames(roles)}};
+            Result<AccessControl::Grant> grant =
+                AccessControl::require(tx, actor, Permission::RolesAssign);
+            if (!grant)
+                return grant.error();
+            Result<User> target = UserRows::byId(tx, id);
+            if (!target)
+                return target.error();
+            if (Result<void> allowed = checkMayManage(*grant, *target); !allowed)
+                return allowed.error();
+            for (const Role role : allRoles()) {
+                const bool changes = roles.contains(role) != target->hasRole(role);
+                if (changes && !AccessControl::mayAssign(*grant, role)) {
+                    return makeError(
+                        ErrorCode::PermissionDenied,
+                        QStringLiteral("You cannot give or take the role %1.").arg(roleName(role)));
+                }
+            }
+            if (!roles.contains(Role::Owner)) {
+                if (Result<void> kept = checkNotLastOwner(tx, *target, "demoted"); !kept)
+                    return kept.error();
+            }
+            if (Result<void> written = writeRoles(tx, id, roles); !written)
+                return written.error();
+            Result<QSqlQuery> touched =
+                tx.exec(QStringLiteral("UPDATE users SET updated_at = ? WHERE id = ?"),
+                        {UserRows::isoUtc(m_context.clock().now()), id});
+            if (!touched)
+                return touched.error();
+            event.responseElements = {{QStringLiteral("previousRoles"), roleNames(target->roles)}};
+            return UserRows::byId(tx, id);
+        });
+}
+
+Result<void> UserDirectory::remove(const Actor &actor, const QString &id) const
+{
+    Result<bool> removed = m_context.perform<bool>(
+        eventFor(actor, "DeleteUser", false, id), Store::Access::Write,
+        [&](SqlTransaction &tx, AuditEvent &event) -> Result<bool> {
+            Result<AccessControl::Grant> grant =
+                AccessControl::require(tx, actor, Permission::UsersDelete);
+            if (!grant)
+                return grant.error();
+            Result<User> target = UserRows::byId(tx, id);
+            if (!target)
+                return target.error();
+            if (Result<void> allowed = checkMayManage(*grant, *target); !allowed)
+                return allowed.error();
+            if (Result<void> notSelf = checkNotSelf(actor, *target, "delete"); !notSelf)
+                return notSelf.error();
+            if (Result<void> kept = checkNotLastOwner(tx, *target, "deleted"); !kept)
+                return kept.error();
+            // Roles and one-time codes go with the row (ON DELETE CASCADE).
+            Result<QSqlQuery> deleted =
+                tx.exec(QStringLiteral("DELETE FROM users WHERE id = ?"), {id});
+            if (!deleted)
+                return deleted.error();
+            event.requestParameters = {{QStringLiteral("username"), target->username}};
+            return true;
+        });
+    if (!removed)
+        return removed.error();
+    return {};
+}
+
+Result<Page<User>> UserDirectory::search(const Actor &actor, const UserQuery &query) const
+{
+    return m_context.perform<Page<User>>(
+        eventFor(actor, "ListUsers", true, {}), Store::Access::Read,
+        [&](SqlTransaction &tx, AuditEvent &event) -> Result<Page<User>> {
+            event.requestParameters = UserSearch::describe(query);
+            if (Result<AccessControl::Grant> grant =
+                    AccessControl::require(tx, actor, Permission::UsersRead);
+                !grant) {
+                return grant.error();
+            }
+            Result<Page<User>> page = UserSearch::run(tx, query, m_context.clock().now());
+            if (page)
+                event.responseElements = {{QStringLiteral("count"), page->items.size()}};
+            return page;
+        });
+}
+
+} // namespace gatehouse

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "AccessControl.h"
+#include "ServiceContext.h"
+#include "model/Page.h"
+#include "model/User.h"
+#include "model/UserQuery.h"
+
+namespace gatehouse {
+
+// The user directory: create, read, update, disable, lock, delete and search users, and
+// assign roles. Every call is checked against the caller's current roles and audited.
+//
+// Rules kept here and nowhere else:
+// - usernames are PRECIS-prepared (UsernameProfile) and e-mails normalised (EmailAddress);
+//   both are unique, e-mail by its uniqueness key;
+// - nobody assigns a role whose permissions they do not hold, and only owners touch owners;
+// - the last active owner cannot be demoted, disabled, locked or deleted.
+class UserDirectory
+{
+public:
+    static constexpr int kMaxPageSize = 1000;
+    static constexpr int kMaxDisplayNameLength = 200;
+
+    explicit UserDirectory(const ServiceContext &context)
+        : m_context(context)
+    {}
+
+    Result<User> create(const Actor &actor, const NewUser &user) const;
+    // The first owner of a new store, created by whoever holds the store (local console or
+    // `gatehouse-server init`); refused with Conflict once any active owner exists. There are
+    // no default credentials (SEC-12).
+    Result<User> createFirstOwner(const Actor &actor, const NewUser &owner) const;
+    Result<User> get(const Actor &actor, const QString &id) const;
+    // By username or e-mail address, as typed.
+    Result<User> find(const Actor &actor, const QString &usernameOrEmail) const;
+    Result<User> update(const Actor &actor, const QString &id, const UserChanges &changes) const;
+    Result<User> setStatus(const Actor &actor, const QString &id, User::Status status) const;
+    // Locks until `until` (an administrative lock), or clears a lock and the failure count.
+    Result<User> lock(const Actor &actor, const QString &id, const QDateTime &until) const;
+    Result<User> unlock(const Actor &actor, const QString &id) const;
+    Result<User> setRoles(const Actor &actor, const QString &id, const QList<Role> &roles) const;
+    Result<void> remove(const Actor &actor, const QString &id) const;
+    Result<Page<User>> search(const Actor &actor, const UserQuery &query) const;
+
+private:
+    // Prepares, checks uniqueness and inserts; the caller has checked permissions and roles.
+    Result<User> insertUser(SqlTransaction &tx, AuditEvent &event, const NewUser &user,
+                            const QList<Role> &roles) const;
+
+    const ServiceContext &m_context;
+};
+
+} // namespace gatehouse
