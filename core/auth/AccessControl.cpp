@@ -73,4 +73,13 @@ bool AccessControl::mayAssign(const Grant &grant, Role role)
     return true;
 }
 
+Result<void> AccessControl::checkMayManage(const Grant &grant, const User &target)
+{
+    if (target.hasRole(Role::Owner) && !grant.has(Permission::OwnersManage)) {
+        return makeError(ErrorCode::PermissionDenied,
+                         QStringLiteral("Only an owner can change an owner's account."));
+    }
+    return {};
+}
+
 } // namespace gatehouse

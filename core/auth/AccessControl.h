@@ -3,6 +3,7 @@
 #include "Permission.h"
 #include "model/Actor.h"
 #include "model/Result.h"
+#include "model/User.h"
 #include "store/SqlTransaction.h"
 
 #include <QSet>
@@ -31,6 +32,9 @@ public:
     // Whether a holder of `grant` may give or take `role`: only roles whose permissions the
     // granter holds itself, and the owner role only with OwnersManage.
     static bool mayAssign(const Grant &grant, Role role);
+
+    // Owners' accounts are managed only by owners: PermissionDenied otherwise.
+    static Result<void> checkMayManage(const Grant &grant, const User &target);
 };
 
 } // namespace gatehouse

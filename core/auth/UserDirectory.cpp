@@ -85,16 +85,6 @@ Result<void> checkEmailFree(SqlTransaction &tx, const QVariant &key, const QStri
     return {};
 }
 
-// Owners are managed only by owners.
-Result<void> checkMayManage(const AccessControl::Grant &grant, const User &target)
-{
-    if (target.hasRole(Role::Owner) && !grant.has(Permission::OwnersManage)) {
-        return makeError(ErrorCode::PermissionDenied,
-                         QStringLiteral("Only an owner can change an owner's account."));
-    }
-    return {};
-}
-
 Result<void> checkNotLastOwner(SqlTransaction &tx, const User &target, const char *what)
 {
     if (!target.hasRole(Role::Owner) || target.status != User::Status::Active)
@@ -284,7 +274,7 @@ Result<User> UserDirectory::update(const Actor &actor, const QString &id,
             Result<User> target = UserRows::byId(tx, id);
             if (!target)
                 return target.error();
-            if (Result<void> allowed = checkMayManage(*grant, *target); !allowed)
+            if (Result<void> allowed = AccessControl::checkMayManage(*grant, *target); !allowed)
                 return allowed.error();
             const QString now = UserRows::isoUtc(m_context.clock().now());
             if (changes.email) {
@@ -331,7 +321,7 @@ Result<User> UserDirectory::setStatus(const Actor &actor, const QString &id,
             Result<User> target = UserRows::byId(tx, id);
             if (!target)
                 return target.error();
-            if (Result<void> allowed = checkMayManage(*grant, *target); !allowed)
+            if (Result<void> allowed = AccessControl::checkMayManage(*grant, *target); !allowed)
                 return allowed.error();
             if (disabling) {
                 if (Result<void> notSelf = checkNotSelf(actor, *target, "disable"); !notSelf)
@@ -366,7 +356,7 @@ Result<User> UserDirectory::lock(const Actor &actor, const QString &id,
             Result<User> target = UserRows::byId(tx, id);
             if (!target)
                 return target.error();
-            if (Result<void> allowed = checkMayManage(*grant, *target); !allowed)
+            if (Result<void> allowed = AccessControl::checkMayManage(*grant, *target); !allowed)
                 return allowed.error();
             if (Result<void> notSelf = checkNotSelf(actor, *target, "lock"); !notSelf)
                 return notSelf.error();
@@ -393,7 +383,7 @@ Result<User> UserDirectory::unlock(const Actor &actor, const QString &id) const
             Result<User> target = UserRows::byId(tx, id);
             if (!target)
                 return target.error();
-            if (Result<void> allowed = checkMayManage(*grant, *target); !allowed)
+            if (Result<void> allowed = AccessControl::checkMayManage(*grant, *target); !allowed)
                 return allowed.error();
             Result<QSqlQuery> set =
                 tx.exec(QStringLiteral("UPDATE users SET locked_until = NULL, failed_attempts = 0,"
@@ -420,7 +410,7 @@ Result<User> UserDirectory::setRoles(const Actor &actor, const QString &id,
             Result<User> target = UserRows::byId(tx, id);
             if (!target)
                 return target.error();
-            if (Result<void> allowed = checkMayManage(*grant, *target); !allowed)
+            if (Result<void> allowed = AccessControl::checkMayManage(*grant, *target); !allowed)
                 return allowed.error();
             for (const Role role : allRoles()) {
                 const bool changes = roles.contains(role) != target->hasRole(role);
@@ -458,7 +448,7 @@ Result<void> UserDirectory::remove(const Actor &actor, const QString &id) const
             Result<User> target = UserRows::byId(tx, id);
             if (!target)
                 return target.error();
-            if (Result<void> allowed = checkMayManage(*grant, *target); !allowed)
+            if (Result<void> allowed = AccessControl::checkMayManage(*grant, *target); !allowed)
                 return allowed.error();
             if (Result<void> notSelf = checkNotSelf(actor, *target, "delete"); !notSelf)
                 return notSelf.error();

@@ -1,0 +1,410 @@
+#include "Credentials.h"
+
+#include "AccessControl.h"
+#include "PolicyStore.h"
+#include "TokenFormat.h"
+#include "UserRows.h"
+#include "crypto/Random.h"
+
+namespace gatehouse {
+
+namespace {
+
+constexpr auto kUserResource = "Gatehouse::User";
+// CloudTrail's own placeholder for a sign-in name that matches no user: what was typed may be
+// a password entered into the wrong field, so it is never recorded.
+constexpr auto kHiddenUserName = "HIDDEN_DUE_TO_SECURITY_REASONS";
+
+Error signInFailed()
+{
+    return makeError(ErrorCode::Unauthenticated, QStringLiteral("Invalid username or password."));
+}
+
+Error invalidCode()
+{
+    return makeError(ErrorCode::InvalidInput,
+                     QStringLiteral("That code is not valid or has expired. Ask an administrator "
+                                    "for a new one."));
+}
+
+AuditEvent authEvent(const Actor &actor, const char *name)
+{
+    AuditEvent event;
+    event.eventSource = QStringLiteral("auth.gatehouse");
+    event.eventName = QString::fromLatin1(name);
+    event.actor = actor;
+    return event;
+}
+
+qint64 lockDelaySeconds(int failures)
+{
+    const int doublings = std::min(failures - Credentials::kLockThreshold, 20);
+    return std::min(Credentials::kBaseLockDelaySeconds << std::max(doublings, 0),
+                    Credentials::kMaxLockDelaySeconds);
+}
+
+Result<QVariant> storedHash(SqlTransaction &tx, const QString &userId)
+{
+    return tx.scalar(QStringLiteral("SELECT password_hash FROM users WHERE id = ?"), {userId});
+}
+
+} // namespace
+
+Result<std::unique_ptr<Credentials>>
+Credentials::create(const ServiceContext &context,
+                    std::shared_ptr<const PasswordBlocklist> blocklist,
+                    crypto::PasswordHasher::Parameters hashing)
+{
+    Result<crypto::PasswordHasher> hasher = crypto::PasswordHasher::create(hashing);
+    if (!hasher)
+        return hasher.error();
+    // Verified whenever there is no real hash, so every failed sign-in costs the same work.
+    Result<QByteArray> filler = crypto::randomBytes(32);
+    if (!filler)
+        return filler.error();
+    Result<QString> dummy = hasher->hash(*filler);
+    if (!dummy)
+        return dummy.error();
+    return std::unique_ptr<Credentials>(
+        new Credentials(context, std::move(blocklist), *hasher, *dummy));
+}
+
+Credentials::Credentials(const ServiceContext &context,
+                         std::shared_ptr<const PasswordBlocklist> blocklist,
+                         crypto::PasswordHasher hasher, QString dummyHash)
+    : m_context(context),
+      m_blocklist(std::move(blocklist)),
+      m_hasher(std::move(hasher)),
+      m_dummyHash(std::move(dummyHash))
+{}
+
+Result<PasswordPolicy> Credentials::loadPolicy(SqlTransaction &tx) const
+{
+    Result<QJsonObject> stored = PolicyStore::load(tx, QStringLiteral("password"));
+    if (!stored)
+        return stored.error();
+    return PasswordPolicy::fromJson(*stored);
+}
+
+Result<QString> Credentials::hashNewPassword(SqlTransaction &tx, const User &user,
+                                             const QString &password) const
+{
+    Result<PasswordPolicy> policy = loadPolicy(tx);
+    if (!policy)
+        return policy.error();
+    const PasswordContext context{user.username, user.email, user.displayName};
+    if (Result<void> allowed =
+            policy->check(password, context, user.mfaEnrolled, m_blocklist.get());
+        !allowed) {
+        return allowed.error();
+    }
+    return m_hasher.hash(PasswordPolicy::normalize(password));
+}
+
+Result<Credentials::IssuedCode> Credentials::issueCode(const Actor &actor,
+                                                       const QString &userId) const
+{
+    AuditEvent event;
+    event.eventName = QStringLiteral("IssuePasswordCode");
+    event.actor = actor;
+    event.resources.append({QString::fromLatin1(kUserResource), userId});
+    return m_context.perform<IssuedCode>(
+        event, Store::Access::Write, [&](SqlTransaction &tx, AuditEvent &ev) -> Result<IssuedCode> {
+            Result<AccessControl::Grant> grant =
+                AccessControl::require(tx, actor, Permission::UsersCredentials);
+            if (!grant)
+                return grant.error();
+            Result<User> target = UserRows::byId(tx, userId);
+            if (!target)
+                return target.error();
+            if (Result<void> allowed = AccessControl::checkMayManage(*grant, *target); !allowed)
+                return allowed.error();
+            Result<IssuedSecret> code = TokenFormat::newOneTimeCode();
+            if (!code)
+                return code.error();
+            const QDateTime now = m_context.clock().now();
+            IssuedCode issued{code->token, now.addSecs(kCodeLifetimeSeconds), !target->passwordSet};
+            // Only the newest code works: earlier unused ones end here.
+            Result<QSqlQuery> retired =
+                tx.exec(QStringLiteral("UPDATE one_time_codes SET used_at = ? WHERE user_id = ? AND"
+                                       " used_at IS NULL"),
+                        {UserRows::isoUtc(now), userId});
+            if (!retired)
+                return retired.error();
+            Result<QSqlQuery> stored =
+                tx.exec(QStringLiteral("INSERT INTO one_time_codes (code_hash, user_id, purpose,"
+                                       " created_at, expires_at) VALUES (?, ?, ?, ?, ?)"),
+                        {code->hash, userId,
+                         issued.setup ? QStringLiteral("setup") : QStringLiteral("reset"),
+                         UserRows::isoUtc(now), UserRows::isoUtc(issued.expiresAt)});
+            if (!stored)
+                return stored.error();
+            ev.requestParameters = {{QStringLiteral("username"), target->username}};
+            ev.responseElements = {
+                {QStringLiteral("purpose"),
+                 issued.setup ? QStringLiteral("setup") : QStringLiteral("reset")},
+                {QStringLiteral("expiresAt"), UserRows::isoUtc(issued.expiresAt)}};
+            return issued;
+        });
+}
+
+Result<User> Credentials::redeemCode(const Actor &client, const QString &code,
+                                     const QString &newPassword) const
+{
+    return m_context.perform<User>(
+        authEvent(client, "RedeemPasswordCode"), Store::Access::Write,
+        [&](SqlTransaction &tx, AuditEvent &event) -> Result<User> {
+            Result<QByteArray> hash = TokenFormat::oneTimeCodeHash(code);
+            if (!hash)
+                return invalidCode();
+            Result<QSqlQuery> row =
+                tx.exec(QStringLiteral("SELECT user_id, expires_at, used_at FROM one_time_codes"
+                                       " WHERE code_hash = ?"),
+                        {*hash});
+            if (!row)
+                return row.error();
+            const QDateTime now = m_context.clock().now();
+            if (!row->next() || !row->value(2).isNull()
+                || UserRows::fromIso(row->value(1)) <= now) {
+                return invalidCode();
+            }
+            const QString userId = row->value(0).toString();
+            Result<User> user = UserRows::byId(tx, userId);
+            if (!user || user->status != User::Status::Active)
+                return invalidCode();
+            event.actor.username = user->username;
+            event.resources.append({QString::fromLatin1(kUserResource), userId});
+            Result<QString> newHash = hashNewPassword(tx, *user, newPassword);
+            if (!newHash)
+                return newHash.error();
+            const QString stamp = UserRows::isoUtc(now);
+            Result<QSqlQuery> set = tx.exec(
+                QStringLiteral("UPDATE users SET password_hash = ?, password_changed_at = ?,"
+                               " failed_attempts = 0, last_failed_at = NULL, locked_until = NULL,"
+                               " updated_at = ? WHERE id = ?"),
+                {*newHash, stamp, stamp, userId});
+            if (!set)
+                return set.error();
+            Result<QSqlQuery> used =
+                tx.exec(QStringLiteral("UPDATE one_time_codes SET used_at = ? WHERE code_hash = ?"),
+                        {stamp, *hash});
+            if (!used)
+                return used.error();
+            return UserRows::byId(tx, userId);
+        });
+}
+
+Result<Credentials::SignIn> Credentials::authenticate(const Actor &client,
+                                                      const QString &usernameOrEmail,
+                                                      const QString &password) const
+{
+    // The work commits whatever happens (failure counts, locks and the audit record must
+    // stay), so it reports a refused sign-in as a value and the error is made afterwards.
+    struct Attempt {
+        std::optional<SignIn> signIn;
+    };
+    AuditEvent event = authEvent(client, "ConsoleLogin");
+    event.actor.username = QString::fromLatin1(kHiddenUserName);
+    Result<Attempt> attempt = m_context.perform<Attempt>(
+        event, Store::Access::Write, [&](SqlTransaction &tx, AuditEvent &ev) -> Result<Attempt> {
+            const QDateTime now = m_context.clock().now();
+            auto refuse = [&](const QString &why) -> Result<Attempt> {
+                ev.errorCode = errorCodeName(ErrorCode::Unauthenticated);
+                ev.errorMessage = QStringLiteral("Failed authentication: ") + why;
+                ev.responseElements = {{QStringLiteral("ConsoleLogin"), QStringLiteral("Failure")}};
+                return Attempt{};
+            };
+            auto dummyCheck = [&] {
+                (void)m_hasher.verify(PasswordPolicy::normalize(password), m_dummyHash);
+            };
+            Result<PasswordPolicy> policy = loadPolicy(tx);
+            if (!policy)
+                return policy.error();
+            if (!policy->checkSize(password))
+                return refuse(QStringLiteral("password too long"));
+
+            Result<User> user = UserRows::byUsernameOrEmail(tx, usernameOrEmail);
+            if (!user) {
+                if (user.error().code != ErrorCode::NotFound)
+                    return user.error();
+                dummyCheck();
+                return refuse(QStringLiteral("unknown user"));
+            }
+            ev.actor.username = user->username;
+            ev.actor.userId = user->id;
+            ev.resources.append({QString::fromLatin1(kUserResource), user->id});
+            if (user->status != User::Status::Active) {
+                dummyCheck();
+                return refuse(QStringLiteral("account disabled"));
+            }
+            if (user->isLocked(now)) {
+                dummyCheck(); // and the lock is not extended (KEYCLOAK-5420)
+                return refuse(QStringLiteral("account locked"));
+            }
+            Result<QVariant> stored = storedHash(tx, user->id);
+            if (!stored)
+                return stored.error();
+            if (stored->isNull()) {
+                dummyCheck();
+                return refuse(QStringLiteral("no password set"));
+            }
+            Result<crypto::PasswordHasher::Verification> verified =
+                m_hasher.verify(PasswordPolicy::normalize(password), stored->toString());
+            const QString stamp = UserRows::isoUtc(now);
+            if (!verified || !verified->matches) {
+                const int failures = user->failedAttempts + 1;
+                const bool locks = failures >= kLockThreshold;
+                const QDateTime until = now.addSecs(lockDelaySeconds(failures));
+                Result<QSqlQuery> counted = tx.exec(
+                    QStringLiteral("UPDATE users SET failed_attempts = ?, last_failed_at = ?,"
+                                   " locked_until = ? WHERE id = ?"),
+                    {failures, stamp, locks ? QVariant(UserRows::isoUtc(until)) : QVariant(),
+                     user->id});
+                if (!counted)
+                    return counted.error();
+                if (locks) {
+                    AuditEvent locked = authEvent(client, "AccountLocked");
+                    locked.actor.username = user->username;
+                    locked.resources = ev.resources;
+                    locked.responseElements = {
+                        {QStringLiteral("failedAttempts"), failures},
+                        {QStringLiteral("lockedUntil"), UserRows::isoUtc(until)}};
+                    if (Result<void> recorded = m_context.audit().append(tx, locked); !recorded)
+                        return recorded.error();
+                }
+                // A tampered hash fails closed and says so in the audit trail (A14).
+                return refuse(verified ? QStringLiteral("wrong password")
+                                       : QStringLiteral("stored hash rejected: ")
+                                      + verified.error().message);
+            }
+            QVariant rehashed;
+            if (verified->needsRehash) {
+                Result<QString> fresh = m_hasher.hash(PasswordPolicy::normalize(password));
+                if (!fresh)
+                    return fresh.error();
+                rehashed = *fresh;
+            }
+            Result<QSqlQuery> recorded = tx.exec(
+                QStringLiteral("UPDATE users SET failed_attempts = 0, last_failed_at = NULL,"
+                               " locked_until = NULL, last_login_at = ?,"
+                               " password_hash = coalesce(?, password_hash) WHERE id = ?"),
+                {stamp, rehashed, user->id});
+            if (!recorded)
+                return recorded.error();
+            Result<User> fresh = UserRows::byId(tx, user->id);
+            if (!fresh)
+                return fresh.error();
+            ev.responseElements = {{QStringLiteral("ConsoleLogin"), QStringLiteral("Success")}};
+            return Attempt{SignIn{*fresh, fresh->mfaEnrolled}};
+        });
+    if (!attempt)
+        return attempt.error();
+    if (!attempt->signIn)
+        return signInFailed();
+    return *attempt->signIn;
+}
+
+Result<void> Credentials::changePassword(const Actor &actor, const QString &currentPassword,
+                                         const QString &newPassword) const
+{
+    struct Outcome {
+        std::optional<Error> refused;
+    };
+    Result<Outcome> outcome = m_context.perform<Outcome>(
+        authEvent(actor, "ChangePassword"), Store::Access::Write,
+        [&](SqlTransaction &tx, AuditEvent &ev) -> Result<Outcome> {
+            Result<AccessControl::Grant> grant = AccessControl::grantOf(tx, actor);
+            if (!grant)
+                return grant.error();
+            Result<User> user = UserRows::byId(tx, actor.userId);
+            if (!user)
+                return user.error();
+            Result<QVariant> stored = storedHash(tx, user->id);
+            if (!stored)
+                return stored.error();
+            Result<crypto::PasswordHasher::Verification> verified = stored->isNull()
+                ? Result<crypto::PasswordHasher::Verification>(signInFailed())
+                : m_hasher.verify(PasswordPolicy::normalize(currentPassword), stored->toString());
+            const QString stamp = UserRows::isoUtc(m_context.clock().now());
+            if (!verified || !verified->matches) {
+                // Counts toward the lockout like a failed sign-in, so a stolen session cannot
+                // be used to guess the password.
+                Result<QSqlQuery> counted =
+                    tx.exec(QStringLiteral("UPDATE users SET failed_attempts = failed_attempts + 1,"
+                                           " last_failed_at = ? WHERE id = ?"),
+                            {stamp, user->id});
+                if (!counted)
+                    return counted.error();
+                ev.errorCode = errorCodeName(ErrorCode::Unauthenticated);
+                ev.errorMessage = QStringLiteral("current password wrong");
+                return Outcome{makeError(ErrorCode::Unauthenticated,
+                                         QStringLiteral("The current password is wrong."))};
+            }
+            Result<QString> newHash = hashNewPassword(tx, *user, newPassword);
+            if (!newHash)
+                return newHash.error();
+            Result<QSqlQuery> set = tx.exec(
+                QStringLiteral("UPDATE users SET password_hash = ?, password_changed_at = ?,"
+                               " failed_attempts = 0, updated_at = ? WHERE id = ?"),
+                {*newHash, stamp, stamp, user->id});
+            if (!set)
+                return set.error();
+            return Outcome{};
+        });
+    if (!outcome)
+        return outcome.error();
+    if (outcome->refused)
+        return *outcome->refused;
+    return {};
+}
+
+Result<PasswordPolicy> Credentials::passwordPolicy(const Actor &actor) const
+{
+    AuditEvent event;
+    event.eventName = QStringLiteral("GetPasswordPolicy");
+    event.readOnly = true;
+    event.actor = actor;
+    return m_context.perform<PasswordPolicy>(
+        event, Store::Access::Read,
+        [&](SqlTransaction &tx, AuditEvent &) -> Result<PasswordPolicy> {
+            if (Result<AccessControl::Grant> grant =
+                    AccessControl::require(tx, actor, Permission::PoliciesRead);
+                !grant) {
+                return grant.error();
+            }
+            return loadPolicy(tx);
+        });
+}
+
+Result<PasswordPolicy> Credentials::setPasswordPolicy(const Actor &actor,
+                                                      const PasswordPolicy &policy) const
+{
+    AuditEvent event;
+    event.eventName = QStringLiteral("UpdatePasswordPolicy");
+    event.actor = actor;
+    event.requestParameters = policy.toJson();
+    return m_context.perform<PasswordPolicy>(
+        event, Store::Access::Write,
+        [&](SqlTransaction &tx, AuditEvent &) -> Result<PasswordPolicy> {
+            if (Result<AccessControl::Grant> grant =
+                    AccessControl::require(tx, actor, Permission::PoliciesWrite);
+                !grant) {
+                return grant.error();
+            }
+            if (Result<void> valid = policy.validate(); !valid)
+                return valid.error();
+            if (policy.checkBlocklist && !m_blocklist) {
+                return makeError(ErrorCode::Unavailable,
+                                 QStringLiteral("No common-password list is loaded; install "
+                                                "john-data before turning the check on."));
+            }
+            Result<void> saved =
+                PolicyStore::save(tx, QStringLiteral("password"), policy.toJson(),
+                                  UserRows::isoUtc(m_context.clock().now()), actor.username);
+            if (!saved)
+                return saved.error();
+            return policy;
+        });
+}
+
+} // namespace gatehouse
