@@ -100,10 +100,10 @@ int runCtl(const QStringList &arguments)
             commandParser, QStringLiteral("gatehousectl %1 [options]").arg(command->name)));
         return CtlOutput::Success;
     }
-    if (!command->addArguments && !commandParser.positionalArguments().isEmpty()) {
+    if (commandParser.positionalArguments().size() > command->maxPositionals) {
         return early.usageError(
-            QStringLiteral("'%1' takes no arguments, got '%2'.")
-                .arg(command->name, commandParser.positionalArguments().first()));
+            QStringLiteral("too many arguments for '%1': '%2'.")
+                .arg(command->name, commandParser.positionalArguments().last()));
     }
 
     const bool verbose = parser.isSet(global.verbose) || commandParser.isSet(global.verbose);

@@ -22,6 +22,7 @@ struct CtlCommand {
     QString summary;
     std::function<void(QCommandLineParser &)> addArguments;
     std::function<int(const CtlContext &, const QCommandLineParser &)> run;
+    int maxPositionals = 0; // more positional arguments than this are a usage error
 };
 
 // The commands on the store itself: init, info.

@@ -1,7 +1,13 @@
 #include "CtlCommand.h"
 
+#include "CtlServices.h"
+#include "SecretInput.h"
+#include "auth/UserRows.h"
+#include "store/DataKeyFile.h"
 #include "store/StoreLocation.h"
 #include "store/sqlite/SqliteStore.h"
+
+#include <QFile>
 
 #include <QJsonObject>
 
@@ -9,34 +15,112 @@ namespace gatehouse::ctl {
 
 namespace {
 
-int report(const CtlContext &context, const StoreInfo &info)
+QList<QPair<QString, QString>> describe(const StoreInfo &info)
 {
-    const QString createdAt = info.createdAt.toString(Qt::ISODateWithMs);
-    return context.output.success(
-        {
-            {QStringLiteral("Store"), info.location},
-            {QStringLiteral("Backend"), info.backend},
-            {QStringLiteral("Store id"), info.storeId},
-            {QStringLiteral("Schema version"), QString::number(info.schemaVersion)},
-            {QStringLiteral("Created"), createdAt},
-        },
-        QJsonObject{
-            {QStringLiteral("path"), info.location},
-            {QStringLiteral("backend"), info.backend},
-            {QStringLiteral("storeId"), info.storeId},
-            {QStringLiteral("schemaVersion"), info.schemaVersion},
-            {QStringLiteral("createdAt"), createdAt},
-        });
+    return {
+        {QStringLiteral("Store"), info.location},
+        {QStringLiteral("Backend"), info.backend},
+        {QStringLiteral("Store id"), info.storeId},
+        {QStringLiteral("Schema version"), QString::number(info.schemaVersion)},
+        {QStringLiteral("Created"), info.createdAt.toString(Qt::ISODateWithMs)},
+    };
 }
 
-int init(const CtlContext &context, const QCommandLineParser &)
+QJsonObject toJson(const StoreInfo &info)
 {
+    return QJsonObject{
+        {QStringLiteral("path"), info.location},
+        {QStringLiteral("backend"), info.backend},
+        {QStringLiteral("storeId"), info.storeId},
+        {QStringLiteral("schemaVersion"), info.schemaVersion},
+        {QStringLiteral("createdAt"), info.createdAt.toString(Qt::ISODateWithMs)},
+    };
+}
+
+const QCommandLineOption kOwner{QStringLiteral("owner"),
+                                QStringLiteral("Create the first owner with this username; the "
+                                               "password is read from standard input."),
+                                QStringLiteral("name")};
+const QCommandLineOption kEmail{QStringLiteral("email"), QStringLiteral("The owner's e-mail."),
+                                QStringLiteral("address")};
+const QCommandLineOption kDisplayName{QStringLiteral("display-name"),
+                                      QStringLiteral("The owner's display name."),
+                                      QStringLiteral("name")};
+const QCommandLineOption kPasswordFile{QStringLiteral("password-file"),
+                                       QStringLiteral("Read the password from this file instead "
+                                                      "of standard input."),
+                                       QStringLiteral("path")};
+
+// The owner gets a password the way every user does: a one-time code, redeemed at once.
+Result<User> createOwner(CtlServices &services, const QCommandLineParser &parser,
+                         const QString &password)
+{
+    Result<User> owner = services.users().createFirstOwner(
+        Actor::localConsole(),
+        NewUser{
+            parser.value(kOwner), parser.value(kEmail), parser.value(kDisplayName), {Role::Owner}});
+    if (!owner)
+        return owner;
+    Result<Credentials::IssuedCode> code =
+        services.credentials().issueCode(Actor::system(), owner->id);
+    if (!code)
+        return code.error();
+    return services.credentials().redeemCode(ctlClient(), code->code, password);
+}
+
+int init(const CtlContext &context, const QCommandLineParser &parser)
+{
+    if (parser.isSet(kOwner) == false && (parser.isSet(kEmail) || parser.isSet(kPasswordFile)))
+        return context.output.usageError(
+            QStringLiteral("--email and --password-file need --owner."));
+    QString password;
+    if (parser.isSet(kOwner)) {
+        Result<QString> typed =
+            SecretInput::read(QStringLiteral("Password for %1: ").arg(parser.value(kOwner)),
+                              parser.value(kPasswordFile));
+        if (!typed)
+            return context.output.failure(typed.error());
+        password = *typed;
+    }
     if (Result<void> folder = StoreLocation::ensureFolder(context.storePath); !folder)
         return context.output.failure(folder.error());
+    const QString keyPath = DataKeyFile::defaultPathFor(context.storePath);
+    if (QFile::exists(keyPath)) {
+        return context.output.failure(
+            makeError(ErrorCode::Conflict,
+                      QStringLiteral("%1 already exists; it belongs to another store. "
+                                     "Choose another path.")
+                          .arg(keyPath)));
+    }
     Result<std::unique_ptr<SqliteStore>> store = SqliteStore::create(context.storePath);
     if (!store)
         return context.output.failure(store.error());
-    return report(context, (*store)->info());
+    const StoreInfo info = (*store)->info();
+
+    // Everything below either completes or leaves no store behind.
+    Result<QByteArray> key = DataKeyFile::create(keyPath);
+    if (!key) {
+        SqliteStore::discardNew(std::move(store).value());
+        return context.output.failure(key.error());
+    }
+    QList<QPair<QString, QString>> fields = describe(info);
+    QJsonObject json = toJson(info);
+    fields.append({QStringLiteral("Data key"), keyPath});
+    json.insert(QStringLiteral("dataKeyFile"), keyPath);
+    if (parser.isSet(kOwner)) {
+        Result<std::unique_ptr<CtlServices>> services = CtlServices::over(std::move(store).value());
+        Result<User> owner =
+            services ? createOwner(**services, parser, password) : Result<User>(services.error());
+        if (!owner) {
+            if (services)
+                SqliteStore::discardNew((*services)->release());
+            QFile::remove(keyPath);
+            return context.output.failure(owner.error());
+        }
+        fields.append({QStringLiteral("Owner"), owner->username});
+        json.insert(QStringLiteral("owner"), UserRows::toJson(*owner));
+    }
+    return context.output.success(fields, json);
 }
 
 int info(const CtlContext &context, const QCommandLineParser &)
@@ -44,7 +128,8 @@ int info(const CtlContext &context, const QCommandLineParser &)
     Result<std::unique_ptr<SqliteStore>> store = SqliteStore::open(context.storePath);
     if (!store)
         return context.output.failure(store.error());
-    return report(context, (*store)->info());
+    const StoreInfo info = (*store)->info();
+    return context.output.success(describe(info), toJson(info));
 }
 
 } // namespace
@@ -54,8 +139,11 @@ QList<CtlCommand> storeCommands()
     return {
         CtlCommand{
             QStringLiteral("init"),
-            QStringLiteral("Create a new store (never over an existing file)."),
-            {},
+            QStringLiteral("Create a new store (never over an existing file) and its data key "
+                           "file; with --owner, also its first owner (password on stdin)."),
+            [](QCommandLineParser &parser) {
+                parser.addOptions({kOwner, kEmail, kDisplayName, kPasswordFile});
+            },
             init,
         },
         CtlCommand{

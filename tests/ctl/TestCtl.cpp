@@ -3,6 +3,7 @@
 #include "TestSupport.h"
 
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -123,6 +124,62 @@ private Q_SLOTS:
             ctl({QStringLiteral("--json"), QStringLiteral("--db"), path, QStringLiteral("info")});
         QCOMPARE(json.exitCode, 0);
         QCOMPARE(json.json().value(QStringLiteral("storeId")).toString(), id);
+    }
+
+    void initWithOwnerReadsThePasswordFromStdin()
+    {
+        const QString path = freshPath();
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("GATEHOUSE_DATABASE"));
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(GATEHOUSE_CTL_PATH),
+                      {QStringLiteral("--db"), path, QStringLiteral("init"),
+                       QStringLiteral("--owner"), QStringLiteral("Root"), QStringLiteral("--email"),
+                       QStringLiteral("root@example.com"), QStringLiteral("--json")});
+        process.write("correct horse battery staple\n");
+        process.closeWriteChannel();
+        QVERIFY(process.waitForFinished(60000));
+        const QByteArray out = process.readAllStandardOutput();
+        QCOMPARE(process.exitCode(), 0);
+        const QJsonObject json = QJsonDocument::fromJson(out).object();
+        const QJsonObject owner = json.value(QStringLiteral("owner")).toObject();
+        QCOMPARE(owner.value(QStringLiteral("username")).toString(), QStringLiteral("root"));
+        QCOMPARE(owner.value(QStringLiteral("roles")).toArray().first().toString(),
+                 QStringLiteral("owner"));
+        QVERIFY(owner.value(QStringLiteral("passwordSet")).toBool());
+        QVERIFY(!out.contains("correct horse"));
+        const QString key = json.value(QStringLiteral("dataKeyFile")).toString();
+        QCOMPARE(key, path + QStringLiteral(".key"));
+        QCOMPARE(QFileInfo(key).permissions() & 0x0077, QFileDevice::Permissions());
+        // The password is stored only as a scrypt hash.
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(!file.readAll().contains("correct horse"));
+    }
+
+    void initWithAWeakOwnerPasswordLeavesNothingBehind()
+    {
+        const QString path = freshPath();
+        const QString passwordFile = freshPath() + QStringLiteral(".pw");
+        QVERIFY(test::writeFile(passwordFile, "short\n"));
+        const Run refused =
+            ctl({QStringLiteral("--db"), path, QStringLiteral("init"), QStringLiteral("--owner"),
+                 QStringLiteral("root"), QStringLiteral("--password-file"), passwordFile});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains(QStringLiteral("too short")), qPrintable(refused.err));
+        QVERIFY(!QFile::exists(path));
+        QVERIFY(!QFile::exists(path + QStringLiteral(".key")));
+        // --email alone is a usage error, and stray arguments too.
+        QCOMPARE(ctl({QStringLiteral("--db"), path, QStringLiteral("init"),
+                      QStringLiteral("--email"), QStringLiteral("a@b.example")})
+                     .exitCode,
+                 2);
+        QCOMPARE(
+            ctl({QStringLiteral("--db"), path, QStringLiteral("init"), QStringLiteral("extra")})
+                .exitCode,
+            2);
+        QVERIFY(!QFile::exists(path));
     }
 
     void initRefusesAnExistingFile()

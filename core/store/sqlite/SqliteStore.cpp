@@ -289,6 +289,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::create(const QString &path,
             built.error().code,
             QStringLiteral("Cannot create the store %1: %2").arg(path, built.error().message));
     }
+    store->m_createdHere = true;
     qCInfo(lcStore) << "created store" << store->m_info.storeId;
     return store;
 }
@@ -314,6 +315,16 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path,
     if (!loaded)
         return withPath(loaded.error(), path);
     return store;
+}
+
+bool SqliteStore::discardNew(std::unique_ptr<SqliteStore> store)
+{
+    if (!store || !store->m_createdHere)
+        return false;
+    const QString path = store->m_path;
+    store.reset(); // closes this thread's connection before its files go
+    SqliteFileCheck::removeStoreFiles(path);
+    return true;
 }
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::openOrCreate(const QString &path,

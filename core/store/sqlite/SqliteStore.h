@@ -45,6 +45,10 @@ public:
     // The schema version this build writes.
     static int supportedSchemaVersion();
 
+    // Undoes create() when a later step of setting up the new store fails: closes it and
+    // removes its files. Refused (false) for a store that was opened rather than created.
+    static bool discardNew(std::unique_ptr<SqliteStore> store);
+
     // Closes this thread's connection. Every other thread that used the store keeps its own
     // connection until that thread ends, so destroy a store after its worker threads.
     ~SqliteStore() override;
@@ -63,6 +67,7 @@ private:
     const QString m_path;
     const SqliteStoreOptions m_options;
     const quint64 m_serial; // tells this store's per-thread connections from another's
+    bool m_createdHere = false;
     mutable QMutex m_infoMutex;
     StoreInfo m_info;
 };

@@ -1,0 +1,74 @@
+#include "CtlServices.h"
+
+#include "SecretInput.h"
+
+#include <QCoreApplication>
+
+namespace gatehouse::ctl {
+
+Actor ctlClient()
+{
+    Actor actor;
+    actor.sourceIp = QStringLiteral("127.0.0.1");
+    actor.userAgent = QStringLiteral("gatehousectl/") + QCoreApplication::applicationVersion();
+    return actor;
+}
+
+Result<std::unique_ptr<CtlServices>> CtlServices::open(const QString &path)
+{
+    Result<std::unique_ptr<SqliteStore>> store = SqliteStore::open(path);
+    if (!store)
+        return store.error();
+    return over(std::move(store).value());
+}
+
+Result<std::unique_ptr<CtlServices>> CtlServices::over(std::unique_ptr<SqliteStore> store)
+{
+    Result<PasswordBlocklist> blocklist = PasswordBlocklist::load(PasswordBlocklist::defaultPath());
+    if (!blocklist)
+        return blocklist.error();
+    std::unique_ptr<CtlServices> services(new CtlServices);
+    services->m_store = std::move(store);
+    services->m_context = std::make_unique<ServiceContext>(*services->m_store, Clock::system());
+    services->m_users = std::make_unique<UserDirectory>(*services->m_context);
+    Result<std::unique_ptr<Credentials>> credentials = Credentials::create(
+        *services->m_context, std::make_shared<const PasswordBlocklist>(std::move(*blocklist)));
+    if (!credentials)
+        return credentials.error();
+    services->m_credentials = std::move(credentials).value();
+    return services;
+}
+
+CtlServices::~CtlServices() = default;
+
+std::unique_ptr<SqliteStore> CtlServices::release()
+{
+    m_credentials.reset();
+    m_users.reset();
+    m_context.reset();
+    return std::move(m_store);
+}
+
+Result<Actor> CtlServices::signIn(const QString &username) const
+{
+    QString password = qEnvironmentVariable("GATEHOUSE_PASSWORD");
+    if (password.isEmpty()) {
+        Result<QString> typed =
+            SecretInput::read(QStringLiteral("Password for %1: ").arg(username));
+        if (!typed)
+            return typed.error();
+        password = *typed;
+    }
+    Result<Credentials::SignIn> signIn =
+        m_credentials->authenticate(ctlClient(), username, password);
+    if (!signIn)
+        return signIn.error();
+    Actor actor = ctlClient();
+    actor.kind = Actor::Kind::User;
+    actor.credential = Actor::Credential::Password;
+    actor.userId = signIn->user.id;
+    actor.username = signIn->user.username;
+    return actor;
+}
+
+} // namespace gatehouse::ctl

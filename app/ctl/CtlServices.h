@@ -1,0 +1,41 @@
+#pragma once
+
+#include "auth/Credentials.h"
+#include "auth/UserDirectory.h"
+#include "store/sqlite/SqliteStore.h"
+
+#include <memory>
+
+namespace gatehouse::ctl {
+
+// The core services over one local store, as gatehousectl uses them.
+class CtlServices
+{
+public:
+    static Result<std::unique_ptr<CtlServices>> open(const QString &path);
+    static Result<std::unique_ptr<CtlServices>> over(std::unique_ptr<SqliteStore> store);
+    ~CtlServices();
+
+    SqliteStore &store() { return *m_store; }
+    const UserDirectory &users() const { return *m_users; }
+    const Credentials &credentials() const { return *m_credentials; }
+    // Hands the store back (services closed), e.g. to discard a store that failed to set up.
+    std::unique_ptr<SqliteStore> release();
+
+    // Signs in as `username` for local administration; the password comes from
+    // GATEHOUSE_PASSWORD or, failing that, from standard input.
+    Result<Actor> signIn(const QString &username) const;
+
+private:
+    CtlServices() = default;
+
+    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<ServiceContext> m_context;
+    std::unique_ptr<UserDirectory> m_users;
+    std::unique_ptr<Credentials> m_credentials;
+};
+
+// How gatehousectl appears in audit records.
+Actor ctlClient();
+
+} // namespace gatehouse::ctl
