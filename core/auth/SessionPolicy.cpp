@@ -1,0 +1,145 @@
+#include "SessionPolicy.h"
+
+#include <QJsonDocument>
+#include <QStringList>
+
+#include <cmath>
+
+namespace gatehouse {
+
+namespace {
+
+const QString keyIdle = QStringLiteral("idleTimeoutSeconds");
+const QString keyAbsolute = QStringLiteral("absoluteLifetimeSeconds");
+const QString keyMaxSessions = QStringLiteral("maxSessionsPerUser");
+const QString keyPendingMfa = QStringLiteral("pendingMfaLifetimeSeconds");
+const QString keyLastSeen = QStringLiteral("lastSeenWriteIntervalSeconds");
+const QString keyRetention = QStringLiteral("retentionDays");
+
+Error badPolicy(const QString &why)
+{
+    return makeError(ErrorCode::InvalidInput, QString(u"Session policy: " + why));
+}
+
+Result<void> readInt(const QJsonObject &json, const QString &key, int &out)
+{
+    const QJsonValue value = json.value(key);
+    if (value.isUndefined())
+        return {};
+    if (!value.isDouble())
+        return badPolicy(QString(key + u" must be a number."));
+    const double number = value.toDouble();
+    if (number != std::floor(number) || std::abs(number) > 1e9)
+        return badPolicy(QString(key + u" must be a whole number in range."));
+    out = static_cast<int>(number);
+    return {};
+}
+
+Result<void> inRange(const QString &key, int value, int low, int high)
+{
+    if (value < low || value > high)
+        return badPolicy(
+            QStringLiteral("%1 must be between %2 and %3.").arg(key).arg(low).arg(high));
+    return {};
+}
+
+} // namespace
+
+QJsonObject SessionPolicy::toJson() const
+{
+    return QJsonObject{
+        {keyIdle, idleTimeoutSeconds},
+        {keyAbsolute, absoluteLifetimeSeconds},
+        {keyMaxSessions, maxSessionsPerUser},
+        {keyPendingMfa, pendingMfaLifetimeSeconds},
+        {keyLastSeen, lastSeenWriteIntervalSeconds},
+        {keyRetention, retentionDays},
+    };
+}
+
+Result<SessionPolicy> SessionPolicy::fromJson(const QJsonObject &json)
+{
+    const QStringList known = {keyIdle,       keyAbsolute, keyMaxSessions,
+                               keyPendingMfa, keyLastSeen, keyRetention};
+    // The unknown key is not echoed: it is free text that could carry line breaks into logs.
+    for (auto it = json.begin(); it != json.end(); ++it) {
+        if (!known.contains(it.key()))
+            return badPolicy(
+                QString(u"unknown setting; the settings are " + known.join(u", ") + u'.'));
+    }
+    SessionPolicy policy;
+    for (Result<void> read : {readInt(json, keyIdle, policy.idleTimeoutSeconds),
+                              readInt(json, keyAbsolute, policy.absoluteLifetimeSeconds),
+                              readInt(json, keyMaxSessions, policy.maxSessionsPerUser),
+                              readInt(json, keyPendingMfa, policy.pendingMfaLifetimeSeconds),
+                              readInt(json, keyLastSeen, policy.lastSeenWriteIntervalSeconds),
+                              readInt(json, keyRetention, policy.retentionDays)}) {
+        if (!read)
+            return read.error();
+    }
+    if (Result<void> valid = policy.validate(); !valid)
+        return valid.error();
+    return policy;
+}
+
+Result<void> SessionPolicy::validate() const
+{
+    for (Result<void> checked :
+         {inRange(keyIdle, idleTimeoutSeconds, MinIdleTimeout, MaxIdleTimeout),
+          inRange(keyAbsolute, absoluteLifetimeSeconds, MinAbsoluteLifetime, MaxAbsoluteLifetime),
+          inRange(keyMaxSessions, maxSessionsPerUser, 1, MaxSessionsCeiling),
+          inRange(keyPendingMfa, pendingMfaLifetimeSeconds, MinPendingMfaLifetime,
+                  MaxPendingMfaLifetime),
+          inRange(keyLastSeen, lastSeenWriteIntervalSeconds, 0, MaxLastSeenWriteInterval),
+          inRange(keyRetention, retentionDays, 1, MaxRetentionDays)}) {
+        if (!checked)
+            return checked.error();
+    }
+    if (idleTimeoutSeconds > absoluteLifetimeSeconds)
+        return badPolicy(QString(keyIdle + u" must not exceed " + keyAbsolute + u'.'));
+    // Otherwise a session could expire between two recorded uses while in constant use.
+    if (lastSeenWriteIntervalSeconds >= idleTimeoutSeconds)
+        return badPolicy(QString(keyLastSeen + u" must be below " + keyIdle + u'.'));
+    return {};
+}
+
+Result<SessionPolicy> SessionPolicy::load(SqlTransaction &tx)
+{
+    Result<QVariant> document =
+        tx.scalar(QStringLiteral("SELECT document FROM policies WHERE name = ?"),
+                  {QString::fromLatin1(kPolicyName)});
+    if (!document)
+        return document.error();
+    if (document->isNull())
+        return defaults();
+    QJsonParseError error{};
+    const QJsonDocument parsed = QJsonDocument::fromJson(document->toString().toUtf8(), &error);
+    Result<SessionPolicy> policy = error.error == QJsonParseError::NoError && parsed.isObject()
+        ? fromJson(parsed.object())
+        : Result<SessionPolicy>(badPolicy(QStringLiteral("not a JSON object.")));
+    if (!policy) {
+        return makeError(ErrorCode::Integrity,
+                         QStringLiteral("The stored session policy is not valid; set it again."));
+    }
+    return policy;
+}
+
+Result<void> SessionPolicy::save(SqlTransaction &tx, const QString &updatedAt,
+                                 const QString &updatedBy) const
+{
+    if (Result<void> valid = validate(); !valid)
+        return valid;
+    const QString document =
+        QString::fromUtf8(QJsonDocument(toJson()).toJson(QJsonDocument::Compact));
+    Result<QSqlQuery> saved =
+        tx.exec(QStringLiteral("INSERT INTO policies (name, document, updated_at, updated_by)"
+                               " VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
+                               " document = excluded.document, updated_at = excluded.updated_at,"
+                               " updated_by = excluded.updated_by"),
+                {QString::fromLatin1(kPolicyName), document, updatedAt, updatedBy});
+    if (!saved)
+        return saved.error();
+    return {};
+}
+
+} // namespace gatehouse

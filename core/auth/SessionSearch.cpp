@@ -1,0 +1,172 @@
+#include "SessionSearch.h"
+
+#include "SessionRows.h"
+#include "UserRows.h"
+#include "crypto/Base64.h"
+#include "crypto/Hash.h"
+
+#include <QJsonDocument>
+
+namespace gatehouse::SessionSearch {
+
+using UserRows::isoUtc;
+
+namespace {
+
+QString fingerprint(const SessionQuery &query, const QString &onlyUserId)
+{
+    QJsonObject described = describe(query);
+    described.insert(QStringLiteral("only"), onlyUserId);
+    const QByteArray canonical = QJsonDocument(described).toJson(QJsonDocument::Compact);
+    return QString::fromLatin1(crypto::base64UrlEncode(crypto::sha256(canonical).first(12)));
+}
+
+struct Position {
+    QString createdAt;
+    QString id;
+};
+
+Error badToken()
+{
+    return makeError(ErrorCode::InvalidInput,
+                     QStringLiteral("The page token is not valid for this listing; start again "
+                                    "from the first page."));
+}
+
+Result<Position> decodeToken(const QString &token, const QString &expectedFingerprint)
+{
+    if (token.size() > 2048)
+        return badToken();
+    Result<QByteArray> bytes = crypto::base64UrlDecode(token.toLatin1());
+    if (!bytes)
+        return badToken();
+    QJsonParseError error{};
+    const QJsonObject object = QJsonDocument::fromJson(*bytes, &error).object();
+    if (error.error != QJsonParseError::NoError
+        || object.value(QStringLiteral("q")).toString() != expectedFingerprint
+        || !object.value(QStringLiteral("c")).isString()
+        || !object.value(QStringLiteral("i")).isString()) {
+        return badToken();
+    }
+    return Position{object.value(QStringLiteral("c")).toString(),
+                    object.value(QStringLiteral("i")).toString()};
+}
+
+QString encodeToken(const Position &position, const QString &queryFingerprint)
+{
+    const QJsonObject object{{QStringLiteral("c"), position.createdAt},
+                             {QStringLiteral("i"), position.id},
+                             {QStringLiteral("q"), queryFingerprint}};
+    return QString::fromLatin1(
+        crypto::base64UrlEncode(QJsonDocument(object).toJson(QJsonDocument::Compact)));
+}
+
+// The status filter as SQL over `s`, with the current time bound as parameters.
+void statusFilter(Session::Status status, const QString &now, QStringList &where,
+                  QVariantList &parameters)
+{
+    switch (status) {
+    case Session::Status::Revoked:
+        where << QStringLiteral("s.revoked_at IS NOT NULL");
+        return;
+    case Session::Status::Expired:
+        where << QStringLiteral("s.revoked_at IS NULL"
+                                " AND (s.idle_expires_at <= ? OR s.absolute_expires_at <= ?)");
+        parameters << now << now;
+        return;
+    case Session::Status::Active:
+    case Session::Status::PendingMfa:
+        where << QStringLiteral("s.revoked_at IS NULL AND s.state = ?"
+                                " AND s.idle_expires_at > ? AND s.absolute_expires_at > ?");
+        parameters << (status == Session::Status::Active ? QStringLiteral("active")
+                                                         : QStringLiteral("pending_mfa"))
+                   << now << now;
+        return;
+    }
+}
+
+} // namespace
+
+QJsonObject describe(const SessionQuery &query)
+{
+    QJsonObject json{{QStringLiteral("pageSize"), query.pageSize}};
+    if (!query.userId.isEmpty())
+        json.insert(QStringLiteral("userId"), SessionRows::auditableId(query.userId));
+    if (query.status)
+        json.insert(QStringLiteral("status"), sessionStatusName(*query.status));
+    if (!query.sourceIp.isEmpty())
+        json.insert(QStringLiteral("sourceIp"), query.sourceIp.left(64));
+    if (query.createdAfter.isValid())
+        json.insert(QStringLiteral("createdAfter"), isoUtc(query.createdAfter));
+    if (query.createdBefore.isValid())
+        json.insert(QStringLiteral("createdBefore"), isoUtc(query.createdBefore));
+    return json;
+}
+
+Result<Page<Session>> run(SqlTransaction &tx, const SessionQuery &query, const QDateTime &now,
+                          const QString &onlyUserId)
+{
+    if (query.pageSize < 1 || query.pageSize > kMaxPageSize) {
+        return makeError(
+            ErrorCode::InvalidInput,
+            QStringLiteral("The page size must be between 1 and %1.").arg(kMaxPageSize));
+    }
+    if (query.userId.size() > 64 || query.sourceIp.size() > 64) {
+        return makeError(ErrorCode::InvalidInput,
+                         QStringLiteral("A user id or IP address filter is too long."));
+    }
+    const QString queryFingerprint = fingerprint(query, onlyUserId);
+
+    QStringList where;
+    QVariantList parameters;
+    if (!onlyUserId.isEmpty()) {
+        where << QStringLiteral("s.user_id = ?");
+        parameters << onlyUserId;
+    }
+    if (!query.userId.isEmpty()) {
+        where << QStringLiteral("s.user_id = ?");
+        parameters << query.userId;
+    }
+    if (query.status)
+        statusFilter(*query.status, isoUtc(now), where, parameters);
+    if (!query.sourceIp.isEmpty()) {
+        where << QStringLiteral("s.source_ip = ?");
+        parameters << query.sourceIp;
+    }
+    if (query.createdAfter.isValid()) {
+        where << QStringLiteral("s.created_at >= ?");
+        parameters << isoUtc(query.createdAfter);
+    }
+    if (query.createdBefore.isValid()) {
+        where << QStringLiteral("s.created_at < ?");
+        parameters << isoUtc(query.createdBefore);
+    }
+    if (!query.pageToken.isEmpty()) {
+        Result<Position> position = decodeToken(query.pageToken, queryFingerprint);
+        if (!position)
+            return position.error();
+        where << QStringLiteral("(s.created_at, s.id) < (?, ?)");
+        parameters << position->createdAt << position->id;
+    }
+    const QString sql =
+        QStringLiteral("SELECT %1 FROM %2 %3 ORDER BY s.created_at DESC, s.id DESC LIMIT ?")
+            .arg(SessionRows::columns(), SessionRows::from(),
+                 where.isEmpty() ? QString()
+                                 : QString(u"WHERE " + where.join(QStringLiteral(" AND "))));
+    parameters << query.pageSize + 1;
+
+    Result<QSqlQuery> rows = tx.exec(sql, parameters);
+    if (!rows)
+        return rows.error();
+    Page<Session> page;
+    while (rows->next())
+        page.items.append(SessionRows::fromRow(*rows));
+    if (page.items.size() > query.pageSize) {
+        page.items.removeLast();
+        const Session &last = page.items.last();
+        page.nextPageToken = encodeToken({isoUtc(last.createdAt), last.id}, queryFingerprint);
+    }
+    return page;
+}
+
+} // namespace gatehouse::SessionSearch

@@ -1,0 +1,286 @@
+#include "Sessions.h"
+
+#include "SessionRows.h"
+#include "TokenFormat.h"
+#include "UserRows.h"
+
+#include <QUuid>
+
+namespace gatehouse {
+
+using UserRows::isoUtc;
+
+namespace {
+
+constexpr auto kSessionResource = "Gatehouse::Session";
+
+// One message for every refusal, so a caller cannot tell an unknown token from a revoked,
+// expired or half-authenticated one, or from one whose account was disabled.
+Error invalidSession()
+{
+    return makeError(ErrorCode::Unauthenticated, QStringLiteral("Invalid or expired session."));
+}
+
+QString serverName()
+{
+    return Actor::system().username;
+}
+
+struct Lookup {
+    std::optional<SessionRows::Lookup> row;
+    SessionPolicy policy;
+};
+
+} // namespace
+
+Result<IssuedSession> Sessions::start(SqlTransaction &tx, const QString &userId,
+                                      const Actor &client, bool mfaPending,
+                                      bool mfaAuthenticated) const
+{
+    Result<QVariant> status =
+        tx.scalar(QStringLiteral("SELECT status FROM users WHERE id = ?"), {userId});
+    if (!status)
+        return status.error();
+    if (status->toString() != QStringLiteral("active"))
+        return makeError(ErrorCode::Unauthenticated, QStringLiteral("The account cannot sign in."));
+    Result<SessionPolicy> policy = SessionPolicy::load(tx);
+    if (!policy)
+        return policy.error();
+    return insert(tx, userId, client, mfaPending, mfaAuthenticated && !mfaPending, *policy);
+}
+
+Result<IssuedSession> Sessions::insert(SqlTransaction &tx, const QString &userId,
+                                       const Actor &client, bool mfaPending, bool mfaAuthenticated,
+                                       const SessionPolicy &policy) const
+{
+    const QDateTime now = m_context.clock().now();
+    // Make room first (D10): keep the newest maxSessionsPerUser - 1 live sessions, so with the
+    // new one the user holds at most maxSessionsPerUser.
+    Result<int> evicted = SessionRows::revokeLive(
+        tx,
+        QStringLiteral("id IN (SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL"
+                       " AND idle_expires_at > ? AND absolute_expires_at > ?"
+                       " ORDER BY created_at DESC, id DESC LIMIT -1 OFFSET ?)"),
+        {userId, isoUtc(now), isoUtc(now), policy.maxSessionsPerUser - 1}, now, serverName(),
+        QStringLiteral("session limit"));
+    if (!evicted)
+        return evicted.error();
+
+    Result<IssuedSecret> secret = TokenFormat::newSessionToken();
+    if (!secret)
+        return secret.error();
+    const qint64 lifetime =
+        mfaPending ? policy.pendingMfaLifetimeSeconds : policy.absoluteLifetimeSeconds;
+    const qint64 idle = mfaPending ? policy.pendingMfaLifetimeSeconds : policy.idleTimeoutSeconds;
+    const QDateTime absoluteExpiry = now.addSecs(lifetime);
+    const QDateTime idleExpiry = std::min(now.addSecs(idle), absoluteExpiry);
+    const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    Result<QSqlQuery> inserted = tx.exec(
+        QStringLiteral("INSERT INTO sessions (id, token_hash, user_id, state, created_at,"
+                       " last_seen_at, idle_expires_at, absolute_expires_at, source_ip,"
+                       " user_agent, mfa_authenticated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        {id, secret->hash, userId,
+         mfaPending ? QStringLiteral("pending_mfa") : QStringLiteral("active"), isoUtc(now),
+         isoUtc(now), isoUtc(idleExpiry), isoUtc(absoluteExpiry),
+         SessionRows::clientText(client.sourceIp, kMaxSourceIpLength),
+         SessionRows::clientText(client.userAgent, kMaxUserAgentLength), mfaAuthenticated ? 1 : 0});
+    if (!inserted)
+        return inserted.error();
+    Result<Session> session = SessionRows::byId(tx, id);
+    if (!session)
+        return session.error();
+    return IssuedSession{*session, secret->token};
+}
+
+Result<IssuedSession> Sessions::promote(SqlTransaction &tx, const QString &pendingSessionId) const
+{
+    const QDateTime now = m_context.clock().now();
+    Result<Session> pending = SessionRows::byId(tx, pendingSessionId);
+    if (!pending)
+        return invalidSession();
+    if (pending->status(now) != Session::Status::PendingMfa)
+        return invalidSession();
+    Result<QVariant> status =
+        tx.scalar(QStringLiteral("SELECT status FROM users WHERE id = ?"), {pending->userId});
+    if (!status)
+        return status.error();
+    if (status->toString() != QStringLiteral("active"))
+        return invalidSession();
+    // The half-authenticated token dies here, whatever happens next in this transaction: the
+    // new session gets a token of its own (SEC-21).
+    Result<int> ended = SessionRows::revokeLive(tx, QStringLiteral("id = ?"), {pending->id}, now,
+                                                pending->userId, QStringLiteral("mfa completed"));
+    if (!ended)
+        return ended.error();
+    if (*ended != 1)
+        return invalidSession();
+    Result<SessionPolicy> policy = SessionPolicy::load(tx);
+    if (!policy)
+        return policy.error();
+    Actor client;
+    client.sourceIp = pending->sourceIp;
+    client.userAgent = pending->userAgent;
+    return insert(tx, pending->userId, client, false, true, *policy);
+}
+
+Result<int> Sessions::endOtherSessions(SqlTransaction &tx, const QString &userId,
+                                       const QString &keepSessionId, const QString &revokedBy,
+                                       const QString &reason) const
+{
+    Result<QString> checked = SessionRows::checkReason(reason);
+    if (!checked)
+        return checked.error();
+    return SessionRows::revokeLive(
+        tx, QStringLiteral("user_id = ? AND id <> ?"),
+        {userId, keepSessionId.isNull() ? QStringLiteral("") : keepSessionId},
+        m_context.clock().now(), revokedBy, *checked);
+}
+
+Result<ValidatedSession> Sessions::validate(const QString &token, bool allowPendingMfa) const
+{
+    // Shape first: malformed input costs no lookup, and the stored hash presented as a token
+    // fails here or hashes to something that matches nothing (D9).
+    Result<QByteArray> hash = TokenFormat::sessionTokenHash(token);
+    if (!hash)
+        return invalidSession();
+    const QDateTime now = m_context.clock().now();
+    Result<Lookup> found =
+        m_context.store().transact<Lookup>(Store::Access::Read, [&](SqlTransaction &tx) {
+            Result<std::optional<SessionRows::Lookup>> row = SessionRows::byTokenHash(tx, *hash);
+            if (!row)
+                return Result<Lookup>(row.error());
+            Result<SessionPolicy> policy = SessionPolicy::load(tx);
+            if (!policy)
+                return Result<Lookup>(policy.error());
+            return Result<Lookup>(Lookup{*row, *policy});
+        });
+    if (!found)
+        return found.error();
+    if (!found->row || !found->row->userActive)
+        return invalidSession();
+    const Session &session = found->row->session;
+    const Session::Status status = session.status(now);
+    if (status != Session::Status::Active
+        && !(allowPendingMfa && status == Session::Status::PendingMfa)) {
+        return invalidSession();
+    }
+
+    ValidatedSession valid{session.userId,
+                           session.username,
+                           session.id,
+                           session.mfaAuthenticated,
+                           status == Session::Status::PendingMfa,
+                           session.idleExpiresAt};
+    // Coalesced touch: one write per interval per session, not one per request. The WHERE
+    // repeats the checks, so concurrent validations write once between them and a session
+    // revoked or expired meanwhile is never revived. A pending session's lifetime is fixed.
+    const QDateTime threshold = now.addSecs(-found->policy.lastSeenWriteIntervalSeconds);
+    if (status == Session::Status::Active && session.lastSeenAt < threshold) {
+        const QDateTime idleExpiry =
+            std::min(now.addSecs(found->policy.idleTimeoutSeconds), session.absoluteExpiresAt);
+        Result<void> touched =
+            m_context.store().transaction(Store::Access::Write, [&](SqlTransaction &tx) {
+                Result<QSqlQuery> update = tx.exec(
+                    QStringLiteral("UPDATE sessions SET last_seen_at = ?, idle_expires_at = ?"
+                                   " WHERE id = ? AND revoked_at IS NULL AND last_seen_at < ?"
+                                   " AND idle_expires_at > ?"),
+                    {isoUtc(now), isoUtc(idleExpiry), session.id, isoUtc(threshold), isoUtc(now)});
+                if (!update)
+                    return Result<void>(update.error());
+                return Result<void>();
+            });
+        // Losing one activity record only shortens the idle window; the request itself
+        // was authenticated against the store, so it goes on.
+        if (!touched)
+            qCWarning(lcStore) << "could not record session activity:" << touched.error().message;
+        else
+            valid.expiresAt = idleExpiry;
+    }
+    return valid;
+}
+
+Result<void> Sessions::logout(const QString &token, const Actor &client) const
+{
+    AuditEvent event;
+    event.eventSource = QStringLiteral("auth.gatehouse");
+    event.eventName = QStringLiteral("Logout");
+    event.actor = client;
+    Result<bool> done = m_context.perform<bool>(
+        std::move(event), Store::Access::Write,
+        [&](SqlTransaction &tx, AuditEvent &record) -> Result<bool> {
+            Result<QByteArray> hash = TokenFormat::sessionTokenHash(token);
+            if (!hash)
+                return invalidSession();
+            Result<std::optional<SessionRows::Lookup>> row = SessionRows::byTokenHash(tx, *hash);
+            if (!row)
+                return row.error();
+            if (!*row)
+                return invalidSession();
+            const Session &session = (*row)->session;
+            ValidatedSession who{
+                session.userId, session.username, session.id, session.mfaAuthenticated, false, {}};
+            record.actor = who.actor(client);
+            record.resources.append({QString::fromLatin1(kSessionResource), session.id});
+            Result<int> ended = SessionRows::revokeLive(tx, QStringLiteral("id = ?"), {session.id},
+                                                        m_context.clock().now(), session.userId,
+                                                        QStringLiteral("logout"));
+            if (!ended)
+                return ended.error();
+            if (*ended != 1)
+                return invalidSession();
+            return true;
+        });
+    if (!done)
+        return done.error();
+    return {};
+}
+
+Result<SessionPolicy> Sessions::policy(const Actor &actor) const
+{
+    AuditEvent event;
+    event.eventName = QStringLiteral("GetSessionPolicy");
+    event.readOnly = true;
+    event.actor = actor;
+    return m_context.perform<SessionPolicy>(
+        std::move(event), Store::Access::Read,
+        [&](SqlTransaction &tx, AuditEvent &) -> Result<SessionPolicy> {
+            if (Result<AccessControl::Grant> grant =
+                    AccessControl::require(tx, actor, Permission::PoliciesRead);
+                !grant) {
+                return grant.error();
+            }
+            return SessionPolicy::load(tx);
+        });
+}
+
+Result<SessionPolicy> Sessions::setPolicy(const Actor &actor, const SessionPolicy &policy) const
+{
+    AuditEvent event;
+    event.eventName = QStringLiteral("UpdateSessionPolicy");
+    event.actor = actor;
+    event.resources.append(
+        {QStringLiteral("Gatehouse::Policy"), QString::fromLatin1(SessionPolicy::kPolicyName)});
+    return m_context.perform<SessionPolicy>(
+        std::move(event), Store::Access::Write,
+        [&](SqlTransaction &tx, AuditEvent &record) -> Result<SessionPolicy> {
+            record.requestParameters = policy.toJson();
+            if (Result<AccessControl::Grant> grant =
+                    AccessControl::require(tx, actor, Permission::PoliciesWrite);
+                !grant) {
+                return grant.error();
+            }
+            if (Result<void> valid = policy.validate(); !valid)
+                return valid.error();
+            Result<SessionPolicy> previous = SessionPolicy::load(tx);
+            if (previous)
+                record.responseElements = {{QStringLiteral("previous"), previous->toJson()}};
+            if (Result<void> saved =
+                    policy.save(tx, isoUtc(m_context.clock().now()), SessionRows::revoker(actor));
+                !saved) {
+                return saved.error();
+            }
+            return policy;
+        });
+}
+
+} // namespace gatehouse

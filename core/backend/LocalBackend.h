@@ -1,0 +1,115 @@
+#pragma once
+
+#include "AdminBackend.h"
+#include "auth/ServiceContext.h"
+#include "auth/UserDirectory.h"
+#include "model/Actor.h"
+#include "model/Clock.h"
+#include "store/Store.h"
+
+#include <QMutex>
+#include <QPromise>
+#include <QWaitCondition>
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <thread>
+
+namespace gatehouse {
+
+// Local mode: the core's services run in-process on a store this process holds.
+//
+// Threading (on top of AdminBackend's contract):
+// - The constructor starts ONE worker thread. Every call runs there, in submission order, on
+//   the worker's own connection to the store (a Store gives each thread its own).
+// - The caller's thread only queues work; the worker never touches the caller's objects except
+//   through the futures, whose continuations Qt delivers to their context's thread.
+// - A call runs as the Actor that was current when it was submitted (as a request carries the
+//   identity it was sent with); setActor() affects calls made after it. setActor() is
+//   thread-safe.
+// - The destructor cancels the calls that have not started (their futures finish cancelled),
+//   waits for the running one, and joins the worker. Joining, unlike QThread::wait() in Qt 6.4,
+//   also waits for the thread's thread_local destructors, which is where the worker's store
+//   connection closes. So once the destructor returns the backend holds nothing of the store:
+//   destroy the backend before the store, and the store may go right after.
+class LocalBackend final : public AdminBackend
+{
+public:
+    // `store` must outlive the backend.
+    LocalBackend(Store &store, std::shared_ptr<const Clock> clock, Actor actor);
+    ~LocalBackend() override;
+
+    // Who later calls act as, e.g. after signing in as someone else.
+    void setActor(Actor actor);
+    Actor actor() const;
+
+    QString displayName() const override;
+
+    QFuture<Result<User>> createUser(const NewUser &user) override;
+    QFuture<Result<User>> getUser(const QString &id) override;
+    QFuture<Result<User>> findUser(const QString &usernameOrEmail) override;
+    QFuture<Result<User>> updateUser(const QString &id, const UserChanges &changes) override;
+    QFuture<Result<User>> setUserStatus(const QString &id, User::Status status) override;
+    QFuture<Result<User>> lockUser(const QString &id, const QDateTime &until) override;
+    QFuture<Result<User>> unlockUser(const QString &id) override;
+    QFuture<Result<User>> setUserRoles(const QString &id, const QList<Role> &roles) override;
+    QFuture<Result<void>> deleteUser(const QString &id) override;
+    QFuture<Result<Page<User>>> searchUsers(const UserQuery &query) override;
+
+private:
+    // A queued call. std::function wants a copyable callable, so a job holds its move-only
+    // QPromise through a shared_ptr that only the job owns: dropping the job cancels the future.
+    using Job = std::function<void()>;
+
+    // Queues `call(const UserDirectory &, const Actor &) -> Result<T>` for the worker.
+    template<typename T, typename Call>
+    QFuture<Result<T>> submit(Call &&call)
+    {
+        auto promise = std::make_shared<QPromise<Result<T>>>();
+        QFuture<Result<T>> future = promise->future();
+        // Started while queued, as QtConcurrent::run does: the future is "running" until it
+        // finishes or is cancelled, so watchers can tell pending from idle.
+        promise->start();
+        enqueue([this, promise, caller = actor(), call = std::forward<Call>(call)]() {
+            // Cancelled before it started: drop it, so its effect never happens.
+            if (!promise->isCanceled())
+                promise->addResult(runGuarded<T>([&] { return call(m_users, caller); }));
+            promise->finish();
+        });
+        return future;
+    }
+
+    // Core reports failure as values; this only keeps an unexpected exception (bad_alloc, a
+    // bug) from ending the worker and the process with it.
+    template<typename T, typename Work>
+    static Result<T> runGuarded(Work &&work)
+    {
+        try {
+            return work();
+        } catch (...) {
+            return unexpectedFailure();
+        }
+    }
+    static Error unexpectedFailure();
+
+    void enqueue(Job job);
+    void runWorker();
+
+    Store &m_store;
+    ServiceContext m_context;
+    const UserDirectory m_users;
+
+    mutable QMutex m_actorMutex;
+    Actor m_actor;
+
+    QMutex m_queueMutex;
+    QWaitCondition m_queueChanged;
+    std::deque<Job> m_queue;
+    bool m_stopping = false;
+
+    // Last, so it starts after everything it uses exists; joined in the destructor.
+    std::thread m_worker;
+};
+
+} // namespace gatehouse

@@ -1,0 +1,451 @@
+#include "auth/UserDirectory.h"
+#include "backend/LocalBackend.h"
+#include "model/Clock.h"
+#include "store/sqlite/SqliteStore.h"
+
+#include "TestSupport.h"
+
+#include <QFileInfo>
+#include <QMutex>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QTimer>
+#include <QWaitCondition>
+
+#include <chrono>
+#include <optional>
+#include <thread>
+
+using namespace gatehouse;
+
+namespace {
+
+Actor asUser(const User &user)
+{
+    Actor actor;
+    actor.kind = Actor::Kind::User;
+    actor.credential = Actor::Credential::Session;
+    actor.userId = user.id;
+    actor.username = user.username;
+    actor.requestId = QStringLiteral("req-backend");
+    return actor;
+}
+
+NewUser newUser(const QString &name, QList<Role> roles = {Role::User})
+{
+    return NewUser{name, QString(), QString(), std::move(roles)};
+}
+
+// The backend's clock, and so a window into its worker: the services ask it for the time inside
+// every operation, so it records which threads ran them, and it can hold the worker inside an
+// operation (hold()/release()) to queue work deterministically behind it. It never holds the
+// test's own thread.
+class WorkerClock final : public Clock
+{
+public:
+    explicit WorkerClock(QDateTime time)
+        : m_time(std::move(time)),
+          m_testThread(QThread::currentThread())
+    {}
+
+    QDateTime now() const override
+    {
+        QMutexLocker lock(&m_mutex);
+        QThread *const thread = QThread::currentThread();
+        m_threads.insert(thread);
+        if (thread != m_testThread) {
+            m_blocked = m_held;
+            m_changed.wakeAll();
+            while (m_held)
+                m_changed.wait(&m_mutex);
+            m_blocked = false;
+        }
+        return m_time;
+    }
+
+    void hold()
+    {
+        QMutexLocker lock(&m_mutex);
+        m_held = true;
+    }
+    void release()
+    {
+        QMutexLocker lock(&m_mutex);
+        m_held = false;
+        m_changed.wakeAll();
+    }
+    // True once a worker waits inside hold().
+    bool waitUntilBlocked(int milliseconds = 5000) const
+    {
+        QMutexLocker lock(&m_mutex);
+        QDeadlineTimer deadline(milliseconds);
+        while (!m_blocked) {
+            if (!m_changed.wait(&m_mutex, deadline))
+                return m_blocked;
+        }
+        return true;
+    }
+    QSet<QThread *> threads() const
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_threads;
+    }
+    void forgetThreads()
+    {
+        QMutexLocker lock(&m_mutex);
+        m_threads.clear();
+    }
+
+private:
+    const QDateTime m_time;
+    QThread *const m_testThread;
+    mutable QMutex m_mutex;
+    mutable QWaitCondition m_changed;
+    mutable QSet<QThread *> m_threads;
+    mutable bool m_blocked = false;
+    bool m_held = false;
+};
+
+} // namespace
+
+class TestLocalBackend : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_path;
+    std::shared_ptr<WorkerClock> m_clock;
+    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<LocalBackend> m_backend;
+    User m_owner;
+
+    // Waits, in the test only, for a future's result, delivered the way the console gets it:
+    // through a continuation on this (the main) thread while the event loop runs.
+    template<typename T>
+    std::optional<Result<T>> await(const QFuture<Result<T>> &future, int timeout = 10000)
+    {
+        std::optional<Result<T>> result;
+        QThread *deliveredOn = nullptr;
+        QObject context;
+        QFuture<void> done = QFuture<Result<T>>(future).then(&context, [&](const Result<T> &value) {
+            deliveredOn = QThread::currentThread();
+            result.emplace(value);
+        });
+        if (!QTest::qWaitFor([&] { return done.isFinished(); }, timeout))
+            qWarning("a backend call did not finish in time");
+        if (result && deliveredOn != QThread::currentThread())
+            qWarning("a result was delivered on another thread");
+        return result;
+    }
+
+    // Number of users in the store, through the backend (rights of the owner).
+    int userCount()
+    {
+        UserQuery query;
+        query.pageSize = UserDirectory::kMaxPageSize;
+        const std::optional<Result<Page<User>>> page = await(m_backend->searchUsers(query));
+        return page && page->ok() ? int((*page)->items.size()) : -1;
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        QVERIFY(m_dir.isValid());
+        static int counter = 0;
+        m_path = m_dir.filePath(QStringLiteral("backend-%1.db").arg(++counter));
+        m_clock = std::make_shared<WorkerClock>(QDateTime(QDate(2026, 6, 1), QTime(9, 0), Qt::UTC));
+        SqliteStoreOptions options;
+        options.clock = m_clock;
+        auto store = SqliteStore::create(m_path, options);
+        GH_VERIFY_OK(store);
+        m_store = std::move(store).value();
+        {
+            // The first owner comes from whoever holds the store, before any backend exists.
+            const ServiceContext context(*m_store, m_clock);
+            Result<User> owner = UserDirectory(context).createFirstOwner(
+                Actor::localConsole(), newUser(QStringLiteral("root"), {}));
+            GH_VERIFY_OK(owner);
+            m_owner = *owner;
+        }
+        m_clock->forgetThreads();
+        m_backend = std::make_unique<LocalBackend>(*m_store, m_clock, asUser(m_owner));
+    }
+
+    void cleanup()
+    {
+        m_clock->release();
+        m_backend.reset();
+        m_store.reset();
+    }
+
+    void resultsArriveOnTheCallingThreadFromOneWorker()
+    {
+        QVERIFY(m_backend->displayName().contains(m_path));
+
+        std::optional<Result<User>> alice = await(m_backend->createUser(NewUser{
+            QStringLiteral("Alice"), QStringLiteral("alice@example.com"), {}, {Role::Admin}}));
+        QVERIFY(alice);
+        GH_VERIFY_OK(*alice);
+        QCOMPARE((*alice)->username, QStringLiteral("alice"));
+
+        std::optional<Result<User>> got = await(m_backend->getUser((*alice)->id));
+        QVERIFY(got);
+        GH_VERIFY_OK(*got);
+        QCOMPARE((*got)->email, QStringLiteral("alice@example.com"));
+        std::optional<Result<User>> found = await(m_backend->findUser(QStringLiteral("ALICE")));
+        QVERIFY(found);
+        GH_VERIFY_OK(*found);
+        QCOMPARE((*found)->id, (*alice)->id);
+
+        // The services ran on exactly one thread, and not this one.
+        const QSet<QThread *> threads = m_clock->threads();
+        QCOMPARE(threads.size(), 1);
+        QVERIFY(!threads.contains(QThread::currentThread()));
+    }
+
+    void everyCallReachesItsOperation()
+    {
+        std::optional<Result<User>> bob =
+            await(m_backend->createUser(newUser(QStringLiteral("bob"))));
+        QVERIFY(bob && bob->ok());
+        const QString id = (*bob)->id;
+
+        UserChanges changes;
+        changes.displayName = QStringLiteral("Bob B.");
+        std::optional<Result<User>> updated = await(m_backend->updateUser(id, changes));
+        QVERIFY(updated);
+        GH_VERIFY_OK(*updated);
+        QCOMPARE((*updated)->displayName, QStringLiteral("Bob B."));
+
+        std::optional<Result<User>> disabled =
+            await(m_backend->setUserStatus(id, User::Status::Disabled));
+        QVERIFY(disabled);
+        GH_VERIFY_OK(*disabled);
+        QCOMPARE((*disabled)->status, User::Status::Disabled);
+
+        const QDateTime until = QDateTime(QDate(2026, 6, 2), QTime(9, 0), Qt::UTC);
+        std::optional<Result<User>> locked = await(m_backend->lockUser(id, until));
+        QVERIFY(locked);
+        GH_VERIFY_OK(*locked);
+        QCOMPARE((*locked)->lockedUntil, until);
+        std::optional<Result<User>> unlocked = await(m_backend->unlockUser(id));
+        QVERIFY(unlocked);
+        GH_VERIFY_OK(*unlocked);
+        QVERIFY(!(*unlocked)->lockedUntil.isValid());
+
+        std::optional<Result<User>> roles =
+            await(m_backend->setUserRoles(id, {Role::Operator, Role::Auditor}));
+        QVERIFY(roles);
+        GH_VERIFY_OK(*roles);
+        QVERIFY((*roles)->hasRole(Role::Operator) && (*roles)->hasRole(Role::Auditor));
+
+        UserQuery query;
+        query.prefix = QStringLiteral("bo");
+        std::optional<Result<Page<User>>> page = await(m_backend->searchUsers(query));
+        QVERIFY(page);
+        GH_VERIFY_OK(*page);
+        QCOMPARE((*page)->items.size(), 1);
+        QCOMPARE((*page)->items.first().id, id);
+
+        std::optional<Result<void>> deleted = await(m_backend->deleteUser(id));
+        QVERIFY(deleted);
+        GH_VERIFY_OK(*deleted);
+        std::optional<Result<User>> gone = await(m_backend->getUser(id));
+        QVERIFY(gone);
+        GH_VERIFY_ERROR(*gone, ErrorCode::NotFound);
+    }
+
+    void errorsComeBackAsValues()
+    {
+        std::optional<Result<User>> carol =
+            await(m_backend->createUser(newUser(QStringLiteral("carol"))));
+        QVERIFY(carol && carol->ok());
+
+        std::optional<Result<User>> missing = await(m_backend->getUser(QStringLiteral("nope")));
+        QVERIFY(missing);
+        GH_VERIFY_ERROR(*missing, ErrorCode::NotFound);
+        std::optional<Result<void>> notDeleted =
+            await(m_backend->deleteUser(QStringLiteral("nope")));
+        QVERIFY(notDeleted);
+        GH_VERIFY_ERROR(*notDeleted, ErrorCode::NotFound);
+
+        // Calls run as the actor current when they were made: carol has no admin rights.
+        m_backend->setActor(asUser(**carol));
+        QCOMPARE(m_backend->actor().userId, (*carol)->id);
+        QFuture<Result<User>> refused = m_backend->createUser(newUser(QStringLiteral("mallory")));
+        m_backend->setActor(asUser(m_owner));
+        QFuture<Result<User>> allowed = m_backend->findUser(QStringLiteral("carol"));
+        std::optional<Result<User>> refusedResult = await(refused);
+        QVERIFY(refusedResult);
+        GH_VERIFY_ERROR(*refusedResult, ErrorCode::PermissionDenied);
+        std::optional<Result<User>> allowedResult = await(allowed);
+        QVERIFY(allowedResult);
+        GH_VERIFY_OK(*allowedResult);
+        std::optional<Result<User>> mallory = await(m_backend->findUser(QStringLiteral("mallory")));
+        QVERIFY(mallory);
+        GH_VERIFY_ERROR(*mallory, ErrorCode::NotFound);
+    }
+
+    void callsCompleteInSubmissionOrder()
+    {
+        QList<int> completed;
+        for (int i = 0; i < 40; ++i) {
+            if (i % 2 == 0) {
+                m_backend->createUser(newUser(QStringLiteral("user%1").arg(i)))
+                    .then(this, [&completed, i](const Result<User> &) { completed.append(i); });
+            } else {
+                m_backend->searchUsers(UserQuery())
+                    .then(this,
+                          [&completed, i](const Result<Page<User>> &) { completed.append(i); });
+            }
+        }
+        QTRY_COMPARE(completed.size(), 40);
+        for (int i = 0; i < 40; ++i)
+            QCOMPARE(completed.at(i), i);
+        QCOMPARE(userCount(), 21);
+    }
+
+    void theEventLoopRunsWhileWorkIsQueued()
+    {
+        QList<QFuture<Result<Page<User>>>> searches;
+        for (int i = 0; i < 200; ++i)
+            searches.append(m_backend->searchUsers(UserQuery()));
+        QVERIFY(!searches.last().isFinished());
+
+        // Ticks of a timer on this thread while the last search is still pending: only possible
+        // if the searches run elsewhere and queuing them did not block.
+        int ticksWhileBusy = 0;
+        QTimer timer;
+        timer.setInterval(1);
+        connect(&timer, &QTimer::timeout, this, [&] {
+            if (!searches.last().isFinished())
+                ++ticksWhileBusy;
+        });
+        timer.start();
+        bool lastDelivered = false;
+        searches.last().then(this,
+                             [&](const Result<Page<User>> &page) { lastDelivered = page.ok(); });
+        QTRY_VERIFY_WITH_TIMEOUT(lastDelivered, 60000);
+        timer.stop();
+        QVERIFY2(ticksWhileBusy >= 3, qPrintable(QString::number(ticksWhileBusy)));
+        for (const QFuture<Result<Page<User>>> &search : std::as_const(searches)) {
+            QVERIFY(search.isFinished());
+            QVERIFY(search.result().ok());
+        }
+    }
+
+    void cancellingAQueuedCallDropsIt()
+    {
+        // Hold the worker inside the first call, so the rest stay queued.
+        m_clock->hold();
+        QFuture<Result<User>> first = m_backend->createUser(newUser(QStringLiteral("first")));
+        QVERIFY(m_clock->waitUntilBlocked());
+        QList<QFuture<Result<User>>> queued;
+        for (int i = 0; i < 50; ++i)
+            queued.append(m_backend->createUser(newUser(QStringLiteral("queued%1").arg(i))));
+        bool lastContinued = false;
+        queued.last().then(this, [&](const Result<User> &) { lastContinued = true; });
+
+        // The first call has started: cancelling it discards its result, not its effect.
+        first.cancel();
+        queued.last().cancel();
+        m_clock->release();
+
+        std::optional<Result<User>> afterwards =
+            await(m_backend->findUser(QStringLiteral("queued48")));
+        QVERIFY(afterwards);
+        GH_VERIFY_OK(*afterwards);
+        for (int i = 0; i < 49; ++i) {
+            QVERIFY(queued.at(i).isFinished() && !queued.at(i).isCanceled());
+            QVERIFY(queued.at(i).result().ok());
+        }
+        QVERIFY(queued.last().isFinished() && queued.last().isCanceled());
+        QCOMPARE(queued.last().resultCount(), 0);
+        QVERIFY(first.isFinished() && first.isCanceled());
+        QCOMPARE(first.resultCount(), 0);
+
+        std::optional<Result<User>> dropped =
+            await(m_backend->findUser(QStringLiteral("queued49")));
+        QVERIFY(dropped);
+        GH_VERIFY_ERROR(*dropped, ErrorCode::NotFound);
+        std::optional<Result<User>> completed = await(m_backend->findUser(QStringLiteral("first")));
+        QVERIFY(completed);
+        GH_VERIFY_OK(*completed);
+        QCoreApplication::processEvents();
+        QVERIFY(!lastContinued);
+        QCOMPARE(userCount(), 1 + 1 + 49);
+    }
+
+    void destroyingWithWorkQueuedCancelsItAndReleasesTheStore()
+    {
+        m_clock->hold();
+        QFuture<Result<User>> running = m_backend->createUser(newUser(QStringLiteral("running")));
+        QVERIFY(m_clock->waitUntilBlocked());
+        QList<QFuture<Result<User>>> queued;
+        int continued = 0;
+        for (int i = 0; i < 100; ++i) {
+            queued.append(m_backend->createUser(newUser(QStringLiteral("queued%1").arg(i))));
+            queued.last().then(this, [&continued](const Result<User> &) { ++continued; });
+        }
+
+        QVERIFY(QFileInfo::exists(m_path + QStringLiteral("-wal")));
+
+        // The destructor waits for the running call, so let it go from another thread.
+        std::thread releaser([clock = m_clock] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            clock->release();
+        });
+        m_backend.reset();
+        releaser.join();
+
+        QVERIFY(running.isFinished() && !running.isCanceled());
+        GH_VERIFY_OK(running.result());
+        for (const QFuture<Result<User>> &future : std::as_const(queued))
+            QVERIFY(future.isFinished() && future.isCanceled());
+        QCoreApplication::processEvents();
+        QCOMPARE(continued, 0);
+
+        // The store can go right away: the worker's connection is closed already, so this
+        // closes the last one and SQLite folds the WAL back into the file and removes it.
+        m_store.reset();
+        QVERIFY(!QFileInfo::exists(m_path + QStringLiteral("-wal")));
+
+        auto reopened = SqliteStore::open(m_path);
+        GH_VERIFY_OK(reopened);
+        m_store = std::move(reopened).value();
+        m_backend = std::make_unique<LocalBackend>(*m_store, m_clock, asUser(m_owner));
+        QCOMPARE(userCount(), 2);
+        std::optional<Result<User>> kept = await(m_backend->findUser(QStringLiteral("running")));
+        QVERIFY(kept);
+        GH_VERIFY_OK(*kept);
+    }
+
+    void destroyingRightAfterQueuingNeitherCrashesNorLeaks()
+    {
+        QList<QFuture<Result<User>>> futures;
+        for (int i = 0; i < 100; ++i)
+            futures.append(m_backend->createUser(newUser(QStringLiteral("quick%1").arg(i))));
+        m_backend.reset();
+        m_store.reset();
+        int created = 0;
+        for (const QFuture<Result<User>> &future : std::as_const(futures)) {
+            QVERIFY(future.isFinished());
+            if (!future.isCanceled()) {
+                GH_VERIFY_OK(future.result());
+                ++created;
+            }
+        }
+
+        // Exactly the calls whose futures completed took effect.
+        auto reopened = SqliteStore::open(m_path);
+        GH_VERIFY_OK(reopened);
+        m_store = std::move(reopened).value();
+        m_backend = std::make_unique<LocalBackend>(*m_store, m_clock, asUser(m_owner));
+        QCOMPARE(userCount(), 1 + created);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLocalBackend)
+#include "TestLocalBackend.moc"
