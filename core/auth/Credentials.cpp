@@ -73,6 +73,7 @@ Credentials::Credentials(const ServiceContext &context,
                          std::shared_ptr<const PasswordBlocklist> blocklist,
                          crypto::PasswordHasher hasher, QString dummyHash)
     : m_context(context),
+      m_sessions(context),
       m_blocklist(std::move(blocklist)),
       m_hasher(std::move(hasher)),
       m_dummyHash(std::move(dummyHash))
@@ -190,6 +191,10 @@ Result<User> Credentials::redeemCode(const Actor &client, const QString &code,
                         {stamp, *hash});
             if (!used)
                 return used.error();
+            Result<int> ended = m_sessions.endOtherSessions(tx, userId, {}, user->username,
+                                                            QStringLiteral("password reset"));
+            if (!ended)
+                return ended.error();
             return UserRows::byId(tx, userId);
         });
 }
@@ -197,6 +202,18 @@ Result<User> Credentials::redeemCode(const Actor &client, const QString &code,
 Result<Credentials::SignIn> Credentials::authenticate(const Actor &client,
                                                       const QString &usernameOrEmail,
                                                       const QString &password) const
+{
+    return signIn(client, usernameOrEmail, password, false);
+}
+
+Result<Credentials::SignIn> Credentials::login(const Actor &client, const QString &usernameOrEmail,
+                                               const QString &password) const
+{
+    return signIn(client, usernameOrEmail, password, true);
+}
+
+Result<Credentials::SignIn> Credentials::signIn(const Actor &client, const QString &usernameOrEmail,
+                                                const QString &password, bool startSession) const
 {
     // The work commits whatever happens (failure counts, locks and the audit record must
     // stay), so it reports a refused sign-in as a value and the error is made afterwards.
@@ -295,7 +312,16 @@ Result<Credentials::SignIn> Credentials::authenticate(const Actor &client,
             if (!fresh)
                 return fresh.error();
             ev.responseElements = {{QStringLiteral("ConsoleLogin"), QStringLiteral("Success")}};
-            return Attempt{SignIn{*fresh, fresh->mfaEnrolled}};
+            SignIn signedIn{*fresh, fresh->mfaEnrolled, std::nullopt};
+            if (startSession) {
+                Result<IssuedSession> session =
+                    m_sessions.start(tx, fresh->id, client, signedIn.mfaRequired, false);
+                if (!session)
+                    return session.error();
+                ev.responseElements.insert(QStringLiteral("sessionId"), session->session.id);
+                signedIn.session = std::move(session).value();
+            }
+            return Attempt{std::move(signedIn)};
         });
     if (!attempt)
         return attempt.error();
@@ -349,6 +375,11 @@ Result<void> Credentials::changePassword(const Actor &actor, const QString &curr
                 {*newHash, stamp, stamp, user->id});
             if (!set)
                 return set.error();
+            Result<int> ended = m_sessions.endOtherSessions(
+                tx, user->id, actor.sessionId, user->username, QStringLiteral("password changed"));
+            if (!ended)
+                return ended.error();
+            ev.responseElements = {{QStringLiteral("sessionsEnded"), *ended}};
             return Outcome{};
         });
     if (!outcome)

@@ -3,6 +3,7 @@
 #include "PasswordBlocklist.h"
 #include "PasswordPolicy.h"
 #include "ServiceContext.h"
+#include "Sessions.h"
 #include "crypto/PasswordHasher.h"
 #include "model/User.h"
 
@@ -44,6 +45,9 @@ public:
     struct SignIn {
         User user;
         bool mfaRequired = false;
+        // Set by login(): the new session. With mfaRequired it is the pending session whose
+        // token is the challenge for the TOTP step and grants nothing else (SEC-26).
+        std::optional<IssuedSession> session;
     };
 
     // `blocklist` may be null only when the password policy does not check one.
@@ -52,11 +56,17 @@ public:
            crypto::PasswordHasher::Parameters hashing = {});
 
     Result<IssuedCode> issueCode(const Actor &actor, const QString &userId) const;
-    // Anonymous: whoever holds the code. Sets the password, ends the user's lock.
+    // Anonymous: whoever holds the code. Sets the password, ends the user's lock and every
+    // session the user had (SEC-25).
     Result<User> redeemCode(const Actor &client, const QString &code,
                             const QString &newPassword) const;
+    // Checks a password without starting a session (local administration).
     Result<SignIn> authenticate(const Actor &client, const QString &usernameOrEmail,
                                 const QString &password) const;
+    // Checks a password and starts a session in the same transaction as the sign-in record.
+    Result<SignIn> login(const Actor &client, const QString &usernameOrEmail,
+                         const QString &password) const;
+    // Needs the current password; ends every other session of the user (SEC-25, D5).
     Result<void> changePassword(const Actor &actor, const QString &currentPassword,
                                 const QString &newPassword) const;
 
@@ -68,11 +78,14 @@ private:
     Credentials(const ServiceContext &context, std::shared_ptr<const PasswordBlocklist> blocklist,
                 crypto::PasswordHasher hasher, QString dummyHash);
 
+    Result<SignIn> signIn(const Actor &client, const QString &usernameOrEmail,
+                          const QString &password, bool startSession) const;
     Result<PasswordPolicy> loadPolicy(SqlTransaction &tx) const;
     Result<QString> hashNewPassword(SqlTransaction &tx, const User &user,
                                     const QString &password) const;
 
     const ServiceContext &m_context;
+    Sessions m_sessions;
     std::shared_ptr<const PasswordBlocklist> m_blocklist;
     crypto::PasswordHasher m_hasher;
     QString m_dummyHash;

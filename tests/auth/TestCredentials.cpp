@@ -1,4 +1,5 @@
 #include "auth/Credentials.h"
+#include "auth/Sessions.h"
 #include "auth/UserDirectory.h"
 #include "model/Clock.h"
 #include "store/sqlite/SqliteStore.h"
@@ -370,6 +371,47 @@ private Q_SLOTS:
         GH_VERIFY_OK(m_credentials->authenticate(client(), QStringLiteral("alice"), kOther));
         GH_VERIFY_ERROR(m_credentials->changePassword(client(), kOther, kGood),
                         ErrorCode::Unauthenticated);
+    }
+
+    void loginStartsASessionAndPasswordChangesEndTheOthers()
+    {
+        givePassword(m_alice, kGood);
+        const Sessions sessions(*m_context);
+        Result<Credentials::SignIn> laptop =
+            m_credentials->login(client(), QStringLiteral("alice"), kGood);
+        Result<Credentials::SignIn> phone =
+            m_credentials->login(client(), QStringLiteral("alice"), kGood);
+        GH_VERIFY_OK(laptop);
+        GH_VERIFY_OK(phone);
+        QVERIFY(laptop->session && phone->session);
+        QVERIFY(!laptop->mfaRequired);
+        QVERIFY(laptop->session->token != phone->session->token);
+        QCOMPARE(lastRecord(QStringLiteral("ConsoleLogin"))
+                     .value(QStringLiteral("responseElements"))
+                     .toObject()
+                     .value(QStringLiteral("sessionId"))
+                     .toString(),
+                 phone->session->session.id);
+        Result<ValidatedSession> valid = sessions.validate(laptop->session->token);
+        GH_VERIFY_OK(valid);
+        QCOMPARE(valid->userId, m_alice.id);
+        // A failed login starts nothing.
+        GH_VERIFY_ERROR(m_credentials->login(client(), QStringLiteral("alice"), kOther),
+                        ErrorCode::Unauthenticated);
+        QCOMPARE(value(QStringLiteral("SELECT count(*) FROM sessions")).toInt(), 2);
+
+        // Changing the password on the laptop ends the phone's session, not the laptop's (D5).
+        Actor onLaptop = asUser(m_alice);
+        onLaptop.sessionId = valid->sessionId;
+        GH_VERIFY_OK(m_credentials->changePassword(onLaptop, kGood, kOther));
+        GH_VERIFY_OK(sessions.validate(laptop->session->token));
+        GH_VERIFY_ERROR(sessions.validate(phone->session->token), ErrorCode::Unauthenticated);
+
+        // A reset code, redeemed, ends every session.
+        auto code = m_credentials->issueCode(asUser(m_owner), m_alice.id);
+        GH_VERIFY_OK(code);
+        GH_VERIFY_OK(m_credentials->redeemCode(client(), code->code, kGood));
+        GH_VERIFY_ERROR(sessions.validate(laptop->session->token), ErrorCode::Unauthenticated);
     }
 
     void passwordPolicyIsStoredAndAudited()
