@@ -1,5 +1,7 @@
 #include "SessionPolicy.h"
 
+#include "PolicyStore.h"
+
 #include <QJsonDocument>
 #include <QStringList>
 
@@ -105,18 +107,12 @@ Result<void> SessionPolicy::validate() const
 
 Result<SessionPolicy> SessionPolicy::load(SqlTransaction &tx)
 {
-    Result<QVariant> document =
-        tx.scalar(QStringLiteral("SELECT document FROM policies WHERE name = ?"),
-                  {QString::fromLatin1(kPolicyName)});
-    if (!document)
-        return document.error();
-    if (document->isNull())
+    Result<QJsonObject> stored = PolicyStore::load(tx, QString::fromLatin1(kPolicyName));
+    if (!stored)
+        return stored.error();
+    if (stored->isEmpty())
         return defaults();
-    QJsonParseError error{};
-    const QJsonDocument parsed = QJsonDocument::fromJson(document->toString().toUtf8(), &error);
-    Result<SessionPolicy> policy = error.error == QJsonParseError::NoError && parsed.isObject()
-        ? fromJson(parsed.object())
-        : Result<SessionPolicy>(badPolicy(QStringLiteral("not a JSON object.")));
+    Result<SessionPolicy> policy = fromJson(*stored);
     if (!policy) {
         return makeError(ErrorCode::Integrity,
                          QStringLiteral("The stored session policy is not valid; set it again."));
@@ -129,17 +125,7 @@ Result<void> SessionPolicy::save(SqlTransaction &tx, const QString &updatedAt,
 {
     if (Result<void> valid = validate(); !valid)
         return valid;
-    const QString document =
-        QString::fromUtf8(QJsonDocument(toJson()).toJson(QJsonDocument::Compact));
-    Result<QSqlQuery> saved =
-        tx.exec(QStringLiteral("INSERT INTO policies (name, document, updated_at, updated_by)"
-                               " VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
-                               " document = excluded.document, updated_at = excluded.updated_at,"
-                               " updated_by = excluded.updated_by"),
-                {QString::fromLatin1(kPolicyName), document, updatedAt, updatedBy});
-    if (!saved)
-        return saved.error();
-    return {};
+    return PolicyStore::save(tx, QString::fromLatin1(kPolicyName), toJson(), updatedAt, updatedBy);
 }
 
 } // namespace gatehouse
