@@ -45,7 +45,7 @@ QString commandList(const QList<CtlCommand> &commands)
 
 int runCtl(const QStringList &arguments)
 {
-    const QList<CtlCommand> commands = storeCommands();
+    const QList<CtlCommand> commands = storeCommands() + authCommands();
     const GlobalOptions global;
 
     // First pass: global options up to the command name.

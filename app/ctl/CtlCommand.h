@@ -27,5 +27,7 @@ struct CtlCommand {
 
 // The commands on the store itself: init, info.
 QList<CtlCommand> storeCommands();
+// End-user flows: auth login, verify, logout, redeem.
+QList<CtlCommand> authCommands();
 
 } // namespace gatehouse::ctl

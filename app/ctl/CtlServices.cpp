@@ -31,6 +31,7 @@ Result<std::unique_ptr<CtlServices>> CtlServices::over(std::unique_ptr<SqliteSto
     services->m_store = std::move(store);
     services->m_context = std::make_unique<ServiceContext>(*services->m_store, Clock::system());
     services->m_users = std::make_unique<UserDirectory>(*services->m_context);
+    services->m_sessions = std::make_unique<Sessions>(*services->m_context);
     Result<std::unique_ptr<Credentials>> credentials = Credentials::create(
         *services->m_context, std::make_shared<const PasswordBlocklist>(std::move(*blocklist)));
     if (!credentials)
@@ -44,6 +45,7 @@ CtlServices::~CtlServices() = default;
 std::unique_ptr<SqliteStore> CtlServices::release()
 {
     m_credentials.reset();
+    m_sessions.reset();
     m_users.reset();
     m_context.reset();
     return std::move(m_store);

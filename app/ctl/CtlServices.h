@@ -1,6 +1,7 @@
 #pragma once
 
 #include "auth/Credentials.h"
+#include "auth/Sessions.h"
 #include "auth/UserDirectory.h"
 #include "store/sqlite/SqliteStore.h"
 
@@ -19,6 +20,7 @@ public:
     SqliteStore &store() { return *m_store; }
     const UserDirectory &users() const { return *m_users; }
     const Credentials &credentials() const { return *m_credentials; }
+    const Sessions &sessions() const { return *m_sessions; }
     // Hands the store back (services closed), e.g. to discard a store that failed to set up.
     std::unique_ptr<SqliteStore> release();
 
@@ -33,6 +35,7 @@ private:
     std::unique_ptr<ServiceContext> m_context;
     std::unique_ptr<UserDirectory> m_users;
     std::unique_ptr<Credentials> m_credentials;
+    std::unique_ptr<Sessions> m_sessions;
 };
 
 // How gatehousectl appears in audit records.

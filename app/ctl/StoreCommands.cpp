@@ -8,6 +8,7 @@
 #include "store/sqlite/SqliteStore.h"
 
 #include <QFile>
+#include <QFileInfo>
 
 #include <QJsonObject>
 
@@ -84,7 +85,8 @@ int init(const CtlContext &context, const QCommandLineParser &parser)
     }
     if (Result<void> folder = StoreLocation::ensureFolder(context.storePath); !folder)
         return context.output.failure(folder.error());
-    const QString keyPath = DataKeyFile::defaultPathFor(context.storePath);
+    const QString keyPath =
+        DataKeyFile::defaultPathFor(QFileInfo(context.storePath).absoluteFilePath());
     if (QFile::exists(keyPath)) {
         return context.output.failure(
             makeError(ErrorCode::Conflict,

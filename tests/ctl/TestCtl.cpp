@@ -1,3 +1,5 @@
+#include "auth/Credentials.h"
+#include "auth/UserDirectory.h"
 #include "store/sqlite/SqliteStore.h"
 
 #include "TestSupport.h"
@@ -55,6 +57,25 @@ private:
             env.insert(key, environment.value(key));
         process.setProcessEnvironment(env);
         process.start(program, arguments);
+        if (!process.waitForFinished(60000)) {
+            process.kill();
+            process.waitForFinished();
+        }
+        return Run{process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+                   QString::fromUtf8(process.readAllStandardOutput()),
+                   QString::fromUtf8(process.readAllStandardError())};
+    }
+
+    Run ctlWithInput(const QStringList &arguments, const QByteArray &input)
+    {
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("GATEHOUSE_DATABASE"));
+        env.remove(QStringLiteral("GATEHOUSE_PASSWORD"));
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(GATEHOUSE_CTL_PATH), arguments);
+        process.write(input);
+        process.closeWriteChannel();
         if (!process.waitForFinished(60000)) {
             process.kill();
             process.waitForFinished();
@@ -129,19 +150,13 @@ private Q_SLOTS:
     void initWithOwnerReadsThePasswordFromStdin()
     {
         const QString path = freshPath();
-        QProcess process;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.remove(QStringLiteral("GATEHOUSE_DATABASE"));
-        process.setProcessEnvironment(env);
-        process.start(QStringLiteral(GATEHOUSE_CTL_PATH),
-                      {QStringLiteral("--db"), path, QStringLiteral("init"),
-                       QStringLiteral("--owner"), QStringLiteral("Root"), QStringLiteral("--email"),
-                       QStringLiteral("root@example.com"), QStringLiteral("--json")});
-        process.write("correct horse battery staple\n");
-        process.closeWriteChannel();
-        QVERIFY(process.waitForFinished(60000));
-        const QByteArray out = process.readAllStandardOutput();
-        QCOMPARE(process.exitCode(), 0);
+        const Run init = ctlWithInput(
+            {QStringLiteral("--db"), path, QStringLiteral("init"), QStringLiteral("--owner"),
+             QStringLiteral("Root"), QStringLiteral("--email"), QStringLiteral("root@example.com"),
+             QStringLiteral("--json")},
+            "correct horse battery staple\n");
+        QCOMPARE(init.exitCode, 0);
+        const QByteArray out = init.out.toUtf8();
         const QJsonObject json = QJsonDocument::fromJson(out).object();
         const QJsonObject owner = json.value(QStringLiteral("owner")).toObject();
         QCOMPARE(owner.value(QStringLiteral("username")).toString(), QStringLiteral("root"));
@@ -180,6 +195,79 @@ private Q_SLOTS:
                 .exitCode,
             2);
         QVERIFY(!QFile::exists(path));
+    }
+
+    void authLoginVerifyLogoutAndRedeem()
+    {
+        const QString path = freshPath();
+        const QByteArray password = "correct horse battery staple";
+        QCOMPARE(ctlWithInput({QStringLiteral("--db"), path, QStringLiteral("init"),
+                               QStringLiteral("--owner"), QStringLiteral("root")},
+                              password)
+                     .exitCode,
+                 0);
+        const Run login = ctlWithInput({QStringLiteral("--db"), path, QStringLiteral("auth"),
+                                        QStringLiteral("login"), QStringLiteral("ROOT"),
+                                        QStringLiteral("--json")},
+                                       password + "\n");
+        QCOMPARE(login.exitCode, 0);
+        const QString token = login.json().value(QStringLiteral("token")).toString();
+        QVERIFY(token.startsWith(QStringLiteral("gh_s_")));
+        QVERIFY(!login.json().value(QStringLiteral("expiresAt")).toString().isEmpty());
+        const QStringList verify{QStringLiteral("--db"), path, QStringLiteral("auth"),
+                                 QStringLiteral("verify"), QStringLiteral("--json")};
+        const Run valid = ctlWithInput(verify, token.toUtf8());
+        QCOMPARE(valid.exitCode, 0);
+        QCOMPARE(valid.json().value(QStringLiteral("username")).toString(), QStringLiteral("root"));
+        QCOMPARE(ctlWithInput(verify, "gh_s_not-a-real-token").exitCode, 1);
+        QCOMPARE(ctlWithInput({QStringLiteral("--db"), path, QStringLiteral("auth"),
+                               QStringLiteral("logout")},
+                              token.toUtf8())
+                     .exitCode,
+                 0);
+        const Run after = ctlWithInput(verify, token.toUtf8());
+        QCOMPARE(after.exitCode, 1);
+        QCOMPARE(
+            after.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")),
+            QStringLiteral("Unauthenticated"));
+
+        const Run wrong = ctlWithInput({QStringLiteral("--db"), path, QStringLiteral("auth"),
+                                        QStringLiteral("login"), QStringLiteral("root"),
+                                        QStringLiteral("--json")},
+                                       "not the password at all");
+        QCOMPARE(wrong.exitCode, 1);
+        QVERIFY(!wrong.out.contains(QStringLiteral("not the password")));
+
+        // A setup code issued by an administrator is redeemed with the new password on stdin.
+        QString code;
+        {
+            auto store = SqliteStore::open(path);
+            GH_VERIFY_OK(store);
+            ServiceContext context(**store, Clock::system());
+            UserDirectory users(context);
+            auto credentials = Credentials::create(context, nullptr);
+            GH_VERIFY_OK(credentials);
+            auto bob = users.create(Actor::system(), NewUser{QStringLiteral("bob"), {}, {}, {}});
+            GH_VERIFY_OK(bob);
+            auto issued = (*credentials)->issueCode(Actor::system(), bob->id);
+            GH_VERIFY_OK(issued);
+            code = issued->code;
+        }
+        const QStringList redeem{QStringLiteral("--db"),   path,
+                                 QStringLiteral("auth"),   QStringLiteral("redeem"),
+                                 QStringLiteral("--code"), code};
+        QCOMPARE(ctlWithInput(redeem, "short").exitCode, 1);
+        QCOMPARE(ctlWithInput(redeem, "purple elephants dance quietly\n").exitCode, 0);
+        QCOMPARE(ctlWithInput(redeem, "purple elephants dance quietly\n").exitCode, 1);
+        QCOMPARE(ctlWithInput({QStringLiteral("--db"), path, QStringLiteral("auth"),
+                               QStringLiteral("login"), QStringLiteral("bob")},
+                              "purple elephants dance quietly")
+                     .exitCode,
+                 0);
+        QCOMPARE(
+            ctl({QStringLiteral("--db"), path, QStringLiteral("auth"), QStringLiteral("dance")})
+                .exitCode,
+            2);
     }
 
     void initRefusesAnExistingFile()

@@ -1,0 +1,147 @@
+#include "CtlCommand.h"
+
+#include "CtlServices.h"
+#include "SecretInput.h"
+#include "auth/SessionRows.h"
+#include "auth/UserRows.h"
+
+#include <QJsonObject>
+
+namespace gatehouse::ctl {
+
+namespace {
+
+const QCommandLineOption kCode{QStringLiteral("code"),
+                               QStringLiteral("redeem: the one-time code from an administrator."),
+                               QStringLiteral("code")};
+const QCommandLineOption kPasswordFile{QStringLiteral("password-file"),
+                                       QStringLiteral("Read the password from this file instead "
+                                                      "of standard input."),
+                                       QStringLiteral("path")};
+
+int login(const CtlContext &context, CtlServices &services, const QStringList &arguments,
+          const QCommandLineParser &parser)
+{
+    if (arguments.size() != 2)
+        return context.output.usageError(QStringLiteral("auth login needs a username."));
+    Result<QString> password = SecretInput::read(
+        QStringLiteral("Password for %1: ").arg(arguments.at(1)), parser.value(kPasswordFile));
+    if (!password)
+        return context.output.failure(password.error());
+    Result<Credentials::SignIn> signIn =
+        services.credentials().login(ctlClient(), arguments.at(1), *password);
+    if (!signIn)
+        return context.output.failure(signIn.error());
+    const IssuedSession &session = *signIn->session;
+    const QString expiresAt = UserRows::isoUtc(session.session.idleExpiresAt);
+    if (signIn->mfaRequired) {
+        return context.output.success({{QStringLiteral("MFA required"), QStringLiteral("yes")},
+                                       {QStringLiteral("Challenge"), session.token}},
+                                      QJsonObject{{QStringLiteral("mfaRequired"), true},
+                                                  {QStringLiteral("challenge"), session.token},
+                                                  {QStringLiteral("expiresAt"), expiresAt}});
+    }
+    return context.output.success(
+        {{QStringLiteral("Token"), session.token},
+         {QStringLiteral("Session"), session.session.id},
+         {QStringLiteral("Expires"), expiresAt}},
+        QJsonObject{{QStringLiteral("token"), session.token},
+                    {QStringLiteral("sessionId"), session.session.id},
+                    {QStringLiteral("expiresAt"), expiresAt},
+                    {QStringLiteral("user"), UserRows::toJson(signIn->user)}});
+}
+
+int verify(const CtlContext &context, CtlServices &services)
+{
+    Result<QString> token = SecretInput::read(QStringLiteral("Session token: "));
+    if (!token)
+        return context.output.failure(token.error());
+    Result<ValidatedSession> session = services.sessions().validate(*token);
+    if (!session)
+        return context.output.failure(session.error());
+    return context.output.success(
+        {{QStringLiteral("Valid"), QStringLiteral("yes")},
+         {QStringLiteral("User"), session->username},
+         {QStringLiteral("Session"), session->sessionId}},
+        QJsonObject{{QStringLiteral("valid"), true},
+                    {QStringLiteral("userId"), session->userId},
+                    {QStringLiteral("username"), session->username},
+                    {QStringLiteral("sessionId"), session->sessionId},
+                    {QStringLiteral("mfaAuthenticated"), session->mfaAuthenticated}});
+}
+
+int logout(const CtlContext &context, CtlServices &services)
+{
+    Result<QString> token = SecretInput::read(QStringLiteral("Session token: "));
+    if (!token)
+        return context.output.failure(token.error());
+    if (Result<void> done = services.sessions().logout(*token, ctlClient()); !done)
+        return context.output.failure(done.error());
+    return context.output.success({{QStringLiteral("Signed out"), QStringLiteral("yes")}},
+                                  QJsonObject{{QStringLiteral("signedOut"), true}});
+}
+
+int redeem(const CtlContext &context, CtlServices &services, const QCommandLineParser &parser)
+{
+    if (!parser.isSet(kCode))
+        return context.output.usageError(QStringLiteral("auth redeem needs --code."));
+    Result<QString> password =
+        SecretInput::read(QStringLiteral("New password: "), parser.value(kPasswordFile));
+    if (!password)
+        return context.output.failure(password.error());
+    Result<User> user =
+        services.credentials().redeemCode(ctlClient(), parser.value(kCode), *password);
+    if (!user)
+        return context.output.failure(user.error());
+    return context.output.success({{QStringLiteral("Password set for"), user->username}},
+                                  QJsonObject{{QStringLiteral("user"), UserRows::toJson(*user)}});
+}
+
+int run(const CtlContext &context, const QCommandLineParser &parser)
+{
+    const QStringList arguments = parser.positionalArguments();
+    const QString action = arguments.value(0);
+    const QStringList known{QStringLiteral("login"), QStringLiteral("verify"),
+                            QStringLiteral("logout"), QStringLiteral("redeem")};
+    if (!known.contains(action)) {
+        return context.output.usageError(
+            action.isEmpty() ? QStringLiteral("auth needs an action: login, verify, logout or "
+                                              "redeem.")
+                             : QStringLiteral("unknown auth action '%1'.").arg(action));
+    }
+    if (action != QStringLiteral("login") && arguments.size() > 1)
+        return context.output.usageError(
+            QStringLiteral("too many arguments for 'auth %1'.").arg(action));
+    Result<std::unique_ptr<CtlServices>> services = CtlServices::open(context.storePath);
+    if (!services)
+        return context.output.failure(services.error());
+    if (action == QStringLiteral("login"))
+        return login(context, **services, arguments, parser);
+    if (action == QStringLiteral("verify"))
+        return verify(context, **services);
+    if (action == QStringLiteral("logout"))
+        return logout(context, **services);
+    return redeem(context, **services, parser);
+}
+
+} // namespace
+
+QList<CtlCommand> authCommands()
+{
+    return {CtlCommand{
+        QStringLiteral("auth"),
+        QStringLiteral("End-user flows: login NAME (password on stdin; prints the session token), "
+                       "verify and logout (token on stdin), redeem --code CODE (new password on "
+                       "stdin)."),
+        [](QCommandLineParser &parser) {
+            parser.addOptions({kCode, kPasswordFile});
+            parser.addPositionalArgument(QStringLiteral("action"),
+                                         QStringLiteral("login, verify, logout or redeem."),
+                                         QStringLiteral("<action> [name]"));
+        },
+        run,
+        2,
+    }};
+}
+
+} // namespace gatehouse::ctl
