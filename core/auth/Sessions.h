@@ -52,10 +52,10 @@ struct ValidatedSession {
 // - validate() refuses, with one generic Unauthenticated error, an unknown, revoked, expired or
 //   pending-MFA token (the last unless the caller is the TOTP step) and a token whose user is
 //   disabled or gone. Expiry uses the injected clock only (SEC-48).
-// - Disabling a user ends their sessions at once: validate() reads the account status on every
-//   call, so no revocation pass is needed and enabling the account again brings back only
-//   the sessions that have not expired meanwhile. Deleting a user deletes their sessions with
-//   the row (ON DELETE CASCADE) (SEC-24).
+// - Disabling a user ends their sessions at once, twice over: UserDirectory revokes them in the
+//   same transaction (so enabling the account again revives none), and validate() reads the
+//   account status on every call. Deleting a user deletes their sessions with the row
+//   (ON DELETE CASCADE) (SEC-24).
 // - A revocation is effective on the next validate(): there is no cache (SEC-23).
 // - Callers without sessions:revoke may revoke only their own sessions; someone else's id is
 //   NotFound, exactly like a missing one (SEC-32). Likewise listings without sessions:read show

@@ -313,7 +313,7 @@ Result<User> UserDirectory::setStatus(const Actor &actor, const QString &id,
     const bool disabling = status == User::Status::Disabled;
     return m_context.perform<User>(
         eventFor(actor, disabling ? "DisableUser" : "EnableUser", false, id), Store::Access::Write,
-        [&](SqlTransaction &tx, AuditEvent &) -> Result<User> {
+        [&](SqlTransaction &tx, AuditEvent &event) -> Result<User> {
             Result<AccessControl::Grant> grant =
                 AccessControl::require(tx, actor, Permission::UsersDisable);
             if (!grant)
@@ -328,6 +328,11 @@ Result<User> UserDirectory::setStatus(const Actor &actor, const QString &id,
                     return notSelf.error();
                 if (Result<void> kept = checkNotLastOwner(tx, *target, "disabled"); !kept)
                     return kept.error();
+                Result<int> ended = m_sessions.endOtherSessions(tx, id, {}, actor.username,
+                                                                QStringLiteral("account disabled"));
+                if (!ended)
+                    return ended.error();
+                event.responseElements = {{QStringLiteral("sessionsEnded"), *ended}};
             }
             Result<QSqlQuery> set =
                 tx.exec(QStringLiteral("UPDATE users SET status = ?, updated_at = ? WHERE id = ?"),

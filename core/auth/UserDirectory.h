@@ -2,6 +2,7 @@
 
 #include "AccessControl.h"
 #include "ServiceContext.h"
+#include "Sessions.h"
 #include "model/Page.h"
 #include "model/User.h"
 #include "model/UserQuery.h"
@@ -15,7 +16,9 @@ namespace gatehouse {
 // - usernames are PRECIS-prepared (UsernameProfile) and e-mails normalised (EmailAddress);
 //   both are unique, e-mail by its uniqueness key;
 // - nobody assigns a role whose permissions they do not hold, and only owners touch owners;
-// - the last active owner cannot be demoted, disabled, locked or deleted.
+// - the last active owner cannot be demoted, disabled, locked or deleted;
+// - disabling a user ends their sessions in the same transaction, and deleting one removes
+//   them with the user (SEC-24), so enabling an account again never revives an old session.
 class UserDirectory
 {
 public:
@@ -23,7 +26,8 @@ public:
     static constexpr int kMaxDisplayNameLength = 200;
 
     explicit UserDirectory(const ServiceContext &context)
-        : m_context(context)
+        : m_context(context),
+          m_sessions(context)
     {}
 
     Result<User> create(const Actor &actor, const NewUser &user) const;
@@ -49,6 +53,7 @@ private:
                             const QList<Role> &roles) const;
 
     const ServiceContext &m_context;
+    Sessions m_sessions;
 };
 
 } // namespace gatehouse

@@ -446,8 +446,12 @@ private Q_SLOTS:
         GH_VERIFY_OK(m_users->setStatus(asUser(m_owner), m_alice.id, User::Status::Disabled));
         verifyRefused(issued->token);
         GH_VERIFY_ERROR(start(m_alice), ErrorCode::Unauthenticated);
+        // Disabling ended the session for good: enabling the account does not revive it.
         GH_VERIFY_OK(m_users->setStatus(asUser(m_owner), m_alice.id, User::Status::Active));
-        GH_VERIFY_OK(m_sessions->validate(issued->token));
+        verifyRefused(issued->token);
+        QCOMPARE(count(QStringLiteral("SELECT count(*) FROM sessions WHERE revoke_reason = ?"),
+                       {QStringLiteral("account disabled")}),
+                 1);
     }
 
     void deletedUsersSessionsAreGone() // SEC-24
