@@ -1,9 +1,8 @@
 #include "SessionSearch.h"
 
+#include "PageToken.h"
 #include "SessionRows.h"
 #include "UserRows.h"
-#include "crypto/Base64.h"
-#include "crypto/Hash.h"
 
 #include <QJsonDocument>
 
@@ -17,48 +16,7 @@ QString fingerprint(const SessionQuery &query, const QString &onlyUserId)
 {
     QJsonObject described = describe(query);
     described.insert(QStringLiteral("only"), onlyUserId);
-    const QByteArray canonical = QJsonDocument(described).toJson(QJsonDocument::Compact);
-    return QString::fromLatin1(crypto::base64UrlEncode(crypto::sha256(canonical).first(12)));
-}
-
-struct Position {
-    QString createdAt;
-    QString id;
-};
-
-Error badToken()
-{
-    return makeError(ErrorCode::InvalidInput,
-                     QStringLiteral("The page token is not valid for this listing; start again "
-                                    "from the first page."));
-}
-
-Result<Position> decodeToken(const QString &token, const QString &expectedFingerprint)
-{
-    if (token.size() > 2048)
-        return badToken();
-    Result<QByteArray> bytes = crypto::base64UrlDecode(token.toLatin1());
-    if (!bytes)
-        return badToken();
-    QJsonParseError error{};
-    const QJsonObject object = QJsonDocument::fromJson(*bytes, &error).object();
-    if (error.error != QJsonParseError::NoError
-        || object.value(QStringLiteral("q")).toString() != expectedFingerprint
-        || !object.value(QStringLiteral("c")).isString()
-        || !object.value(QStringLiteral("i")).isString()) {
-        return badToken();
-    }
-    return Position{object.value(QStringLiteral("c")).toString(),
-                    object.value(QStringLiteral("i")).toString()};
-}
-
-QString encodeToken(const Position &position, const QString &queryFingerprint)
-{
-    const QJsonObject object{{QStringLiteral("c"), position.createdAt},
-                             {QStringLiteral("i"), position.id},
-                             {QStringLiteral("q"), queryFingerprint}};
-    return QString::fromLatin1(
-        crypto::base64UrlEncode(QJsonDocument(object).toJson(QJsonDocument::Compact)));
+    return PageToken::fingerprint(described);
 }
 
 // The status filter as SQL over `s`, with the current time bound as parameters.
@@ -142,11 +100,11 @@ Result<Page<Session>> run(SqlTransaction &tx, const SessionQuery &query, const Q
         parameters << isoUtc(query.createdBefore);
     }
     if (!query.pageToken.isEmpty()) {
-        Result<Position> position = decodeToken(query.pageToken, queryFingerprint);
+        Result<PageToken::Position> position = PageToken::decode(query.pageToken, queryFingerprint);
         if (!position)
             return position.error();
         where << QStringLiteral("(s.created_at, s.id) < (?, ?)");
-        parameters << position->createdAt << position->id;
+        parameters << position->key << position->id;
     }
     const QString sql =
         QStringLiteral("SELECT %1 FROM %2 %3 ORDER BY s.created_at DESC, s.id DESC LIMIT ?")
@@ -164,7 +122,7 @@ Result<Page<Session>> run(SqlTransaction &tx, const SessionQuery &query, const Q
     if (page.items.size() > query.pageSize) {
         page.items.removeLast();
         const Session &last = page.items.last();
-        page.nextPageToken = encodeToken({isoUtc(last.createdAt), last.id}, queryFingerprint);
+        page.nextPageToken = PageToken::encode({isoUtc(last.createdAt), last.id}, queryFingerprint);
     }
     return page;
 }

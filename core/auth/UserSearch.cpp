@@ -1,9 +1,8 @@
 #include "UserSearch.h"
 
+#include "PageToken.h"
 #include "UserDirectory.h"
 #include "UserRows.h"
-#include "crypto/Base64.h"
-#include "crypto/Hash.h"
 
 #include <QJsonDocument>
 
@@ -58,53 +57,6 @@ QVariant sortValue(const User &user, UserQuery::SortKey key, const QString &emai
     return {};
 }
 
-// Everything but the page position: a token is only valid for the query that issued it.
-QString fingerprint(const UserQuery &query)
-{
-    const QByteArray canonical = QJsonDocument(describe(query)).toJson(QJsonDocument::Compact);
-    return QString::fromLatin1(crypto::base64UrlEncode(crypto::sha256(canonical).first(12)));
-}
-
-struct Position {
-    QString key;
-    QString id;
-};
-
-Error badToken()
-{
-    return makeError(ErrorCode::InvalidInput,
-                     QStringLiteral("The page token is not valid for this search; start again "
-                                    "from the first page."));
-}
-
-Result<Position> decodeToken(const QString &token, const QString &expectedFingerprint)
-{
-    if (token.size() > 2048)
-        return badToken();
-    Result<QByteArray> bytes = crypto::base64UrlDecode(token.toLatin1());
-    if (!bytes)
-        return badToken();
-    QJsonParseError error{};
-    const QJsonObject object = QJsonDocument::fromJson(*bytes, &error).object();
-    if (error.error != QJsonParseError::NoError
-        || object.value(QStringLiteral("q")).toString() != expectedFingerprint
-        || !object.value(QStringLiteral("k")).isString()
-        || !object.value(QStringLiteral("i")).isString()) {
-        return badToken();
-    }
-    return Position{object.value(QStringLiteral("k")).toString(),
-                    object.value(QStringLiteral("i")).toString()};
-}
-
-QString encodeToken(const Position &position, const QString &queryFingerprint)
-{
-    const QJsonObject object{{QStringLiteral("k"), position.key},
-                             {QStringLiteral("i"), position.id},
-                             {QStringLiteral("q"), queryFingerprint}};
-    return QString::fromLatin1(
-        crypto::base64UrlEncode(QJsonDocument(object).toJson(QJsonDocument::Compact)));
-}
-
 // The smallest string above every string that starts with `prefix`: U+10FFFF is the greatest
 // code point, and SQLite compares text as UTF-8 bytes.
 QString prefixEnd(const QString &prefix)
@@ -147,7 +99,8 @@ Result<Page<User>> run(SqlTransaction &tx, const UserQuery &query, const QDateTi
         return makeError(ErrorCode::InvalidInput,
                          QStringLiteral("The search text is longer than 256 characters."));
     }
-    const QString queryFingerprint = fingerprint(query);
+    // Everything but the page position: a token is only valid for the query that issued it.
+    const QString queryFingerprint = PageToken::fingerprint(describe(query));
     const QString sort = sortExpression(query.sortKey);
 
     QStringList where;
@@ -188,7 +141,7 @@ Result<Page<User>> run(SqlTransaction &tx, const UserQuery &query, const QDateTi
         parameters << UserRows::isoUtc(query.lastLoginAfter);
     }
     if (!query.pageToken.isEmpty()) {
-        Result<Position> position = decodeToken(query.pageToken, queryFingerprint);
+        Result<PageToken::Position> position = PageToken::decode(query.pageToken, queryFingerprint);
         if (!position)
             return position.error();
         where << QStringLiteral("(%1, users.id) %2 (?, ?)")
@@ -217,7 +170,7 @@ Result<Page<User>> run(SqlTransaction &tx, const UserQuery &query, const QDateTi
     if (page.items.size() > query.pageSize) {
         page.items.removeLast();
         const User &last = page.items.last();
-        page.nextPageToken = encodeToken(
+        page.nextPageToken = PageToken::encode(
             {sortValue(last, query.sortKey, emailKeys.at(page.items.size() - 1)).toString(),
              last.id},
             queryFingerprint);
