@@ -45,7 +45,7 @@ QString commandList(const QList<CtlCommand> &commands)
 
 int runCtl(const QStringList &arguments)
 {
-    const QList<CtlCommand> commands = storeCommands() + authCommands();
+    const QList<CtlCommand> commands = storeCommands() + authCommands() + userCommands();
     const GlobalOptions global;
 
     // First pass: global options up to the command name.

@@ -29,5 +29,7 @@ struct CtlCommand {
 QList<CtlCommand> storeCommands();
 // End-user flows: auth login, verify, logout, redeem.
 QList<CtlCommand> authCommands();
+// The user directory, over AdminBackend: user create, list, show, update, ...
+QList<CtlCommand> userCommands();
 
 } // namespace gatehouse::ctl
