@@ -3,6 +3,8 @@
 #include "model/Page.h"
 #include "model/Result.h"
 #include "model/Role.h"
+#include "model/Session.h"
+#include "model/SessionQuery.h"
 #include "model/User.h"
 #include "model/UserQuery.h"
 
@@ -60,6 +62,18 @@ public:
     // One keyset page; ask for the next with the page's nextPageToken, so a big directory
     // never loads whole.
     virtual QFuture<Result<Page<User>>> searchUsers(const UserQuery &query) = 0;
+
+    // Sessions: newest first, one keyset page at a time.
+    virtual QFuture<Result<Page<Session>>> listSessions(const SessionQuery &query) = 0;
+    // Revocation takes effect on the session's next use; revoking again is not an error.
+    virtual QFuture<Result<Session>> revokeSession(const QString &id, const QString &reason) = 0;
+    virtual QFuture<Result<int>> revokeSessions(const QStringList &ids, const QString &reason) = 0;
+    virtual QFuture<Result<int>> revokeUserSessions(const QString &userId,
+                                                    const QString &reason) = 0;
+    virtual QFuture<Result<int>> revokeSessionsOlderThan(const QDateTime &time,
+                                                         const QString &reason) = 0;
+    // Everyone's sessions but the caller's own: the guard against signing yourself out.
+    virtual QFuture<Result<int>> revokeOtherSessions(const QString &reason) = 0;
 
 protected:
     AdminBackend() = default;

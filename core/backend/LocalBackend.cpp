@@ -7,7 +7,7 @@ namespace gatehouse {
 LocalBackend::LocalBackend(Store &store, std::shared_ptr<const Clock> clock, Actor actor)
     : m_store(store),
       m_context(store, std::move(clock)),
-      m_users(m_context),
+      m_services{UserDirectory(m_context), Sessions(m_context)},
       m_actor(std::move(actor)),
       m_worker([this] { runWorker(); })
 {}
@@ -47,68 +47,114 @@ QString LocalBackend::displayName() const
 
 QFuture<Result<User>> LocalBackend::createUser(const NewUser &user)
 {
-    return submit<User>([user](const UserDirectory &users, const Actor &actor) {
-        return users.create(actor, user);
+    return submit<User>([user](const Services &services, const Actor &actor) {
+        return services.users.create(actor, user);
     });
 }
 
 QFuture<Result<User>> LocalBackend::getUser(const QString &id)
 {
-    return submit<User>(
-        [id](const UserDirectory &users, const Actor &actor) { return users.get(actor, id); });
+    return submit<User>([id](const Services &services, const Actor &actor) {
+        return services.users.get(actor, id);
+    });
 }
 
 QFuture<Result<User>> LocalBackend::findUser(const QString &usernameOrEmail)
 {
-    return submit<User>([usernameOrEmail](const UserDirectory &users, const Actor &actor) {
-        return users.find(actor, usernameOrEmail);
+    return submit<User>([usernameOrEmail](const Services &services, const Actor &actor) {
+        return services.users.find(actor, usernameOrEmail);
     });
 }
 
 QFuture<Result<User>> LocalBackend::updateUser(const QString &id, const UserChanges &changes)
 {
-    return submit<User>([id, changes](const UserDirectory &users, const Actor &actor) {
-        return users.update(actor, id, changes);
+    return submit<User>([id, changes](const Services &services, const Actor &actor) {
+        return services.users.update(actor, id, changes);
     });
 }
 
 QFuture<Result<User>> LocalBackend::setUserStatus(const QString &id, User::Status status)
 {
-    return submit<User>([id, status](const UserDirectory &users, const Actor &actor) {
-        return users.setStatus(actor, id, status);
+    return submit<User>([id, status](const Services &services, const Actor &actor) {
+        return services.users.setStatus(actor, id, status);
     });
 }
 
 QFuture<Result<User>> LocalBackend::lockUser(const QString &id, const QDateTime &until)
 {
-    return submit<User>([id, until](const UserDirectory &users, const Actor &actor) {
-        return users.lock(actor, id, until);
+    return submit<User>([id, until](const Services &services, const Actor &actor) {
+        return services.users.lock(actor, id, until);
     });
 }
 
 QFuture<Result<User>> LocalBackend::unlockUser(const QString &id)
 {
-    return submit<User>(
-        [id](const UserDirectory &users, const Actor &actor) { return users.unlock(actor, id); });
+    return submit<User>([id](const Services &services, const Actor &actor) {
+        return services.users.unlock(actor, id);
+    });
 }
 
 QFuture<Result<User>> LocalBackend::setUserRoles(const QString &id, const QList<Role> &roles)
 {
-    return submit<User>([id, roles](const UserDirectory &users, const Actor &actor) {
-        return users.setRoles(actor, id, roles);
+    return submit<User>([id, roles](const Services &services, const Actor &actor) {
+        return services.users.setRoles(actor, id, roles);
     });
 }
 
 QFuture<Result<void>> LocalBackend::deleteUser(const QString &id)
 {
-    return submit<void>(
-        [id](const UserDirectory &users, const Actor &actor) { return users.remove(actor, id); });
+    return submit<void>([id](const Services &services, const Actor &actor) {
+        return services.users.remove(actor, id);
+    });
 }
 
 QFuture<Result<Page<User>>> LocalBackend::searchUsers(const UserQuery &query)
 {
-    return submit<Page<User>>([query](const UserDirectory &users, const Actor &actor) {
-        return users.search(actor, query);
+    return submit<Page<User>>([query](const Services &services, const Actor &actor) {
+        return services.users.search(actor, query);
+    });
+}
+
+QFuture<Result<Page<Session>>> LocalBackend::listSessions(const SessionQuery &query)
+{
+    return submit<Page<Session>>([query](const Services &services, const Actor &actor) {
+        return services.sessions.list(actor, query);
+    });
+}
+
+QFuture<Result<Session>> LocalBackend::revokeSession(const QString &id, const QString &reason)
+{
+    return submit<Session>([id, reason](const Services &services, const Actor &actor) {
+        return services.sessions.revoke(actor, id, reason);
+    });
+}
+
+QFuture<Result<int>> LocalBackend::revokeSessions(const QStringList &ids, const QString &reason)
+{
+    return submit<int>([ids, reason](const Services &services, const Actor &actor) {
+        return services.sessions.revokeMany(actor, ids, reason);
+    });
+}
+
+QFuture<Result<int>> LocalBackend::revokeUserSessions(const QString &userId, const QString &reason)
+{
+    return submit<int>([userId, reason](const Services &services, const Actor &actor) {
+        return services.sessions.revokeAllOfUser(actor, userId, reason);
+    });
+}
+
+QFuture<Result<int>> LocalBackend::revokeSessionsOlderThan(const QDateTime &time,
+                                                           const QString &reason)
+{
+    return submit<int>([time, reason](const Services &services, const Actor &actor) {
+        return services.sessions.revokeOlderThan(actor, time, reason);
+    });
+}
+
+QFuture<Result<int>> LocalBackend::revokeOtherSessions(const QString &reason)
+{
+    return submit<int>([reason](const Services &services, const Actor &actor) {
+        return services.sessions.revokeAllExceptCaller(actor, reason);
     });
 }
 

@@ -2,6 +2,7 @@
 
 #include "AdminBackend.h"
 #include "auth/ServiceContext.h"
+#include "auth/Sessions.h"
 #include "auth/UserDirectory.h"
 #include "model/Actor.h"
 #include "model/Clock.h"
@@ -57,12 +58,26 @@ public:
     QFuture<Result<void>> deleteUser(const QString &id) override;
     QFuture<Result<Page<User>>> searchUsers(const UserQuery &query) override;
 
+    QFuture<Result<Page<Session>>> listSessions(const SessionQuery &query) override;
+    QFuture<Result<Session>> revokeSession(const QString &id, const QString &reason) override;
+    QFuture<Result<int>> revokeSessions(const QStringList &ids, const QString &reason) override;
+    QFuture<Result<int>> revokeUserSessions(const QString &userId, const QString &reason) override;
+    QFuture<Result<int>> revokeSessionsOlderThan(const QDateTime &time,
+                                                 const QString &reason) override;
+    QFuture<Result<int>> revokeOtherSessions(const QString &reason) override;
+
 private:
     // A queued call. std::function wants a copyable callable, so a job holds its move-only
     // QPromise through a shared_ptr that only the job owns: dropping the job cancels the future.
     using Job = std::function<void()>;
 
-    // Queues `call(const UserDirectory &, const Actor &) -> Result<T>` for the worker.
+    // The services the worker runs calls against.
+    struct Services {
+        UserDirectory users;
+        Sessions sessions;
+    };
+
+    // Queues `call(const Services &, const Actor &) -> Result<T>` for the worker.
     template<typename T, typename Call>
     QFuture<Result<T>> submit(Call &&call)
     {
@@ -74,7 +89,7 @@ private:
         enqueue([this, promise, caller = actor(), call = std::forward<Call>(call)]() {
             // Cancelled before it started: drop it, so its effect never happens.
             if (!promise->isCanceled())
-                promise->addResult(runGuarded<T>([&] { return call(m_users, caller); }));
+                promise->addResult(runGuarded<T>([&] { return call(m_services, caller); }));
             promise->finish();
         });
         return future;
@@ -98,7 +113,7 @@ private:
 
     Store &m_store;
     ServiceContext m_context;
-    const UserDirectory m_users;
+    const Services m_services;
 
     mutable QMutex m_actorMutex;
     Actor m_actor;

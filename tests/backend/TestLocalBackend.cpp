@@ -1,3 +1,4 @@
+#include "auth/Sessions.h"
 #include "auth/UserDirectory.h"
 #include "backend/LocalBackend.h"
 #include "model/Clock.h"
@@ -255,6 +256,52 @@ private Q_SLOTS:
         std::optional<Result<User>> gone = await(m_backend->getUser(id));
         QVERIFY(gone);
         GH_VERIFY_ERROR(*gone, ErrorCode::NotFound);
+    }
+
+    void sessionsAreListedAndRevokedThroughTheBackend()
+    {
+        // Two sessions for the owner, started the way login does, in the store's transaction.
+        QStringList tokens;
+        {
+            const ServiceContext context(*m_store, m_clock);
+            const Sessions sessions(context);
+            for (int i = 0; i < 2; ++i) {
+                Result<IssuedSession> issued =
+                    m_store->transact<IssuedSession>(Store::Access::Write, [&](SqlTransaction &tx) {
+                        return sessions.start(tx, m_owner.id, Actor(), false, false);
+                    });
+                GH_VERIFY_OK(issued);
+                tokens.append(issued->token);
+            }
+        }
+        std::optional<Result<Page<Session>>> listed =
+            await(m_backend->listSessions(SessionQuery{}));
+        QVERIFY(listed);
+        GH_VERIFY_OK(*listed);
+        QCOMPARE((*listed)->items.size(), 2);
+        const QString first = (*listed)->items.first().id;
+
+        std::optional<Result<Session>> revoked =
+            await(m_backend->revokeSession(first, QStringLiteral("lost laptop")));
+        QVERIFY(revoked);
+        GH_VERIFY_OK(*revoked);
+        QVERIFY((*revoked)->revokedAt.isValid());
+        std::optional<Result<int>> rest =
+            await(m_backend->revokeUserSessions(m_owner.id, QStringLiteral("offboarding")));
+        QVERIFY(rest);
+        GH_VERIFY_OK(*rest);
+        QCOMPARE(**rest, 1);
+        SessionQuery active;
+        active.status = Session::Status::Active;
+        listed = await(m_backend->listSessions(active));
+        QVERIFY(listed);
+        GH_VERIFY_OK(*listed);
+        QVERIFY((*listed)->items.isEmpty());
+        // The guard needs a caller's own session; a password-only caller has none.
+        std::optional<Result<int>> others =
+            await(m_backend->revokeOtherSessions(QStringLiteral("x")));
+        QVERIFY(others);
+        GH_VERIFY_ERROR(*others, ErrorCode::InvalidInput);
     }
 
     void errorsComeBackAsValues()
