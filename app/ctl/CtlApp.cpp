@@ -45,7 +45,8 @@ QString commandList(const QList<CtlCommand> &commands)
 
 int runCtl(const QStringList &arguments)
 {
-    const QList<CtlCommand> commands = storeCommands() + authCommands() + userCommands();
+    const QList<CtlCommand> commands =
+        storeCommands() + authCommands() + userCommands() + sessionCommands();
     const GlobalOptions global;
 
     // First pass: global options up to the command name.

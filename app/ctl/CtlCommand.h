@@ -29,6 +29,8 @@ struct CtlCommand {
 QList<CtlCommand> storeCommands();
 // End-user flows: auth login, verify, logout, redeem.
 QList<CtlCommand> authCommands();
+// Session administration: session list, session revoke.
+QList<CtlCommand> sessionCommands();
 // The user directory, over AdminBackend: user create, list, show, update, ...
 QList<CtlCommand> userCommands();
 

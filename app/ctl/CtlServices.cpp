@@ -74,3 +74,30 @@ Result<Actor> CtlServices::signIn(const QString &username) const
 }
 
 } // namespace gatehouse::ctl
+
+namespace gatehouse::ctl {
+
+Result<Actor> CtlServices::authenticate(const QString &username) const
+{
+    if (!username.isEmpty())
+        return signIn(username);
+    const QString token = qEnvironmentVariable("GATEHOUSE_TOKEN");
+    if (token.isEmpty()) {
+        return makeError(ErrorCode::Unauthenticated,
+                         QStringLiteral("Sign in with --as USER (password from GATEHOUSE_PASSWORD "
+                                        "or stdin), or put a session token in GATEHOUSE_TOKEN."));
+    }
+    Result<ValidatedSession> session = m_sessions->validate(token);
+    if (!session)
+        return session.error();
+    Actor actor = ctlClient();
+    actor.kind = Actor::Kind::User;
+    actor.credential = Actor::Credential::Session;
+    actor.userId = session->userId;
+    actor.username = session->username;
+    actor.sessionId = session->sessionId;
+    actor.mfaAuthenticated = session->mfaAuthenticated;
+    return actor;
+}
+
+} // namespace gatehouse::ctl

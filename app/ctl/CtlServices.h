@@ -27,6 +27,9 @@ public:
     // Signs in as `username` for local administration; the password comes from
     // GATEHOUSE_PASSWORD or, failing that, from standard input.
     Result<Actor> signIn(const QString &username) const;
+    // signIn(username) when a username is given; otherwise the session token in
+    // GATEHOUSE_TOKEN, whose session then counts as the caller's own.
+    Result<Actor> authenticate(const QString &username) const;
 
 private:
     CtlServices() = default;

@@ -124,16 +124,21 @@ QString table(const QList<User> &users)
         rows.append({plain(user.username), orDash(user.email), userStatusName(user.status),
                      roleList(user.roles), timeOr(user.lastLoginAt, QStringLiteral("never"))});
     }
-    QList<qsizetype> widths(rows.first().size(), 0);
+    return textTable(rows);
+}
+
+QString textTable(const QList<QStringList> &rows)
+{
+    QList<qsizetype> widths(rows.value(0).size(), 0);
     for (const QStringList &row : rows) {
-        for (qsizetype i = 0; i < row.size(); ++i)
+        for (qsizetype i = 0; i < row.size() && i < widths.size(); ++i)
             widths[i] = std::max(widths[i], row.at(i).size());
     }
     QString text;
     for (const QStringList &row : rows) {
         QString line;
         for (qsizetype i = 0; i < row.size(); ++i)
-            line += i + 1 < row.size() ? row.at(i).leftJustified(widths[i] + 2) : row.at(i);
+            line += i + 1 < row.size() ? row.at(i).leftJustified(widths.value(i) + 2) : row.at(i);
         text += line + QLatin1Char('\n');
     }
     return text;

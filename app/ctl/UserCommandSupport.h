@@ -32,6 +32,8 @@ QString plain(const QString &text);
 QList<QPair<QString, QString>> describe(const User &user);
 // Users as a plain-text table: username, e-mail, status, roles, last login.
 QString table(const QList<User> &users);
+// Rows of already plain text, the first one the header, in aligned columns.
+QString textTable(const QList<QStringList> &rows);
 
 // The CLI has no UI thread to keep responsive, so it simply waits for the backend's answer.
 template<typename T>

@@ -66,12 +66,15 @@ private:
                    QString::fromUtf8(process.readAllStandardError())};
     }
 
-    Run ctlWithInput(const QStringList &arguments, const QByteArray &input)
+    Run ctlWithInput(const QStringList &arguments, const QByteArray &input,
+                     const QList<QPair<QString, QString>> &variables = {})
     {
         QProcess process;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.remove(QStringLiteral("GATEHOUSE_DATABASE"));
-        env.remove(QStringLiteral("GATEHOUSE_PASSWORD"));
+        for (const char *name : {"GATEHOUSE_DATABASE", "GATEHOUSE_PASSWORD", "GATEHOUSE_TOKEN"})
+            env.remove(QString::fromLatin1(name));
+        for (const auto &[name, value] : variables)
+            env.insert(name, value);
         process.setProcessEnvironment(env);
         process.start(QStringLiteral(GATEHOUSE_CTL_PATH), arguments);
         process.write(input);
@@ -268,6 +271,84 @@ private Q_SLOTS:
             ctl({QStringLiteral("--db"), path, QStringLiteral("auth"), QStringLiteral("dance")})
                 .exitCode,
             2);
+    }
+
+    void sessionListAndRevoke()
+    {
+        const QString path = freshPath();
+        const QByteArray password = "correct horse battery staple";
+        QCOMPARE(ctlWithInput({QStringLiteral("--db"), path, QStringLiteral("init"),
+                               QStringLiteral("--owner"), QStringLiteral("root")},
+                              password)
+                     .exitCode,
+                 0);
+        QStringList tokens;
+        for (int i = 0; i < 3; ++i) {
+            const Run login = ctlWithInput({QStringLiteral("--db"), path, QStringLiteral("auth"),
+                                            QStringLiteral("login"), QStringLiteral("root"),
+                                            QStringLiteral("--json")},
+                                           password);
+            QCOMPARE(login.exitCode, 0);
+            tokens.append(login.json().value(QStringLiteral("token")).toString());
+        }
+        const QList<QPair<QString, QString>> asRoot{
+            {QStringLiteral("GATEHOUSE_PASSWORD"), QString::fromUtf8(password)}};
+        const QStringList session{QStringLiteral("--db"), path, QStringLiteral("session")};
+        auto activeIds = [&] {
+            const Run listed =
+                ctlWithInput(session
+                                 + QStringList{QStringLiteral("list"), QStringLiteral("--as"),
+                                               QStringLiteral("root"), QStringLiteral("--status"),
+                                               QStringLiteral("active"), QStringLiteral("--json")},
+                             {}, asRoot);
+            QStringList ids;
+            for (const QJsonValue &each : listed.json().value(QStringLiteral("sessions")).toArray())
+                ids.append(each.toObject().value(QStringLiteral("id")).toString());
+            return ids;
+        };
+        const QStringList ids = activeIds();
+        QCOMPARE(ids.size(), 3);
+        // Tokens never appear in listings.
+        QVERIFY(!ctlWithInput(session
+                                  + QStringList{QStringLiteral("list"), QStringLiteral("--as"),
+                                                QStringLiteral("root"), QStringLiteral("--json")},
+                              {}, asRoot)
+                     .out.contains(tokens.first()));
+
+        QCOMPARE(ctlWithInput(session
+                                  + QStringList{QStringLiteral("revoke"), ids.first(),
+                                                QStringLiteral("--as"), QStringLiteral("root")},
+                              {}, asRoot)
+                     .exitCode,
+                 0);
+        QCOMPARE(activeIds().size(), 2);
+        // Signed in with one of the remaining sessions, revoke all the others but that one.
+        // Listings are newest first, so the session revoked above was the last login's.
+        const QString mine = tokens.at(1);
+        const Run others = ctlWithInput(session
+                                            + QStringList{QStringLiteral("revoke"),
+                                                          QStringLiteral("--all-except-mine"),
+                                                          QStringLiteral("--json")},
+                                        {}, {{QStringLiteral("GATEHOUSE_TOKEN"), mine}});
+        QCOMPARE(others.exitCode, 0);
+        QCOMPARE(activeIds().size(), 1);
+        QCOMPARE(ctlWithInput({QStringLiteral("--db"), path, QStringLiteral("auth"),
+                               QStringLiteral("verify")},
+                              mine.toUtf8())
+                     .exitCode,
+                 0);
+        // Exactly one selector, valid durations, and someone signed in.
+        for (const QStringList &bad :
+             {QStringList{QStringLiteral("revoke")},
+              QStringList{QStringLiteral("revoke"), QStringLiteral("--older-than"),
+                          QStringLiteral("soon")},
+              QStringList{QStringLiteral("revoke"), ids.first(), QStringLiteral("--user"),
+                          QStringLiteral("root")},
+              QStringList{QStringLiteral("list"), QStringLiteral("--status"),
+                          QStringLiteral("odd")},
+              QStringList{QStringLiteral("purge")}})
+            QCOMPARE(ctlWithInput(session + bad, {}, asRoot).exitCode, 2);
+        QCOMPARE(ctlWithInput(session + QStringList{QStringLiteral("list")}, {}).exitCode, 1);
     }
 
     void initRefusesAnExistingFile()
