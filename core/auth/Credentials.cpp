@@ -219,18 +219,37 @@ Result<Credentials::SignIn> Credentials::signIn(const Actor &client, const QStri
     // stay), so it reports a refused sign-in as a value and the error is made afterwards.
     struct Attempt {
         std::optional<SignIn> signIn;
+        std::optional<Error> throttled;
     };
     AuditEvent event = authEvent(client, "ConsoleLogin");
     event.actor.username = QString::fromLatin1(kHiddenUserName);
     Result<Attempt> attempt = m_context.perform<Attempt>(
         event, Store::Access::Write, [&](SqlTransaction &tx, AuditEvent &ev) -> Result<Attempt> {
             const QDateTime now = m_context.clock().now();
+            // Every refusal counts against the source address as well as (where there is one)
+            // the account, so one address cannot spray guesses across many accounts.
+            const QString source = LoginThrottle::keyFor(client.sourceIp);
             auto refuse = [&](const QString &why) -> Result<Attempt> {
+                if (Result<void> counted = m_throttle.recordFailure(tx, source, now); !counted)
+                    return counted.error();
                 ev.errorCode = errorCodeName(ErrorCode::Unauthenticated);
                 ev.errorMessage = QStringLiteral("Failed authentication: ") + why;
                 ev.responseElements = {{QStringLiteral("ConsoleLogin"), QStringLiteral("Failure")}};
-                return Attempt{};
+                return Attempt{std::nullopt, std::nullopt};
             };
+            Result<std::optional<QDateTime>> blocked = m_throttle.blockedUntil(tx, source, now);
+            if (!blocked)
+                return blocked.error();
+            if (*blocked) {
+                // Refused before any password work; the address learns nothing about accounts.
+                ev.errorCode = errorCodeName(ErrorCode::RateLimited);
+                ev.errorMessage = QStringLiteral("Failed authentication: source address throttled");
+                return Attempt{std::nullopt,
+                               makeError(ErrorCode::RateLimited,
+                                         QStringLiteral("Too many failed sign-ins from your "
+                                                        "address. Try again after %1.")
+                                             .arg(UserRows::isoUtc(**blocked)))};
+            }
             auto dummyCheck = [&] {
                 (void)m_hasher.verify(PasswordPolicy::normalize(password), m_dummyHash);
             };
@@ -308,6 +327,8 @@ Result<Credentials::SignIn> Credentials::signIn(const Actor &client, const QStri
                 {stamp, rehashed, user->id});
             if (!recorded)
                 return recorded.error();
+            if (Result<void> cleared = m_throttle.recordSuccess(tx, source); !cleared)
+                return cleared.error();
             Result<User> fresh = UserRows::byId(tx, user->id);
             if (!fresh)
                 return fresh.error();
@@ -321,10 +342,12 @@ Result<Credentials::SignIn> Credentials::signIn(const Actor &client, const QStri
                 ev.responseElements.insert(QStringLiteral("sessionId"), session->session.id);
                 signedIn.session = std::move(session).value();
             }
-            return Attempt{std::move(signedIn)};
+            return Attempt{std::move(signedIn), std::nullopt};
         });
     if (!attempt)
         return attempt.error();
+    if (attempt->throttled)
+        return *attempt->throttled;
     if (!attempt->signIn)
         return signInFailed();
     return *attempt->signIn;

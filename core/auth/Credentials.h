@@ -1,5 +1,6 @@
 #pragma once
 
+#include "LoginThrottle.h"
 #include "PasswordBlocklist.h"
 #include "PasswordPolicy.h"
 #include "ServiceContext.h"
@@ -26,6 +27,8 @@ namespace gatehouse {
 //   for a delay that doubles with every further failure, up to `kMaxLockDelay` (SEC-10).
 //   Attempts while locked never reach the password check and never extend the lock. A success
 //   resets the count; an administrator can unlock (UserDirectory::unlock).
+// - Failures also count per source address (LoginThrottle): past its limit an address gets
+//   RateLimited, before any password work, until its block ends (SEC-10, E14).
 // - A stored hash with old or weak parameters, or in the legacy Node form, is replaced after
 //   the next successful sign-in (SEC-03, A15).
 class Credentials
@@ -86,6 +89,7 @@ private:
 
     const ServiceContext &m_context;
     Sessions m_sessions;
+    LoginThrottle m_throttle;
     std::shared_ptr<const PasswordBlocklist> m_blocklist;
     crypto::PasswordHasher m_hasher;
     QString m_dummyHash;

@@ -310,6 +310,30 @@ private Q_SLOTS:
         GH_VERIFY_OK(m_credentials->authenticate(client(), QStringLiteral("alice"), kGood));
     }
 
+    void oneAddressCannotSprayGuesses()
+    {
+        givePassword(m_alice, kGood);
+        const LoginThrottlePolicy limits;
+        for (int i = 0; i < limits.maxFailuresPerWindow; ++i) {
+            GH_VERIFY_ERROR(
+                m_credentials->authenticate(client(), QStringLiteral("guess%1").arg(i), kOther),
+                ErrorCode::Unauthenticated);
+        }
+        // Blocked before any password work, even with the right password for a real account.
+        Result<Credentials::SignIn> blocked =
+            m_credentials->authenticate(client(), QStringLiteral("alice"), kGood);
+        GH_VERIFY_ERROR(blocked, ErrorCode::RateLimited);
+        QVERIFY(blocked.error().message.contains(QStringLiteral("Try again after")));
+        QCOMPARE(lastRecord(QStringLiteral("ConsoleLogin")).value(QStringLiteral("errorCode")),
+                 QStringLiteral("RateLimited"));
+        // Another address is unaffected, and the block ends by itself.
+        Actor elsewhere = client();
+        elsewhere.sourceIp = QStringLiteral("198.51.100.7");
+        GH_VERIFY_OK(m_credentials->authenticate(elsewhere, QStringLiteral("alice"), kGood));
+        m_clock->advance((limits.baseBlockSeconds + 1) * 1000);
+        GH_VERIFY_OK(m_credentials->authenticate(client(), QStringLiteral("alice"), kGood));
+    }
+
     void oldHashesAreReplacedAfterSignIn_data()
     {
         QTest::addColumn<QString>("stored");
