@@ -1,5 +1,7 @@
 #include "AccessControl.h"
 
+#include "UserRows.h"
+
 namespace gatehouse {
 
 namespace {
@@ -80,6 +82,21 @@ Result<void> AccessControl::checkMayManage(const Grant &grant, const User &targe
                          QStringLiteral("Only an owner can change an owner's account."));
     }
     return {};
+}
+
+Result<AccessControl::Managed> AccessControl::requireOver(SqlTransaction &tx, const Actor &actor,
+                                                          Permission permission,
+                                                          const QString &userId)
+{
+    Result<Grant> grant = require(tx, actor, permission);
+    if (!grant)
+        return grant.error();
+    Result<User> target = UserRows::byId(tx, userId);
+    if (!target)
+        return target.error();
+    if (Result<void> allowed = checkMayManage(*grant, *target); !allowed)
+        return allowed.error();
+    return Managed{std::move(grant).value(), std::move(target).value()};
 }
 
 } // namespace gatehouse

@@ -35,6 +35,15 @@ public:
 
     // Owners' accounts are managed only by owners: PermissionDenied otherwise.
     static Result<void> checkMayManage(const Grant &grant, const User &target);
+
+    // What an operation on one user needs: the permission, the user (NotFound), and, for an
+    // owner's account, owner rights.
+    struct Managed {
+        Grant grant;
+        User target;
+    };
+    static Result<Managed> requireOver(SqlTransaction &tx, const Actor &actor,
+                                       Permission permission, const QString &userId);
 };
 
 } // namespace gatehouse

@@ -111,20 +111,16 @@ Result<Credentials::IssuedCode> Credentials::issueCode(const Actor &actor,
     event.resources.append({QString::fromLatin1(kUserResource), userId});
     return m_context.perform<IssuedCode>(
         event, Store::Access::Write, [&](SqlTransaction &tx, AuditEvent &ev) -> Result<IssuedCode> {
-            Result<AccessControl::Grant> grant =
-                AccessControl::require(tx, actor, Permission::UsersCredentials);
-            if (!grant)
-                return grant.error();
-            Result<User> target = UserRows::byId(tx, userId);
-            if (!target)
-                return target.error();
-            if (Result<void> allowed = AccessControl::checkMayManage(*grant, *target); !allowed)
-                return allowed.error();
+            Result<AccessControl::Managed> managed =
+                AccessControl::requireOver(tx, actor, Permission::UsersCredentials, userId);
+            if (!managed)
+                return managed.error();
+            const User &target = managed->target;
             Result<IssuedSecret> code = TokenFormat::newOneTimeCode();
             if (!code)
                 return code.error();
             const QDateTime now = m_context.clock().now();
-            IssuedCode issued{code->token, now.addSecs(kCodeLifetimeSeconds), !target->passwordSet};
+            IssuedCode issued{code->token, now.addSecs(kCodeLifetimeSeconds), !target.passwordSet};
             // Only the newest code works: earlier unused ones end here.
             Result<QSqlQuery> retired =
                 tx.exec(QStringLiteral("UPDATE one_time_codes SET used_at = ? WHERE user_id = ? AND"
@@ -140,7 +136,7 @@ Result<Credentials::IssuedCode> Credentials::issueCode(const Actor &actor,
                          UserRows::isoUtc(now), UserRows::isoUtc(issued.expiresAt)});
             if (!stored)
                 return stored.error();
-            ev.requestParameters = {{QStringLiteral("username"), target->username}};
+            ev.requestParameters = {{QStringLiteral("username"), target.username}};
             ev.responseElements = {
                 {QStringLiteral("purpose"),
                  issued.setup ? QStringLiteral("setup") : QStringLiteral("reset")},

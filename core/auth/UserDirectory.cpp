@@ -267,15 +267,10 @@ Result<User> UserDirectory::update(const Actor &actor, const QString &id,
     return m_context.perform<User>(
         eventFor(actor, "UpdateUser", false, id), Store::Access::Write,
         [&](SqlTransaction &tx, AuditEvent &event) -> Result<User> {
-            Result<AccessControl::Grant> grant =
-                AccessControl::require(tx, actor, Permission::UsersUpdate);
-            if (!grant)
-                return grant.error();
-            Result<User> target = UserRows::byId(tx, id);
-            if (!target)
-                return target.error();
-            if (Result<void> allowed = AccessControl::checkMayManage(*grant, *target); !allowed)
-                return allowed.error();
+            Result<AccessControl::Managed> managed =
+                AccessControl::requireOver(tx, actor, Permission::UsersUpdate, id);
+            if (!managed)
+                return managed.error();
             const QString now = UserRows::isoUtc(m_context.clock().now());
             if (changes.email) {
                 Result<PreparedEmail> email = prepareEmail(*changes.email);
@@ -314,19 +309,15 @@ Result<User> UserDirectory::setStatus(const Actor &actor, const QString &id,
     return m_context.perform<User>(
         eventFor(actor, disabling ? "DisableUser" : "EnableUser", false, id), Store::Access::Write,
         [&](SqlTransaction &tx, AuditEvent &event) -> Result<User> {
-            Result<AccessControl::Grant> grant =
-                AccessControl::require(tx, actor, Permission::UsersDisable);
-            if (!grant)
-                return grant.error();
-            Result<User> target = UserRows::byId(tx, id);
-            if (!target)
-                return target.error();
-            if (Result<void> allowed = AccessControl::checkMayManage(*grant, *target); !allowed)
-                return allowed.error();
+            Result<AccessControl::Managed> managed =
+                AccessControl::requireOver(tx, actor, Permission::UsersDisable, id);
+            if (!managed)
+                return managed.error();
+            const User &target = managed->target;
             if (disabling) {
-                if (Result<void> notSelf = checkNotSelf(actor, *target, "disable"); !notSelf)
+                if (Result<void> notSelf = checkNotSelf(actor, target, "disable"); !notSelf)
                     return notSelf.error();
-                if (Result<void> kept = checkNotLastOwner(tx, *target, "disabled"); !kept)
+                if (Result<void> kept = checkNotLastOwner(tx, target, "disabled"); !kept)
                     return kept.error();
                 Result<int> ended = m_sessions.endOtherSessions(tx, id, {}, actor.username,
                                                                 QStringLiteral("account disabled"));
@@ -381,15 +372,10 @@ Result<User> UserDirectory::unlock(const Actor &actor, const QString &id) const
     return m_context.perform<User>(
         eventFor(actor, "UnlockUser", false, id), Store::Access::Write,
         [&](SqlTransaction &tx, AuditEvent &) -> Result<User> {
-            Result<AccessControl::Grant> grant =
-                AccessControl::require(tx, actor, Permission::UsersDisable);
-            if (!grant)
-                return grant.error();
-            Result<User> target = UserRows::byId(tx, id);
-            if (!target)
-                return target.error();
-            if (Result<void> allowed = AccessControl::checkMayManage(*grant, *target); !allowed)
-                return allowed.error();
+            Result<AccessControl::Managed> managed =
+                AccessControl::requireOver(tx, actor, Permission::UsersDisable, id);
+            if (!managed)
+                return managed.error();
             Result<QSqlQuery> set =
                 tx.exec(QStringLiteral("UPDATE users SET locked_until = NULL, failed_attempts = 0,"
                                        " last_failed_at = NULL, updated_at = ? WHERE id = ?"),
@@ -408,25 +394,22 @@ Result<User> UserDirectory::setRoles(const Actor &actor, const QString &id,
         eventFor(actor, "SetUserRoles", false, id), Store::Access::Write,
         [&](SqlTransaction &tx, AuditEvent &event) -> Result<User> {
             event.requestParameters = {{QStringLiteral("roles"), roleNames(roles)}};
-            Result<AccessControl::Grant> grant =
-                AccessControl::require(tx, actor, Permission::RolesAssign);
-            if (!grant)
-                return grant.error();
-            Result<User> target = UserRows::byId(tx, id);
-            if (!target)
-                return target.error();
-            if (Result<void> allowed = AccessControl::checkMayManage(*grant, *target); !allowed)
-                return allowed.error();
+            Result<AccessControl::Managed> managed =
+                AccessControl::requireOver(tx, actor, Permission::RolesAssign, id);
+            if (!managed)
+                return managed.error();
+            const AccessControl::Grant &grant = managed->grant;
+            const User &target = managed->target;
             for (const Role role : allRoles()) {
-                const bool changes = roles.contains(role) != target->hasRole(role);
-                if (changes && !AccessControl::mayAssign(*grant, role)) {
+                const bool changes = roles.contains(role) != target.hasRole(role);
+                if (changes && !AccessControl::mayAssign(grant, role)) {
                     return makeError(
                         ErrorCode::PermissionDenied,
                         QStringLiteral("You cannot give or take the role %1.").arg(roleName(role)));
                 }
             }
             if (!roles.contains(Role::Owner)) {
-                if (Result<void> kept = checkNotLastOwner(tx, *target, "demoted"); !kept)
+                if (Result<void> kept = checkNotLastOwner(tx, target, "demoted"); !kept)
                     return kept.error();
             }
             if (Result<void> written = writeRoles(tx, id, roles); !written)
@@ -436,7 +419,7 @@ Result<User> UserDirectory::setRoles(const Actor &actor, const QString &id,
                         {UserRows::isoUtc(m_context.clock().now()), id});
             if (!touched)
                 return touched.error();
-            event.responseElements = {{QStringLiteral("previousRoles"), roleNames(target->roles)}};
+            event.responseElements = {{QStringLiteral("previousRoles"), roleNames(target.roles)}};
             return UserRows::byId(tx, id);
         });
 }
@@ -446,25 +429,21 @@ Result<void> UserDirectory::remove(const Actor &actor, const QString &id) const
     Result<bool> removed = m_context.perform<bool>(
         eventFor(actor, "DeleteUser", false, id), Store::Access::Write,
         [&](SqlTransaction &tx, AuditEvent &event) -> Result<bool> {
-            Result<AccessControl::Grant> grant =
-                AccessControl::require(tx, actor, Permission::UsersDelete);
-            if (!grant)
-                return grant.error();
-            Result<User> target = UserRows::byId(tx, id);
-            if (!target)
-                return target.error();
-            if (Result<void> allowed = AccessControl::checkMayManage(*grant, *target); !allowed)
-                return allowed.error();
-            if (Result<void> notSelf = checkNotSelf(actor, *target, "delete"); !notSelf)
+            Result<AccessControl::Managed> managed =
+                AccessControl::requireOver(tx, actor, Permission::UsersDelete, id);
+            if (!managed)
+                return managed.error();
+            const User &target = managed->target;
+            if (Result<void> notSelf = checkNotSelf(actor, target, "delete"); !notSelf)
                 return notSelf.error();
-            if (Result<void> kept = checkNotLastOwner(tx, *target, "deleted"); !kept)
+            if (Result<void> kept = checkNotLastOwner(tx, target, "deleted"); !kept)
                 return kept.error();
             // Roles and one-time codes go with the row (ON DELETE CASCADE).
             Result<QSqlQuery> deleted =
                 tx.exec(QStringLiteral("DELETE FROM users WHERE id = ?"), {id});
             if (!deleted)
                 return deleted.error();
-            event.requestParameters = {{QStringLiteral("username"), target->username}};
+            event.requestParameters = {{QStringLiteral("username"), target.username}};
             return true;
         });
     if (!removed)
