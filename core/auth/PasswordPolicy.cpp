@@ -1,5 +1,7 @@
 #include "PasswordPolicy.h"
 
+#include "PolicyJson.h"
+
 #include "PasswordBlocklist.h"
 
 #include <QChar>
@@ -254,32 +256,6 @@ const QString keyRequireComplexity = QStringLiteral("requireComplexity");
 const QString keyCheckBlocklist = QStringLiteral("checkBlocklist");
 const QString keyCheckContext = QStringLiteral("checkContext");
 
-// Missing keys keep the default; fractions and huge numbers are refused before the cast.
-Result<void> readInt(const QJsonObject &json, const QString &key, int &out)
-{
-    const QJsonValue value = json.value(key);
-    if (value.isUndefined())
-        return {};
-    if (!value.isDouble())
-        return badPolicy(QString(key + u" must be a number."));
-    const double number = value.toDouble();
-    if (number != std::floor(number) || std::abs(number) > 1e6)
-        return badPolicy(QString(key + u" must be a whole number in range."));
-    out = static_cast<int>(number);
-    return {};
-}
-
-Result<void> readBool(const QJsonObject &json, const QString &key, bool &out)
-{
-    const QJsonValue value = json.value(key);
-    if (value.isUndefined())
-        return {};
-    if (!value.isBool())
-        return badPolicy(QString(key + u" must be true or false."));
-    out = value.toBool();
-    return {};
-}
-
 } // namespace
 
 QJsonObject PasswordPolicy::toJson() const
@@ -298,19 +274,17 @@ Result<PasswordPolicy> PasswordPolicy::fromJson(const QJsonObject &json)
 {
     const QStringList known = {keyMinLength,         keyMinLengthWithMfa, keyMaxBytes,
                                keyRequireComplexity, keyCheckBlocklist,   keyCheckContext};
-    // The unknown key is not echoed: it is free text that could carry line breaks into logs.
-    for (auto it = json.begin(); it != json.end(); ++it) {
-        if (!known.contains(it.key()))
-            return badPolicy(
-                QString(u"unknown setting; the settings are " + known.join(u", ") + u'.'));
-    }
+    const QString name = QStringLiteral("Password policy");
+    if (Result<void> keys = PolicyJson::checkKeys(json, known, name); !keys)
+        return keys.error();
     PasswordPolicy policy;
-    for (Result<void> read : {readInt(json, keyMinLength, policy.minLength),
-                              readInt(json, keyMinLengthWithMfa, policy.minLengthWithMfa),
-                              readInt(json, keyMaxBytes, policy.maxBytes),
-                              readBool(json, keyRequireComplexity, policy.requireComplexity),
-                              readBool(json, keyCheckBlocklist, policy.checkBlocklist),
-                              readBool(json, keyCheckContext, policy.checkContext)}) {
+    for (Result<void> read :
+         {PolicyJson::readInt(json, keyMinLength, policy.minLength, name),
+          PolicyJson::readInt(json, keyMinLengthWithMfa, policy.minLengthWithMfa, name),
+          PolicyJson::readInt(json, keyMaxBytes, policy.maxBytes, name),
+          PolicyJson::readBool(json, keyRequireComplexity, policy.requireComplexity, name),
+          PolicyJson::readBool(json, keyCheckBlocklist, policy.checkBlocklist, name),
+          PolicyJson::readBool(json, keyCheckContext, policy.checkContext, name)}) {
         if (!read)
             return read.error();
     }

@@ -1,5 +1,6 @@
 #include "SessionPolicy.h"
 
+#include "PolicyJson.h"
 #include "PolicyStore.h"
 
 #include <QJsonDocument>
@@ -21,20 +22,6 @@ const QString keyRetention = QStringLiteral("retentionDays");
 Error badPolicy(const QString &why)
 {
     return makeError(ErrorCode::InvalidInput, QString(u"Session policy: " + why));
-}
-
-Result<void> readInt(const QJsonObject &json, const QString &key, int &out)
-{
-    const QJsonValue value = json.value(key);
-    if (value.isUndefined())
-        return {};
-    if (!value.isDouble())
-        return badPolicy(QString(key + u" must be a number."));
-    const double number = value.toDouble();
-    if (number != std::floor(number) || std::abs(number) > 1e9)
-        return badPolicy(QString(key + u" must be a whole number in range."));
-    out = static_cast<int>(number);
-    return {};
 }
 
 Result<void> inRange(const QString &key, int value, int low, int high)
@@ -63,19 +50,17 @@ Result<SessionPolicy> SessionPolicy::fromJson(const QJsonObject &json)
 {
     const QStringList known = {keyIdle,       keyAbsolute, keyMaxSessions,
                                keyPendingMfa, keyLastSeen, keyRetention};
-    // The unknown key is not echoed: it is free text that could carry line breaks into logs.
-    for (auto it = json.begin(); it != json.end(); ++it) {
-        if (!known.contains(it.key()))
-            return badPolicy(
-                QString(u"unknown setting; the settings are " + known.join(u", ") + u'.'));
-    }
+    const QString name = QStringLiteral("Session policy");
+    if (Result<void> keys = PolicyJson::checkKeys(json, known, name); !keys)
+        return keys.error();
     SessionPolicy policy;
-    for (Result<void> read : {readInt(json, keyIdle, policy.idleTimeoutSeconds),
-                              readInt(json, keyAbsolute, policy.absoluteLifetimeSeconds),
-                              readInt(json, keyMaxSessions, policy.maxSessionsPerUser),
-                              readInt(json, keyPendingMfa, policy.pendingMfaLifetimeSeconds),
-                              readInt(json, keyLastSeen, policy.lastSeenWriteIntervalSeconds),
-                              readInt(json, keyRetention, policy.retentionDays)}) {
+    for (Result<void> read :
+         {PolicyJson::readInt(json, keyIdle, policy.idleTimeoutSeconds, name),
+          PolicyJson::readInt(json, keyAbsolute, policy.absoluteLifetimeSeconds, name),
+          PolicyJson::readInt(json, keyMaxSessions, policy.maxSessionsPerUser, name),
+          PolicyJson::readInt(json, keyPendingMfa, policy.pendingMfaLifetimeSeconds, name),
+          PolicyJson::readInt(json, keyLastSeen, policy.lastSeenWriteIntervalSeconds, name),
+          PolicyJson::readInt(json, keyRetention, policy.retentionDays, name)}) {
         if (!read)
             return read.error();
     }
