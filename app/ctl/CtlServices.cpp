@@ -14,6 +14,22 @@ Actor ctlClient()
     return actor;
 }
 
+const QCommandLineOption &signInOption()
+{
+    static const QCommandLineOption option{
+        QStringLiteral("as"),
+        QStringLiteral("Act as this administrator; the password comes from $GATEHOUSE_PASSWORD "
+                       "or standard input. Without it, the session token in $GATEHOUSE_TOKEN."),
+        QStringLiteral("user")};
+    return option;
+}
+
+bool hasSignIn(const QCommandLineParser &parser)
+{
+    return !parser.value(signInOption()).isEmpty()
+        || !qEnvironmentVariable("GATEHOUSE_TOKEN").isEmpty();
+}
+
 Result<std::unique_ptr<CtlServices>> CtlServices::open(const QString &path)
 {
     Result<std::unique_ptr<SqliteStore>> store = SqliteStore::open(path);

@@ -5,6 +5,9 @@
 #include "auth/UserDirectory.h"
 #include "store/sqlite/SqliteStore.h"
 
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+
 #include <memory>
 
 namespace gatehouse::ctl {
@@ -43,5 +46,11 @@ private:
 
 // How gatehousectl appears in audit records.
 Actor ctlClient();
+
+// --as USER: the administrator a command acts as (password from GATEHOUSE_PASSWORD or stdin).
+// Without it, CtlServices::authenticate() uses the session token in GATEHOUSE_TOKEN.
+const QCommandLineOption &signInOption();
+// Whether the command line or the environment says who is signing in.
+bool hasSignIn(const QCommandLineParser &parser);
 
 } // namespace gatehouse::ctl

@@ -15,10 +15,7 @@ namespace {
 
 using UserSupport::await;
 
-const QCommandLineOption kAs{QStringLiteral("as"),
-                             QStringLiteral("Act as this administrator (password from "
-                                            "GATEHOUSE_PASSWORD or stdin)."),
-                             QStringLiteral("user")};
+const QCommandLineOption &kAs = signInOption();
 const QCommandLineOption kUser{QStringLiteral("user"),
                                QStringLiteral("list/revoke: only this user's sessions."),
                                QStringLiteral("name")};
@@ -162,6 +159,10 @@ int run(const CtlContext &context, const QCommandLineParser &parser)
 {
     if (const QString problem = usageProblem(parser); !problem.isEmpty())
         return context.output.usageError(problem);
+    if (!hasSignIn(parser))
+        return context.output.usageError(
+            QStringLiteral("session commands need --as USER (or a session token in "
+                           "GATEHOUSE_TOKEN)."));
     Result<std::unique_ptr<CtlServices>> services = CtlServices::open(context.storePath);
     if (!services)
         return context.output.failure(services.error());

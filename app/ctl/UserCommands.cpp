@@ -15,10 +15,7 @@ namespace {
 
 using namespace UserSupport;
 
-const QCommandLineOption kAs{QStringLiteral("as"),
-                             QStringLiteral("Required: act as this administrator. The password "
-                                            "comes from $GATEHOUSE_PASSWORD or standard input."),
-                             QStringLiteral("user")};
+const QCommandLineOption &kAs = signInOption();
 const QCommandLineOption kEmail{QStringLiteral("email"),
                                 QStringLiteral("create, update: the e-mail address (update: an "
                                                "empty value clears it)."),
@@ -425,9 +422,9 @@ int run(const CtlContext &context, const QCommandLineParser &parser)
                                              .arg(action->name, arguments.at(1)));
     if (const QString wrong = checkOptions(*action, parser); !wrong.isEmpty())
         return context.output.usageError(wrong);
-    if (!parser.isSet(kAs) || parser.value(kAs).isEmpty())
+    if (!hasSignIn(parser))
         return context.output.usageError(
-            QStringLiteral("'user %1' needs --as USER, an administrator to act as.")
+            QStringLiteral("'user %1' needs --as USER (or a session token in GATEHOUSE_TOKEN).")
                 .arg(action->name));
     Request request;
     request.target = arguments.value(1);
@@ -437,7 +434,7 @@ int run(const CtlContext &context, const QCommandLineParser &parser)
     Result<std::unique_ptr<CtlServices>> services = CtlServices::open(context.storePath);
     if (!services)
         return context.output.failure(services.error());
-    Result<Actor> actor = (*services)->signIn(parser.value(kAs));
+    Result<Actor> actor = (*services)->authenticate(parser.value(kAs));
     if (!actor)
         return context.output.failure(actor.error());
     // Declared after the services, so it is destroyed (its worker joined) before the store.

@@ -348,7 +348,12 @@ private Q_SLOTS:
                           QStringLiteral("odd")},
               QStringList{QStringLiteral("purge")}})
             QCOMPARE(ctlWithInput(session + bad, {}, asRoot).exitCode, 2);
-        QCOMPARE(ctlWithInput(session + QStringList{QStringLiteral("list")}, {}).exitCode, 1);
+        // Nobody signed in is a usage error; a session token in GATEHOUSE_TOKEN signs in too.
+        QCOMPARE(ctlWithInput(session + QStringList{QStringLiteral("list")}, {}).exitCode, 2);
+        QCOMPARE(ctlWithInput(session + QStringList{QStringLiteral("list")}, {},
+                              {{QStringLiteral("GATEHOUSE_TOKEN"), mine}})
+                     .exitCode,
+                 0);
     }
 
     void initRefusesAnExistingFile()
