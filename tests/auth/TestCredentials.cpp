@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 
 using namespace gatehouse;
+using gatehouse::test::actorFor;
 
 namespace {
 
@@ -25,16 +26,6 @@ const QString kNodeLegacy = QStringLiteral(
     "ypuiLZhtfzCqBBeflKHfhA==");
 const QString kWeakPhc = QStringLiteral(
     "$scrypt$ln=14,r=8,p=1$KK/y12pKWNEdfHcQ17FR0A$hGFtUZZMvG2gRIL9IkO1EX/AgWyMhjWbABhyNfh8CgM");
-
-Actor asUser(const User &user)
-{
-    Actor actor;
-    actor.kind = Actor::Kind::User;
-    actor.credential = Actor::Credential::Session;
-    actor.userId = user.id;
-    actor.username = user.username;
-    return actor;
-}
 
 Actor client()
 {
@@ -90,7 +81,7 @@ private:
 
     void givePassword(const User &user, const QString &password)
     {
-        Result<Credentials::IssuedCode> code = m_credentials->issueCode(asUser(m_owner), user.id);
+        Result<Credentials::IssuedCode> code = m_credentials->issueCode(actorFor(m_owner), user.id);
         GH_VERIFY_OK(code);
         GH_VERIFY_OK(m_credentials->redeemCode(client(), code->code, password));
     }
@@ -118,7 +109,7 @@ private Q_SLOTS:
                                                NewUser{QStringLiteral("root"), {}, {}, {}});
         GH_VERIFY_OK(owner);
         m_owner = *owner;
-        auto alice = m_users->create(asUser(m_owner),
+        auto alice = m_users->create(actorFor(m_owner),
                                      NewUser{QStringLiteral("alice"),
                                              QStringLiteral("alice@example.com"),
                                              QStringLiteral("Alice Liddell"),
@@ -138,7 +129,7 @@ private Q_SLOTS:
     void setupCodeIsShownOnceAndWorksOnce()
     {
         Result<Credentials::IssuedCode> code =
-            m_credentials->issueCode(asUser(m_owner), m_alice.id);
+            m_credentials->issueCode(actorFor(m_owner), m_alice.id);
         GH_VERIFY_OK(code);
         QVERIFY(code->setup);
         QCOMPARE(code->expiresAt, m_clock->now().addSecs(Credentials::kCodeLifetimeSeconds));
@@ -175,8 +166,8 @@ private Q_SLOTS:
 
     void codesExpireAndOnlyTheNewestWorks()
     {
-        auto first = m_credentials->issueCode(asUser(m_owner), m_alice.id);
-        auto second = m_credentials->issueCode(asUser(m_owner), m_alice.id);
+        auto first = m_credentials->issueCode(actorFor(m_owner), m_alice.id);
+        auto second = m_credentials->issueCode(actorFor(m_owner), m_alice.id);
         GH_VERIFY_OK(first);
         GH_VERIFY_OK(second);
         GH_VERIFY_ERROR(m_credentials->redeemCode(client(), first->code, kGood),
@@ -190,15 +181,15 @@ private Q_SLOTS:
 
     void onlyCredentialAdminsIssueCodes()
     {
-        auto op = m_users->create(asUser(m_owner),
+        auto op = m_users->create(actorFor(m_owner),
                                   NewUser{QStringLiteral("oscar"), {}, {}, {Role::Operator}});
         GH_VERIFY_OK(op);
-        GH_VERIFY_ERROR(m_credentials->issueCode(asUser(*op), m_alice.id),
+        GH_VERIFY_ERROR(m_credentials->issueCode(actorFor(*op), m_alice.id),
                         ErrorCode::PermissionDenied);
-        auto admin =
-            m_users->create(asUser(m_owner), NewUser{QStringLiteral("ada"), {}, {}, {Role::Admin}});
+        auto admin = m_users->create(actorFor(m_owner),
+                                     NewUser{QStringLiteral("ada"), {}, {}, {Role::Admin}});
         GH_VERIFY_OK(admin);
-        GH_VERIFY_ERROR(m_credentials->issueCode(asUser(*admin), m_owner.id),
+        GH_VERIFY_ERROR(m_credentials->issueCode(actorFor(*admin), m_owner.id),
                         ErrorCode::PermissionDenied); // owners are managed by owners
     }
 
@@ -233,12 +224,13 @@ private Q_SLOTS:
     void everyFailureLooksTheSame()
     {
         givePassword(m_alice, kGood);
-        auto bob = m_users->create(asUser(m_owner), NewUser{QStringLiteral("bob"), {}, {}, {}});
+        auto bob = m_users->create(actorFor(m_owner), NewUser{QStringLiteral("bob"), {}, {}, {}});
         GH_VERIFY_OK(bob); // no password yet
-        auto carol = m_users->create(asUser(m_owner), NewUser{QStringLiteral("carol"), {}, {}, {}});
+        auto carol =
+            m_users->create(actorFor(m_owner), NewUser{QStringLiteral("carol"), {}, {}, {}});
         GH_VERIFY_OK(carol);
         givePassword(*carol, kGood);
-        GH_VERIFY_OK(m_users->setStatus(asUser(m_owner), carol->id, User::Status::Disabled));
+        GH_VERIFY_OK(m_users->setStatus(actorFor(m_owner), carol->id, User::Status::Disabled));
 
         const QList<QPair<QString, QString>> attempts{
             {QStringLiteral("nobody"), kGood}, // unknown user
@@ -306,7 +298,7 @@ private Q_SLOTS:
             Qt::ISODateWithMs);
         QCOMPARE(m_clock->now().secsTo(longer), 2 * Credentials::kBaseLockDelaySeconds);
         // An administrator can unlock at once.
-        GH_VERIFY_OK(m_users->unlock(asUser(m_owner), m_alice.id));
+        GH_VERIFY_OK(m_users->unlock(actorFor(m_owner), m_alice.id));
         GH_VERIFY_OK(m_credentials->authenticate(client(), QStringLiteral("alice"), kGood));
     }
 
@@ -379,7 +371,7 @@ private Q_SLOTS:
     void changePasswordNeedsTheCurrentOne()
     {
         givePassword(m_alice, kGood);
-        const Actor alice = asUser(m_alice);
+        const Actor alice = actorFor(m_alice);
         GH_VERIFY_ERROR(
             m_credentials->changePassword(alice, kOther, QStringLiteral("a brand new passphrase")),
             ErrorCode::Unauthenticated);
@@ -425,14 +417,14 @@ private Q_SLOTS:
         QCOMPARE(value(QStringLiteral("SELECT count(*) FROM sessions")).toInt(), 2);
 
         // Changing the password on the laptop ends the phone's session, not the laptop's (D5).
-        Actor onLaptop = asUser(m_alice);
+        Actor onLaptop = actorFor(m_alice);
         onLaptop.sessionId = valid->sessionId;
         GH_VERIFY_OK(m_credentials->changePassword(onLaptop, kGood, kOther));
         GH_VERIFY_OK(sessions.validate(laptop->session->token));
         GH_VERIFY_ERROR(sessions.validate(phone->session->token), ErrorCode::Unauthenticated);
 
         // A reset code, redeemed, ends every session.
-        auto code = m_credentials->issueCode(asUser(m_owner), m_alice.id);
+        auto code = m_credentials->issueCode(actorFor(m_owner), m_alice.id);
         GH_VERIFY_OK(code);
         GH_VERIFY_OK(m_credentials->redeemCode(client(), code->code, kGood));
         GH_VERIFY_ERROR(sessions.validate(laptop->session->token), ErrorCode::Unauthenticated);
@@ -440,31 +432,31 @@ private Q_SLOTS:
 
     void passwordPolicyIsStoredAndAudited()
     {
-        auto auditor = m_users->create(asUser(m_owner),
+        auto auditor = m_users->create(actorFor(m_owner),
                                        NewUser{QStringLiteral("audrey"), {}, {}, {Role::Auditor}});
         GH_VERIFY_OK(auditor);
-        Result<PasswordPolicy> current = m_credentials->passwordPolicy(asUser(*auditor));
+        Result<PasswordPolicy> current = m_credentials->passwordPolicy(actorFor(*auditor));
         GH_VERIFY_OK(current);
         QCOMPARE(*current, PasswordPolicy::defaults());
         PasswordPolicy stricter;
         stricter.minLength = 32;
-        GH_VERIFY_ERROR(m_credentials->setPasswordPolicy(asUser(*auditor), stricter),
+        GH_VERIFY_ERROR(m_credentials->setPasswordPolicy(actorFor(*auditor), stricter),
                         ErrorCode::PermissionDenied);
-        GH_VERIFY_OK(m_credentials->setPasswordPolicy(asUser(m_owner), stricter));
-        QCOMPARE(*m_credentials->passwordPolicy(asUser(m_owner)), stricter);
+        GH_VERIFY_OK(m_credentials->setPasswordPolicy(actorFor(m_owner), stricter));
+        QCOMPARE(*m_credentials->passwordPolicy(actorFor(m_owner)), stricter);
         QCOMPARE(lastRecord(QStringLiteral("UpdatePasswordPolicy"))
                      .value(QStringLiteral("requestParameters"))
                      .toObject()
                      .value(QStringLiteral("minLength"))
                      .toInt(),
                  32);
-        auto code = m_credentials->issueCode(asUser(m_owner), m_alice.id);
+        auto code = m_credentials->issueCode(actorFor(m_owner), m_alice.id);
         GH_VERIFY_OK(code);
         GH_VERIFY_ERROR(m_credentials->redeemCode(client(), code->code, kGood), // 28 < 32
                         ErrorCode::InvalidInput);
         PasswordPolicy tooWeak;
         tooWeak.minLength = 8;
-        GH_VERIFY_ERROR(m_credentials->setPasswordPolicy(asUser(m_owner), tooWeak),
+        GH_VERIFY_ERROR(m_credentials->setPasswordPolicy(actorFor(m_owner), tooWeak),
                         ErrorCode::InvalidInput);
     }
 

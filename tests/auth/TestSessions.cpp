@@ -17,21 +17,9 @@
 #include <QTemporaryDir>
 
 using namespace gatehouse;
+using gatehouse::test::actorFor;
 
 namespace {
-
-Actor asUser(const User &user, const QString &sessionId = {})
-{
-    Actor actor;
-    actor.kind = Actor::Kind::User;
-    actor.credential = Actor::Credential::Session;
-    actor.userId = user.id;
-    actor.username = user.username;
-    actor.sessionId = sessionId;
-    actor.sourceIp = QStringLiteral("127.0.0.1");
-    actor.requestId = QStringLiteral("req-1");
-    return actor;
-}
 
 Actor client(const QString &ip = QStringLiteral("192.0.2.10"))
 {
@@ -64,7 +52,7 @@ private:
     User makeUser(const QString &name)
     {
         Result<User> user =
-            m_users->create(asUser(m_owner), NewUser{name, QString(), QString(), {Role::User}});
+            m_users->create(actorFor(m_owner), NewUser{name, QString(), QString(), {Role::User}});
         if (!user)
             qFatal("could not create a user");
         return *user;
@@ -187,7 +175,8 @@ private Q_SLOTS:
         GH_VERIFY_OK(m_sessions->validate(issued->token));
         m_clock->advance(120 * 1000);
         GH_VERIFY_OK(m_sessions->validate(issued->token)); // a touch write
-        GH_VERIFY_OK(m_sessions->revoke(asUser(m_owner), issued->session.id, QStringLiteral("x")));
+        GH_VERIFY_OK(
+            m_sessions->revoke(actorFor(m_owner), issued->session.id, QStringLiteral("x")));
 
         const QByteArray stored =
             value(QStringLiteral("SELECT token_hash FROM sessions WHERE id = ?"),
@@ -294,8 +283,8 @@ private Q_SLOTS:
         Result<IssuedSession> issued = start(m_alice);
         GH_VERIFY_OK(issued);
         GH_VERIFY_OK(m_sessions->validate(issued->token));
-        Result<Session> revoked =
-            m_sessions->revoke(asUser(m_owner), issued->session.id, QStringLiteral("lost laptop"));
+        Result<Session> revoked = m_sessions->revoke(actorFor(m_owner), issued->session.id,
+                                                     QStringLiteral("lost laptop"));
         GH_VERIFY_OK(revoked);
         QCOMPARE(revoked->status(m_clock->now()), Session::Status::Revoked);
         QCOMPARE(revoked->revokeReason, QStringLiteral("lost laptop"));
@@ -308,19 +297,19 @@ private Q_SLOTS:
         const QDateTime firstRevocation = revoked->revokedAt;
         m_clock->advance(5000);
         Result<Session> again =
-            m_sessions->revoke(asUser(m_owner), issued->session.id, QStringLiteral("again"));
+            m_sessions->revoke(actorFor(m_owner), issued->session.id, QStringLiteral("again"));
         GH_VERIFY_OK(again);
         QCOMPARE(again->revokedAt, firstRevocation);
         QCOMPARE(again->revokeReason, QStringLiteral("lost laptop"));
 
-        GH_VERIFY_ERROR(m_sessions->revoke(asUser(m_owner), QStringLiteral("nope"), {}),
+        GH_VERIFY_ERROR(m_sessions->revoke(actorFor(m_owner), QStringLiteral("nope"), {}),
                         ErrorCode::NotFound);
-        GH_VERIFY_ERROR(
-            m_sessions->revoke(asUser(m_owner), issued->session.id, QStringLiteral("bad\nreason")),
-            ErrorCode::InvalidInput);
-        GH_VERIFY_ERROR(
-            m_sessions->revoke(asUser(m_owner), issued->session.id, QString(501, QLatin1Char('r'))),
-            ErrorCode::InvalidInput);
+        GH_VERIFY_ERROR(m_sessions->revoke(actorFor(m_owner), issued->session.id,
+                                           QStringLiteral("bad\nreason")),
+                        ErrorCode::InvalidInput);
+        GH_VERIFY_ERROR(m_sessions->revoke(actorFor(m_owner), issued->session.id,
+                                           QString(501, QLatin1Char('r'))),
+                        ErrorCode::InvalidInput);
         GH_VERIFY_ERROR(m_sessions->revoke(Actor::localConsole(), issued->session.id, {}),
                         ErrorCode::Unauthenticated);
     }
@@ -352,11 +341,11 @@ private Q_SLOTS:
         GH_VERIFY_OK(mine);
         GH_VERIFY_OK(myOther);
         GH_VERIFY_OK(alices);
-        GH_VERIFY_ERROR(m_sessions->revokeAllExceptCaller(asUser(m_owner), {}),
+        GH_VERIFY_ERROR(m_sessions->revokeAllExceptCaller(actorFor(m_owner), {}),
                         ErrorCode::InvalidInput);
         GH_VERIFY_OK(m_sessions->validate(myOther->token));
 
-        Result<int> revoked = m_sessions->revokeAllExceptCaller(asUser(m_owner, mine->session.id),
+        Result<int> revoked = m_sessions->revokeAllExceptCaller(actorFor(m_owner, mine->session.id),
                                                                 QStringLiteral("incident"));
         GH_VERIFY_OK(revoked);
         QCOMPARE(*revoked, 2);
@@ -368,7 +357,7 @@ private Q_SLOTS:
         Result<IssuedSession> bob1 = start(m_bob);
         Result<IssuedSession> bob2 = start(m_bob);
         Result<IssuedSession> alice2 = start(m_alice);
-        Result<int> own = m_sessions->revokeAllExceptCaller(asUser(m_bob, bob1->session.id), {});
+        Result<int> own = m_sessions->revokeAllExceptCaller(actorFor(m_bob, bob1->session.id), {});
         GH_VERIFY_OK(own);
         QCOMPARE(*own, 1);
         GH_VERIFY_OK(m_sessions->validate(bob1->token));
@@ -443,11 +432,11 @@ private Q_SLOTS:
     {
         Result<IssuedSession> issued = start(m_alice);
         GH_VERIFY_OK(issued);
-        GH_VERIFY_OK(m_users->setStatus(asUser(m_owner), m_alice.id, User::Status::Disabled));
+        GH_VERIFY_OK(m_users->setStatus(actorFor(m_owner), m_alice.id, User::Status::Disabled));
         verifyRefused(issued->token);
         GH_VERIFY_ERROR(start(m_alice), ErrorCode::Unauthenticated);
         // Disabling ended the session for good: enabling the account does not revive it.
-        GH_VERIFY_OK(m_users->setStatus(asUser(m_owner), m_alice.id, User::Status::Active));
+        GH_VERIFY_OK(m_users->setStatus(actorFor(m_owner), m_alice.id, User::Status::Active));
         verifyRefused(issued->token);
         QCOMPARE(count(QStringLiteral("SELECT count(*) FROM sessions WHERE revoke_reason = ?"),
                        {QStringLiteral("account disabled")}),
@@ -459,7 +448,7 @@ private Q_SLOTS:
         GH_VERIFY_OK(start(m_alice));
         GH_VERIFY_OK(start(m_alice, true));
         GH_VERIFY_OK(start(m_bob));
-        GH_VERIFY_OK(m_users->remove(asUser(m_owner), m_alice.id));
+        GH_VERIFY_OK(m_users->remove(actorFor(m_owner), m_alice.id));
         QCOMPARE(
             count(QStringLiteral("SELECT count(*) FROM sessions WHERE user_id = ?"), {m_alice.id}),
             0);
@@ -480,7 +469,7 @@ private Q_SLOTS:
             GH_VERIFY_OK(start(m_bob, false, QStringLiteral("198.51.100.7")));
             m_clock->advance(1000);
         }
-        const Actor owner = asUser(m_owner);
+        const Actor owner = actorFor(m_owner);
 
         SessionQuery query;
         query.pageSize = 3;
@@ -560,7 +549,7 @@ private Q_SLOTS:
         Result<IssuedSession> bobs = start(m_bob);
         GH_VERIFY_OK(alices);
         GH_VERIFY_OK(bobs);
-        const Actor bob = asUser(m_bob, bobs->session.id);
+        const Actor bob = actorFor(m_bob, bobs->session.id);
 
         Result<Session> foreign = m_sessions->revoke(bob, alices->session.id, {});
         Result<Session> missing =
@@ -600,7 +589,7 @@ private Q_SLOTS:
             ids << s->session.id;
             m_clock->advance(1000);
         }
-        const Actor owner = asUser(m_owner);
+        const Actor owner = actorFor(m_owner);
         Result<int> all = m_sessions->revokeAllOfUser(owner, m_alice.id, QStringLiteral("left"));
         GH_VERIFY_OK(all);
         QCOMPARE(*all, 3);
@@ -669,13 +658,13 @@ private Q_SLOTS:
         // A day forwards: expired, and listed as such.
         m_clock->advance(24LL * 3600 * 1000);
         verifyRefused(issued->token);
-        Result<Page<Session>> listed = m_sessions->list(asUser(m_owner), SessionQuery{});
+        Result<Page<Session>> listed = m_sessions->list(actorFor(m_owner), SessionQuery{});
         GH_VERIFY_OK(listed);
         QCOMPARE(listed->items.size(), 1);
         QCOMPARE(listed->items.first().status(m_clock->now()), Session::Status::Expired);
         // Revoking an expired session is allowed and recorded.
-        GH_VERIFY_OK(m_sessions->revoke(asUser(m_owner), issued->session.id, {}));
-        Result<int> none = m_sessions->revokeAllOfUser(asUser(m_owner), m_alice.id, {});
+        GH_VERIFY_OK(m_sessions->revoke(actorFor(m_owner), issued->session.id, {}));
+        Result<int> none = m_sessions->revokeAllOfUser(actorFor(m_owner), m_alice.id, {});
         GH_VERIFY_OK(none);
         QCOMPARE(*none, 0);
     }
@@ -686,15 +675,15 @@ private Q_SLOTS:
         Result<IssuedSession> expiring = start(m_alice);
         GH_VERIFY_OK(revoked);
         GH_VERIFY_OK(expiring);
-        GH_VERIFY_OK(m_sessions->revoke(asUser(m_owner), revoked->session.id, {}));
+        GH_VERIFY_OK(m_sessions->revoke(actorFor(m_owner), revoked->session.id, {}));
         m_clock->advance(29LL * 24 * 3600 * 1000);
-        Result<int> early = m_sessions->purge(asUser(m_owner));
+        Result<int> early = m_sessions->purge(actorFor(m_owner));
         GH_VERIFY_OK(early);
         QCOMPARE(*early, 0);
         m_clock->advance(2LL * 24 * 3600 * 1000);
         Result<IssuedSession> live = start(m_alice);
         GH_VERIFY_OK(live);
-        Result<int> purged = m_sessions->purge(asUser(m_owner));
+        Result<int> purged = m_sessions->purge(actorFor(m_owner));
         GH_VERIFY_OK(purged);
         QCOMPARE(*purged, 2);
         QCOMPARE(count(QStringLiteral("SELECT count(*) FROM sessions")), 1);
@@ -732,7 +721,7 @@ private Q_SLOTS:
         for (const QJsonObject &json : bad)
             GH_VERIFY_ERROR(SessionPolicy::fromJson(json), ErrorCode::InvalidInput);
 
-        const Actor owner = asUser(m_owner);
+        const Actor owner = actorFor(m_owner);
         Result<SessionPolicy> current = m_sessions->policy(owner);
         GH_VERIFY_OK(current);
         QCOMPARE(*current, defaults);
@@ -744,7 +733,7 @@ private Q_SLOTS:
         QCOMPARE(lastAuditRecord().value(QStringLiteral("eventName")).toString(),
                  QStringLiteral("UpdateSessionPolicy"));
         QCOMPARE(m_sessions->policy(owner).valueOr({}), changed);
-        GH_VERIFY_ERROR(m_sessions->setPolicy(asUser(m_alice), defaults),
+        GH_VERIFY_ERROR(m_sessions->setPolicy(actorFor(m_alice), defaults),
                         ErrorCode::PermissionDenied);
         SessionPolicy invalid;
         invalid.absoluteLifetimeSeconds = 1;
@@ -776,12 +765,12 @@ private Q_SLOTS:
         collect(m_sessions->validate(tampered));
         collect(m_sessions->validate(QString(token + u'x')));
         collect(m_sessions->logout(tampered));
-        collect(m_sessions->revoke(asUser(m_owner), token, {}));
-        collect(m_sessions->revokeMany(asUser(m_owner), {token}, {}));
-        collect(m_sessions->revokeAllOfUser(asUser(m_owner), token, {}));
+        collect(m_sessions->revoke(actorFor(m_owner), token, {}));
+        collect(m_sessions->revokeMany(actorFor(m_owner), {token}, {}));
+        collect(m_sessions->revokeAllOfUser(actorFor(m_owner), token, {}));
         SessionQuery query;
         query.pageToken = token;
-        collect(m_sessions->list(asUser(m_owner), query));
+        collect(m_sessions->list(actorFor(m_owner), query));
         QCOMPARE(errors.size(), 8);
         for (const Error &error : errors) {
             QVERIFY2(!error.message.contains(token.mid(5)), qPrintable(error.message));

@@ -10,22 +10,7 @@
 #include <QTemporaryDir>
 
 using namespace gatehouse;
-
-namespace {
-
-Actor asUser(const User &user)
-{
-    Actor actor;
-    actor.kind = Actor::Kind::User;
-    actor.credential = Actor::Credential::Session;
-    actor.userId = user.id;
-    actor.username = user.username;
-    actor.sourceIp = QStringLiteral("127.0.0.1");
-    actor.requestId = QStringLiteral("req-1");
-    return actor;
-}
-
-} // namespace
+using gatehouse::test::actorFor;
 
 class TestUserDirectory : public QObject
 {
@@ -110,7 +95,7 @@ private Q_SLOTS:
         GH_VERIFY_ERROR(m_users->createFirstOwner(Actor::localConsole(),
                                                   NewUser{QStringLiteral("second"), {}, {}, {}}),
                         ErrorCode::Conflict);
-        GH_VERIFY_ERROR(m_users->createFirstOwner(asUser(m_owner),
+        GH_VERIFY_ERROR(m_users->createFirstOwner(actorFor(m_owner),
                                                   NewUser{QStringLiteral("third"), {}, {}, {}}),
                         ErrorCode::PermissionDenied);
         // The local console holds the file, not an account: it cannot run admin operations.
@@ -121,7 +106,7 @@ private Q_SLOTS:
 
     void createPreparesAndKeepsNamesUnique()
     {
-        const Actor owner = asUser(m_owner);
+        const Actor owner = actorFor(m_owner);
         Result<User> alice = make(owner, QStringLiteral("Alice"), {Role::Admin},
                                   QStringLiteral("Alice@Example.COM"));
         GH_VERIFY_OK(alice);
@@ -152,7 +137,7 @@ private Q_SLOTS:
 
     void everyChangeIsAuditedWithItsActor()
     {
-        const Actor owner = asUser(m_owner);
+        const Actor owner = actorFor(m_owner);
         const int before = count(QStringLiteral("SELECT count(*) FROM audit_events"));
         Result<User> bob = make(owner, QStringLiteral("bob"));
         GH_VERIFY_OK(bob);
@@ -178,7 +163,7 @@ private Q_SLOTS:
                 == bob->id);
 
         // A refused action is recorded too, with CloudTrail's errorCode, and changes nothing.
-        Result<User> mallory = make(asUser(*bob), QStringLiteral("mallory"));
+        Result<User> mallory = make(actorFor(*bob), QStringLiteral("mallory"));
         GH_VERIFY_ERROR(mallory, ErrorCode::PermissionDenied);
         const QJsonObject refused = lastAuditRecord();
         QCOMPARE(refused.value(QStringLiteral("errorCode")).toString(),
@@ -202,7 +187,7 @@ private Q_SLOTS:
                                       return made ? Result<void>() : Result<void>(made.error());
                                   })
                     .ok());
-        Result<User> dave = make(asUser(m_owner), QStringLiteral("dave"));
+        Result<User> dave = make(actorFor(m_owner), QStringLiteral("dave"));
         QVERIFY(!dave.ok());
         QCOMPARE(count(QStringLiteral("SELECT count(*) FROM users WHERE username = 'dave'")), 0);
         QCOMPARE(count(QStringLiteral("SELECT count(*) FROM user_roles")), 1);
@@ -224,9 +209,9 @@ private Q_SLOTS:
         QFETCH(Role, role);
         QFETCH(bool, mayRead);
         QFETCH(bool, mayCreate);
-        Result<User> member = make(asUser(m_owner), QStringLiteral("member"), {role});
+        Result<User> member = make(actorFor(m_owner), QStringLiteral("member"), {role});
         GH_VERIFY_OK(member);
-        const Actor actor = asUser(*member);
+        const Actor actor = actorFor(*member);
         QCOMPARE(m_users->get(actor, m_owner.id).ok(), mayRead);
         QCOMPARE(m_users->search(actor, UserQuery{}).ok(), mayRead);
         Result<User> created = make(actor, QStringLiteral("newcomer"));
@@ -237,9 +222,9 @@ private Q_SLOTS:
 
     void nobodyGrantsAboveTheirOwnRole()
     {
-        Result<User> admin = make(asUser(m_owner), QStringLiteral("ada"), {Role::Admin});
+        Result<User> admin = make(actorFor(m_owner), QStringLiteral("ada"), {Role::Admin});
         GH_VERIFY_OK(admin);
-        const Actor actor = asUser(*admin);
+        const Actor actor = actorFor(*admin);
         GH_VERIFY_ERROR(make(actor, QStringLiteral("boss"), {Role::Owner}),
                         ErrorCode::PermissionDenied);
         Result<User> op = make(actor, QStringLiteral("oscar"), {Role::Operator});
@@ -253,22 +238,22 @@ private Q_SLOTS:
                         ErrorCode::PermissionDenied);
         GH_VERIFY_ERROR(m_users->remove(actor, m_owner.id), ErrorCode::PermissionDenied);
         // An operator cannot assign roles.
-        GH_VERIFY_ERROR(m_users->setRoles(asUser(*op), admin->id, {Role::User}),
+        GH_VERIFY_ERROR(m_users->setRoles(actorFor(*op), admin->id, {Role::User}),
                         ErrorCode::PermissionDenied);
     }
 
     void roleChangesApplyOnTheNextCall()
     {
-        Result<User> admin = make(asUser(m_owner), QStringLiteral("ada"), {Role::Admin});
+        Result<User> admin = make(actorFor(m_owner), QStringLiteral("ada"), {Role::Admin});
         GH_VERIFY_OK(admin);
-        const Actor actor = asUser(*admin);
+        const Actor actor = actorFor(*admin);
         GH_VERIFY_OK(make(actor, QStringLiteral("first")));
-        GH_VERIFY_OK(m_users->setRoles(asUser(m_owner), admin->id, {Role::User}));
+        GH_VERIFY_OK(m_users->setRoles(actorFor(m_owner), admin->id, {Role::User}));
         GH_VERIFY_ERROR(make(actor, QStringLiteral("second")), ErrorCode::PermissionDenied);
-        GH_VERIFY_OK(m_users->setRoles(asUser(m_owner), admin->id, {Role::Admin}));
-        GH_VERIFY_OK(m_users->setStatus(asUser(m_owner), admin->id, User::Status::Disabled));
+        GH_VERIFY_OK(m_users->setRoles(actorFor(m_owner), admin->id, {Role::Admin}));
+        GH_VERIFY_OK(m_users->setStatus(actorFor(m_owner), admin->id, User::Status::Disabled));
         GH_VERIFY_ERROR(make(actor, QStringLiteral("third")), ErrorCode::Unauthenticated);
-        GH_VERIFY_OK(m_users->remove(asUser(m_owner), admin->id));
+        GH_VERIFY_OK(m_users->remove(actorFor(m_owner), admin->id));
         GH_VERIFY_ERROR(make(actor, QStringLiteral("fourth")), ErrorCode::Unauthenticated);
         QCOMPARE(
             count(QStringLiteral("SELECT count(*) FROM user_roles WHERE user_id = ?"), {admin->id}),
@@ -277,7 +262,7 @@ private Q_SLOTS:
 
     void theLastOwnerStays()
     {
-        const Actor owner = asUser(m_owner);
+        const Actor owner = actorFor(m_owner);
         GH_VERIFY_ERROR(m_users->setRoles(owner, m_owner.id, {Role::Admin}), ErrorCode::Conflict);
         GH_VERIFY_ERROR(m_users->setStatus(owner, m_owner.id, User::Status::Disabled),
                         ErrorCode::Conflict);
@@ -287,15 +272,15 @@ private Q_SLOTS:
         GH_VERIFY_OK(second);
         // With two owners one may step down; then the other is the last again.
         GH_VERIFY_OK(m_users->setRoles(owner, m_owner.id, {Role::Admin}));
-        GH_VERIFY_ERROR(m_users->lock(asUser(*second), second->id, m_clock->now().addDays(1)),
+        GH_VERIFY_ERROR(m_users->lock(actorFor(*second), second->id, m_clock->now().addDays(1)),
                         ErrorCode::Conflict);
-        GH_VERIFY_ERROR(m_users->setRoles(asUser(*second), second->id, {Role::User}),
+        GH_VERIFY_ERROR(m_users->setRoles(actorFor(*second), second->id, {Role::User}),
                         ErrorCode::Conflict);
     }
 
     void lockAndUnlock()
     {
-        const Actor owner = asUser(m_owner);
+        const Actor owner = actorFor(m_owner);
         Result<User> bob = make(owner, QStringLiteral("bob"));
         GH_VERIFY_OK(bob);
         GH_VERIFY_ERROR(m_users->lock(owner, bob->id, m_clock->now().addSecs(-1)),
@@ -317,7 +302,7 @@ private Q_SLOTS:
 
     void updateKeepsEmailsUnique()
     {
-        const Actor owner = asUser(m_owner);
+        const Actor owner = actorFor(m_owner);
         Result<User> bob =
             make(owner, QStringLiteral("bob"), {Role::User}, QStringLiteral("bob@example.com"));
         GH_VERIFY_OK(bob);
@@ -342,7 +327,7 @@ private Q_SLOTS:
 
     void searchPagesThroughEveryoneOnce()
     {
-        const Actor owner = asUser(m_owner);
+        const Actor owner = actorFor(m_owner);
         for (int i = 0; i < 130; ++i) {
             m_clock->advance(1000);
             const QString name = QStringLiteral("user%1").arg(i, 3, 10, QLatin1Char('0'));
@@ -385,7 +370,7 @@ private Q_SLOTS:
 
     void searchFilters()
     {
-        const Actor owner = asUser(m_owner);
+        const Actor owner = actorFor(m_owner);
         for (int i = 0; i < 20; ++i) {
             GH_VERIFY_OK(make(owner, QStringLiteral("user%1").arg(i),
                               {i % 5 == 0 ? Role::Auditor : Role::User}));
@@ -418,7 +403,7 @@ private Q_SLOTS:
 
     void searchRefusesBadPagesAndTokens()
     {
-        const Actor owner = asUser(m_owner);
+        const Actor owner = actorFor(m_owner);
         for (int i = 0; i < 5; ++i)
             GH_VERIFY_OK(make(owner, QStringLiteral("p%1").arg(i)));
         UserQuery query;
@@ -447,7 +432,7 @@ private Q_SLOTS:
 
     void hostileNamesLeaveTablesIntact()
     {
-        const Actor owner = asUser(m_owner);
+        const Actor owner = actorFor(m_owner);
         const int before = count(QStringLiteral("SELECT count(*) FROM users"));
         for (const QString &name :
              {QStringLiteral("admin'--"), QStringLiteral("' OR '1'='1"),

@@ -19,19 +19,9 @@
 #include <thread>
 
 using namespace gatehouse;
+using gatehouse::test::actorFor;
 
 namespace {
-
-Actor asUser(const User &user)
-{
-    Actor actor;
-    actor.kind = Actor::Kind::User;
-    actor.credential = Actor::Credential::Session;
-    actor.userId = user.id;
-    actor.username = user.username;
-    actor.requestId = QStringLiteral("req-backend");
-    return actor;
-}
 
 NewUser newUser(const QString &name, QList<Role> roles = {Role::User})
 {
@@ -171,7 +161,7 @@ private Q_SLOTS:
             m_owner = *owner;
         }
         m_clock->forgetThreads();
-        m_backend = std::make_unique<LocalBackend>(*m_store, m_clock, asUser(m_owner));
+        m_backend = std::make_unique<LocalBackend>(*m_store, m_clock, actorFor(m_owner));
     }
 
     void cleanup()
@@ -319,10 +309,10 @@ private Q_SLOTS:
         GH_VERIFY_ERROR(*notDeleted, ErrorCode::NotFound);
 
         // Calls run as the actor current when they were made: carol has no admin rights.
-        m_backend->setActor(asUser(**carol));
+        m_backend->setActor(actorFor(**carol));
         QCOMPARE(m_backend->actor().userId, (*carol)->id);
         QFuture<Result<User>> refused = m_backend->createUser(newUser(QStringLiteral("mallory")));
-        m_backend->setActor(asUser(m_owner));
+        m_backend->setActor(actorFor(m_owner));
         QFuture<Result<User>> allowed = m_backend->findUser(QStringLiteral("carol"));
         std::optional<Result<User>> refusedResult = await(refused);
         QVERIFY(refusedResult);
@@ -462,7 +452,7 @@ private Q_SLOTS:
         auto reopened = SqliteStore::open(m_path);
         GH_VERIFY_OK(reopened);
         m_store = std::move(reopened).value();
-        m_backend = std::make_unique<LocalBackend>(*m_store, m_clock, asUser(m_owner));
+        m_backend = std::make_unique<LocalBackend>(*m_store, m_clock, actorFor(m_owner));
         QCOMPARE(userCount(), 2);
         std::optional<Result<User>> kept = await(m_backend->findUser(QStringLiteral("running")));
         QVERIFY(kept);
@@ -489,7 +479,7 @@ private Q_SLOTS:
         auto reopened = SqliteStore::open(m_path);
         GH_VERIFY_OK(reopened);
         m_store = std::move(reopened).value();
-        m_backend = std::make_unique<LocalBackend>(*m_store, m_clock, asUser(m_owner));
+        m_backend = std::make_unique<LocalBackend>(*m_store, m_clock, actorFor(m_owner));
         QCOMPARE(userCount(), 1 + created);
     }
 };

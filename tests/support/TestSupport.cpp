@@ -5,6 +5,19 @@
 
 namespace gatehouse::test {
 
+Actor actorFor(const User &user, const QString &sessionId)
+{
+    Actor actor;
+    actor.kind = Actor::Kind::User;
+    actor.credential = Actor::Credential::Session;
+    actor.userId = user.id;
+    actor.username = user.username;
+    actor.sessionId = sessionId;
+    actor.sourceIp = QStringLiteral("127.0.0.1");
+    actor.requestId = QStringLiteral("req-1");
+    return actor;
+}
+
 QByteArray fromHex(const char *hex)
 {
     return QByteArray::fromHex(QByteArray(hex));

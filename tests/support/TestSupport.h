@@ -1,6 +1,8 @@
 #pragma once
 
+#include "model/Actor.h"
 #include "model/Result.h"
+#include "model/User.h"
 
 #include <QByteArray>
 #include <QProcess>
@@ -10,6 +12,9 @@
 #include <memory>
 
 namespace gatehouse::test {
+
+// A signed-in user as the services see one (from 127.0.0.1, request "req-1").
+Actor actorFor(const User &user, const QString &sessionId = {});
 
 // Hex helpers for test vectors.
 QByteArray fromHex(const char *hex);
