@@ -2,7 +2,10 @@
 
 #include "SecretInput.h"
 
+#include "store/DataKeyFile.h"
+
 #include <QCoreApplication>
+#include <QFileInfo>
 
 namespace gatehouse::ctl {
 
@@ -30,6 +33,25 @@ bool hasSignIn(const QCommandLineParser &parser)
         || !qEnvironmentVariable("GATEHOUSE_TOKEN").isEmpty();
 }
 
+Result<std::optional<crypto::SecretBox>> loadDataKey(const QString &storePath)
+{
+    QString path = qEnvironmentVariable("GATEHOUSE_DATA_KEY_FILE");
+    if (path.isEmpty()) {
+        path = DataKeyFile::defaultPathFor(QFileInfo(storePath).absoluteFilePath());
+        // A store without its key still serves everything but sealed secrets; those
+        // operations say what is missing.
+        if (!QFileInfo::exists(path))
+            return std::optional<crypto::SecretBox>();
+    }
+    Result<QByteArray> key = DataKeyFile::load(path);
+    if (!key)
+        return key.error();
+    Result<crypto::SecretBox> box = crypto::SecretBox::fromKey(*key);
+    if (!box)
+        return box.error();
+    return std::optional<crypto::SecretBox>(std::move(*box));
+}
+
 Result<std::unique_ptr<CtlServices>> CtlServices::open(const QString &path)
 {
     Result<std::unique_ptr<SqliteStore>> store = SqliteStore::open(path);
@@ -43,9 +65,13 @@ Result<std::unique_ptr<CtlServices>> CtlServices::over(std::unique_ptr<SqliteSto
     Result<PasswordBlocklist> blocklist = PasswordBlocklist::load(PasswordBlocklist::defaultPath());
     if (!blocklist)
         return blocklist.error();
+    Result<std::optional<crypto::SecretBox>> dataKey = loadDataKey(store->info().location);
+    if (!dataKey)
+        return dataKey.error();
     std::unique_ptr<CtlServices> services(new CtlServices);
     services->m_store = std::move(store);
-    services->m_context = std::make_unique<ServiceContext>(*services->m_store, Clock::system());
+    services->m_context =
+        std::make_unique<ServiceContext>(*services->m_store, Clock::system(), std::move(*dataKey));
     services->m_users = std::make_unique<UserDirectory>(*services->m_context);
     services->m_sessions = std::make_unique<Sessions>(*services->m_context);
     Result<std::unique_ptr<Credentials>> credentials = Credentials::create(

@@ -44,6 +44,10 @@ private:
     std::unique_ptr<Sessions> m_sessions;
 };
 
+// The store's data key: from $GATEHOUSE_DATA_KEY_FILE, else "<store>.key" beside it when that
+// exists (none otherwise). A key file that exists but is unreadable, unsafe or malformed fails.
+Result<std::optional<crypto::SecretBox>> loadDataKey(const QString &storePath);
+
 // How gatehousectl appears in audit records.
 Actor ctlClient();
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "audit/AuditLog.h"
+#include "crypto/SecretBox.h"
 #include "model/Clock.h"
 #include "store/Store.h"
 #include "store/StoreLog.h"
@@ -17,15 +18,31 @@ namespace gatehouse {
 class ServiceContext
 {
 public:
-    ServiceContext(Store &store, std::shared_ptr<const Clock> clock)
+    // `dataKey` seals the secrets that must be read back (TOTP seeds, signing keys). It lives
+    // outside the database (SEC-18); without it the store still works, except for those.
+    ServiceContext(Store &store, std::shared_ptr<const Clock> clock,
+                   std::optional<crypto::SecretBox> dataKey = std::nullopt)
         : m_store(store),
           m_clock(std::move(clock)),
-          m_audit(store.info().storeId, m_clock)
+          m_audit(store.info().storeId, m_clock),
+          m_dataKey(std::move(dataKey))
     {}
 
     Store &store() const { return m_store; }
     const Clock &clock() const { return *m_clock; }
     const AuditLog &audit() const { return m_audit; }
+
+    // The data key, or Unavailable with what to do when this process was not given one.
+    Result<crypto::SecretBox> dataKey() const
+    {
+        if (!m_dataKey) {
+            return makeError(ErrorCode::Unavailable,
+                             QStringLiteral("The store's data key is not available, so sealed "
+                                            "secrets (MFA seeds, signing keys) cannot be used. "
+                                            "Put the store's .key file back beside it."));
+        }
+        return *m_dataKey;
+    }
 
     // `work(SqlTransaction &, AuditEvent &) -> Result<T>` may fill in the event's request
     // parameters, response elements and resources. Read operations read in a snapshot and
@@ -74,6 +91,7 @@ private:
     Store &m_store;
     std::shared_ptr<const Clock> m_clock;
     AuditLog m_audit;
+    std::optional<crypto::SecretBox> m_dataKey;
 };
 
 } // namespace gatehouse

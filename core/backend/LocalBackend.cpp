@@ -4,9 +4,10 @@
 
 namespace gatehouse {
 
-LocalBackend::LocalBackend(Store &store, std::shared_ptr<const Clock> clock, Actor actor)
+LocalBackend::LocalBackend(Store &store, std::shared_ptr<const Clock> clock, Actor actor,
+                           std::optional<crypto::SecretBox> dataKey)
     : m_store(store),
-      m_context(store, std::move(clock)),
+      m_context(store, std::move(clock), std::move(dataKey)),
       m_services{UserDirectory(m_context), Sessions(m_context)},
       m_actor(std::move(actor)),
       m_worker([this] { runWorker(); })

@@ -37,8 +37,9 @@ namespace gatehouse {
 class LocalBackend final : public AdminBackend
 {
 public:
-    // `store` must outlive the backend.
-    LocalBackend(Store &store, std::shared_ptr<const Clock> clock, Actor actor);
+    // `store` must outlive the backend. `dataKey` seals MFA seeds and signing keys.
+    LocalBackend(Store &store, std::shared_ptr<const Clock> clock, Actor actor,
+                 std::optional<crypto::SecretBox> dataKey = std::nullopt);
     ~LocalBackend() override;
 
     // Who later calls act as, e.g. after signing in as someone else.
