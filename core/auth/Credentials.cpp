@@ -1,7 +1,9 @@
 #include "Credentials.h"
 
 #include "AccessControl.h"
+#include "MfaPolicy.h"
 #include "PolicyStore.h"
+#include "SessionRows.h"
 #include "TokenFormat.h"
 #include "UserRows.h"
 #include "crypto/Random.h"
@@ -197,47 +199,40 @@ Result<User> Credentials::redeemCode(const Actor &client, const QString &code,
 
 Result<Credentials::SignIn> Credentials::authenticate(const Actor &client,
                                                       const QString &usernameOrEmail,
-                                                      const QString &password) const
+                                                      const QString &password,
+                                                      const QString &mfaCode) const
 {
-    return signIn(client, usernameOrEmail, password, false);
+    return signIn(client, usernameOrEmail, password, mfaCode, false);
 }
 
 Result<Credentials::SignIn> Credentials::login(const Actor &client, const QString &usernameOrEmail,
-                                               const QString &password) const
+                                               const QString &password,
+                                               const QString &mfaCode) const
 {
-    return signIn(client, usernameOrEmail, password, true);
+    return signIn(client, usernameOrEmail, password, mfaCode, true);
 }
 
-Result<Credentials::SignIn> Credentials::signIn(const Actor &client, const QString &usernameOrEmail,
-                                                const QString &password, bool startSession) const
+template<typename Step>
+Result<Credentials::SignIn> Credentials::runSignInStep(AuditEvent event, const Actor &client,
+                                                       Step &&step) const
 {
     // The work commits whatever happens (failure counts, locks and the audit record must
-    // stay), so it reports a refused sign-in as a value and the error is made afterwards.
+    // stay), so it reports a refused step as a value and the error is made afterwards.
     struct Attempt {
         std::optional<SignIn> signIn;
         std::optional<Error> throttled;
     };
-    AuditEvent event = authEvent(client, "ConsoleLogin");
-    event.actor.username = QString::fromLatin1(kHiddenUserName);
     Result<Attempt> attempt = m_context.perform<Attempt>(
         event, Store::Access::Write, [&](SqlTransaction &tx, AuditEvent &ev) -> Result<Attempt> {
             const QDateTime now = m_context.clock().now();
             // Every refusal counts against the source address as well as (where there is one)
             // the account, so one address cannot spray guesses across many accounts.
             const QString source = LoginThrottle::keyFor(client.sourceIp);
-            auto refuse = [&](const QString &why) -> Result<Attempt> {
-                if (Result<void> counted = m_throttle.recordFailure(tx, source, now); !counted)
-                    return counted.error();
-                ev.errorCode = errorCodeName(ErrorCode::Unauthenticated);
-                ev.errorMessage = QStringLiteral("Failed authentication: ") + why;
-                ev.responseElements = {{QStringLiteral("ConsoleLogin"), QStringLiteral("Failure")}};
-                return Attempt{std::nullopt, std::nullopt};
-            };
             Result<std::optional<QDateTime>> blocked = m_throttle.blockedUntil(tx, source, now);
             if (!blocked)
                 return blocked.error();
             if (*blocked) {
-                // Refused before any password work; the address learns nothing about accounts.
+                // Refused before any password or code work; the address learns nothing.
                 ev.errorCode = errorCodeName(ErrorCode::RateLimited);
                 ev.errorMessage = QStringLiteral("Failed authentication: source address throttled");
                 return Attempt{std::nullopt,
@@ -246,6 +241,47 @@ Result<Credentials::SignIn> Credentials::signIn(const Actor &client, const QStri
                                                         "address. Try again after %1.")
                                              .arg(UserRows::isoUtc(**blocked)))};
             }
+            const Refuse refuse = [&](const QString &why) -> Result<void> {
+                if (Result<void> counted = m_throttle.recordFailure(tx, source, now); !counted)
+                    return counted;
+                ev.errorCode = errorCodeName(ErrorCode::Unauthenticated);
+                ev.errorMessage = QStringLiteral("Failed authentication: ") + why;
+                ev.responseElements = {{QStringLiteral("ConsoleLogin"), QStringLiteral("Failure")}};
+                return {};
+            };
+            Result<std::optional<SignIn>> done = step(tx, ev, now, refuse);
+            if (!done)
+                return done.error();
+            if (*done) {
+                if (Result<void> cleared = m_throttle.recordSuccess(tx, source); !cleared)
+                    return cleared.error();
+            }
+            return Attempt{std::move(*done), std::nullopt};
+        });
+    if (!attempt)
+        return attempt.error();
+    if (attempt->throttled)
+        return *attempt->throttled;
+    if (!attempt->signIn)
+        return signInFailed();
+    return *attempt->signIn;
+}
+
+Result<Credentials::SignIn> Credentials::signIn(const Actor &client, const QString &usernameOrEmail,
+                                                const QString &password, const QString &mfaCode,
+                                                bool startSession) const
+{
+    AuditEvent event = authEvent(client, "ConsoleLogin");
+    event.actor.username = QString::fromLatin1(kHiddenUserName);
+    return runSignInStep(
+        event, client,
+        [&](SqlTransaction &tx, AuditEvent &ev, const QDateTime &now,
+            const Refuse &refuse) -> Result<std::optional<SignIn>> {
+            const auto refused = [&](const QString &why) -> Result<std::optional<SignIn>> {
+                if (Result<void> counted = refuse(why); !counted)
+                    return counted.error();
+                return std::optional<SignIn>();
+            };
             auto dummyCheck = [&] {
                 (void)m_hasher.verify(PasswordPolicy::normalize(password), m_dummyHash);
             };
@@ -253,61 +289,56 @@ Result<Credentials::SignIn> Credentials::signIn(const Actor &client, const QStri
             if (!policy)
                 return policy.error();
             if (!policy->checkSize(password))
-                return refuse(QStringLiteral("password too long"));
+                return refused(QStringLiteral("password too long"));
 
             Result<User> user = UserRows::byUsernameOrEmail(tx, usernameOrEmail);
             if (!user) {
                 if (user.error().code != ErrorCode::NotFound)
                     return user.error();
                 dummyCheck();
-                return refuse(QStringLiteral("unknown user"));
+                return refused(QStringLiteral("unknown user"));
             }
             ev.actor.username = user->username;
             ev.actor.userId = user->id;
             ev.resources.append({QString::fromLatin1(kUserResource), user->id});
             if (user->status != User::Status::Active) {
                 dummyCheck();
-                return refuse(QStringLiteral("account disabled"));
+                return refused(QStringLiteral("account disabled"));
             }
             if (user->isLocked(now)) {
                 dummyCheck(); // and the lock is not extended (KEYCLOAK-5420)
-                return refuse(QStringLiteral("account locked"));
+                return refused(QStringLiteral("account locked"));
             }
             Result<QVariant> stored = storedHash(tx, user->id);
             if (!stored)
                 return stored.error();
             if (stored->isNull()) {
                 dummyCheck();
-                return refuse(QStringLiteral("no password set"));
+                return refused(QStringLiteral("no password set"));
             }
             Result<crypto::PasswordHasher::Verification> verified =
                 m_hasher.verify(PasswordPolicy::normalize(password), stored->toString());
-            const QString stamp = UserRows::isoUtc(now);
             if (!verified || !verified->matches) {
-                const int failures = user->failedAttempts + 1;
-                const bool locks = failures >= kLockThreshold;
-                const QDateTime until = now.addSecs(lockDelaySeconds(failures));
-                Result<QSqlQuery> counted = tx.exec(
-                    QStringLiteral("UPDATE users SET failed_attempts = ?, last_failed_at = ?,"
-                                   " locked_until = ? WHERE id = ?"),
-                    {failures, stamp, locks ? QVariant(UserRows::isoUtc(until)) : QVariant(),
-                     user->id});
-                if (!counted)
+                if (Result<void> counted = countFailure(tx, client, *user, now, ev); !counted)
                     return counted.error();
-                if (locks) {
-                    AuditEvent locked = authEvent(client, "AccountLocked");
-                    locked.actor.username = user->username;
-                    locked.resources = ev.resources;
-                    locked.responseElements = {
-                        {QStringLiteral("failedAttempts"), failures},
-                        {QStringLiteral("lockedUntil"), UserRows::isoUtc(until)}};
-                    if (Result<void> recorded = m_context.audit().append(tx, locked); !recorded)
-                        return recorded.error();
-                }
                 // A tampered hash fails closed and says so in the audit trail (A14).
-                return refuse(verified ? QStringLiteral("wrong password")
-                                       : QStringLiteral("stored hash rejected: ")
-                                      + verified.error().message);
+                return refused(verified ? QStringLiteral("wrong password")
+                                        : QStringLiteral("stored hash rejected: ")
+                                       + verified.error().message);
+            }
+            // With a code given, an enrolled user completes both factors in this one step; a
+            // wrong code is the same generic failure as a wrong password (SEC-11, SEC-17).
+            bool mfaPassed = false;
+            if (user->mfaEnrolled && !mfaCode.isEmpty()) {
+                Result<MfaFactor::Check> checked = checkMfaCode(tx, user->id, mfaCode, now, ev);
+                if (!checked)
+                    return checked.error();
+                if (!checked->accepted) {
+                    if (Result<void> counted = countFailure(tx, client, *user, now, ev); !counted)
+                        return counted.error();
+                    return refused(QStringLiteral("wrong MFA code"));
+                }
+                mfaPassed = true;
             }
             QVariant rehashed;
             if (verified->needsRehash) {
@@ -320,33 +351,191 @@ Result<Credentials::SignIn> Credentials::signIn(const Actor &client, const QStri
                 QStringLiteral("UPDATE users SET failed_attempts = 0, last_failed_at = NULL,"
                                " locked_until = NULL, last_login_at = ?,"
                                " password_hash = coalesce(?, password_hash) WHERE id = ?"),
-                {stamp, rehashed, user->id});
+                {UserRows::isoUtc(now), rehashed, user->id});
             if (!recorded)
                 return recorded.error();
-            if (Result<void> cleared = m_throttle.recordSuccess(tx, source); !cleared)
-                return cleared.error();
             Result<User> fresh = UserRows::byId(tx, user->id);
             if (!fresh)
                 return fresh.error();
-            ev.responseElements = {{QStringLiteral("ConsoleLogin"), QStringLiteral("Success")}};
-            SignIn signedIn{*fresh, fresh->mfaEnrolled, std::nullopt};
+            Result<MfaPolicy> mfaPolicy = MfaPolicy::load(tx);
+            if (!mfaPolicy)
+                return mfaPolicy.error();
+            SignIn signedIn;
+            signedIn.user = *fresh;
+            signedIn.mfaRequired = fresh->mfaEnrolled && !mfaPassed;
+            signedIn.mfaAuthenticated = mfaPassed;
+            signedIn.mfaSetupRequired = !fresh->mfaEnrolled && mfaPolicy->requiredFor(fresh->roles);
+            ev.responseElements = {{QStringLiteral("ConsoleLogin"), QStringLiteral("Success")},
+                                   {QStringLiteral("mfaRequired"), signedIn.mfaRequired}};
+            ev.actor.mfaAuthenticated = mfaPassed;
             if (startSession) {
                 Result<IssuedSession> session =
-                    m_sessions.start(tx, fresh->id, client, signedIn.mfaRequired, false);
+                    m_sessions.start(tx, fresh->id, client, signedIn.mfaRequired, mfaPassed);
                 if (!session)
                     return session.error();
                 ev.responseElements.insert(QStringLiteral("sessionId"), session->session.id);
                 signedIn.session = std::move(session).value();
             }
-            return Attempt{std::move(signedIn), std::nullopt};
+            return std::optional<SignIn>(std::move(signedIn));
         });
-    if (!attempt)
-        return attempt.error();
-    if (attempt->throttled)
-        return *attempt->throttled;
-    if (!attempt->signIn)
-        return signInFailed();
-    return *attempt->signIn;
+}
+
+Result<Credentials::SignIn>
+Credentials::completeLogin(const Actor &client, const QString &challenge, const QString &code) const
+{
+    AuditEvent event = authEvent(client, "CompleteMfaLogin");
+    event.actor.username = QString::fromLatin1(kHiddenUserName);
+    return runSignInStep(
+        event, client,
+        [&](SqlTransaction &tx, AuditEvent &ev, const QDateTime &now,
+            const Refuse &refuse) -> Result<std::optional<SignIn>> {
+            const auto refused = [&](const QString &why) -> Result<std::optional<SignIn>> {
+                if (Result<void> counted = refuse(why); !counted)
+                    return counted.error();
+                return std::optional<SignIn>();
+            };
+            Result<QByteArray> hash = TokenFormat::sessionTokenHash(challenge);
+            if (!hash)
+                return refused(QStringLiteral("malformed challenge"));
+            Result<std::optional<SessionRows::Lookup>> found = SessionRows::byTokenHash(tx, *hash);
+            if (!found)
+                return found.error();
+            if (!*found || !(*found)->userActive
+                || (*found)->session.status(now) != Session::Status::PendingMfa) {
+                return refused(QStringLiteral("no pending sign-in for that challenge"));
+            }
+            const Session &pending = (*found)->session;
+            Result<User> user = UserRows::byId(tx, pending.userId);
+            if (!user)
+                return user.error();
+            ev.actor.username = user->username;
+            ev.actor.userId = user->id;
+            ev.actor.sessionId = pending.id;
+            ev.resources.append({QString::fromLatin1(kUserResource), user->id});
+            if (user->isLocked(now))
+                return refused(QStringLiteral("account locked"));
+            Result<MfaFactor::Check> checked = checkMfaCode(tx, user->id, code, now, ev);
+            if (!checked)
+                return checked.error();
+            if (!checked->accepted) {
+                if (Result<void> counted = countFailure(tx, client, *user, now, ev); !counted)
+                    return counted.error();
+                return refused(QStringLiteral("wrong MFA code"));
+            }
+            Result<QSqlQuery> recorded = tx.exec(
+                QStringLiteral("UPDATE users SET failed_attempts = 0, last_failed_at = NULL,"
+                               " locked_until = NULL, last_login_at = ? WHERE id = ?"),
+                {UserRows::isoUtc(now), user->id});
+            if (!recorded)
+                return recorded.error();
+            Result<IssuedSession> session = m_sessions.promote(tx, pending.id);
+            if (!session)
+                return session.error();
+            Result<User> fresh = UserRows::byId(tx, user->id);
+            if (!fresh)
+                return fresh.error();
+            ev.actor.mfaAuthenticated = true;
+            ev.responseElements.insert(QStringLiteral("ConsoleLogin"), QStringLiteral("Success"));
+            ev.responseElements.insert(QStringLiteral("sessionId"), session->session.id);
+            SignIn signedIn;
+            signedIn.user = *fresh;
+            signedIn.mfaAuthenticated = true;
+            signedIn.session = std::move(session).value();
+            return std::optional<SignIn>(std::move(signedIn));
+        });
+}
+
+Result<MfaFactor::Check> Credentials::checkMfaCode(SqlTransaction &tx, const QString &userId,
+                                                   const QString &code, const QDateTime &now,
+                                                   AuditEvent &event) const
+{
+    Result<crypto::SecretBox> key = m_context.dataKey();
+    if (!key)
+        return key.error();
+    Result<MfaFactor::Check> checked = MfaFactor::check(
+        tx, *key, userId, code, now, MfaFactor::State::Confirmed, /*allowRecoveryCode=*/true);
+    if (checked && checked->recoveryCode) {
+        event.responseElements.insert(QStringLiteral("recoveryCodeUsed"), true);
+        event.responseElements.insert(QStringLiteral("recoveryCodesLeft"),
+                                      checked->recoveryCodesLeft);
+    }
+    return checked;
+}
+
+Result<void> Credentials::countFailure(SqlTransaction &tx, const Actor &client, const User &user,
+                                       const QDateTime &now, const AuditEvent &event) const
+{
+    const int failures = user.failedAttempts + 1;
+    const bool locks = failures >= kLockThreshold;
+    const QDateTime until = now.addSecs(lockDelaySeconds(failures));
+    Result<QSqlQuery> counted =
+        tx.exec(QStringLiteral("UPDATE users SET failed_attempts = ?, last_failed_at = ?,"
+                               " locked_until = ? WHERE id = ?"),
+                {failures, UserRows::isoUtc(now),
+                 locks ? QVariant(UserRows::isoUtc(until)) : QVariant(), user.id});
+    if (!counted)
+        return counted.error();
+    if (!locks)
+        return {};
+    AuditEvent locked = authEvent(client, "AccountLocked");
+    locked.actor.username = user.username;
+    locked.resources = event.resources;
+    locked.responseElements = {{QStringLiteral("failedAttempts"), failures},
+                               {QStringLiteral("lockedUntil"), UserRows::isoUtc(until)}};
+    return m_context.audit().append(tx, locked);
+}
+
+Result<std::optional<Error>> Credentials::checkReauthentication(SqlTransaction &tx,
+                                                                const Actor &actor,
+                                                                const User &user,
+                                                                const QString &password) const
+{
+    const QDateTime now = m_context.clock().now();
+    // A service token is a credential of its own, never a way to change the others.
+    if (actor.credential == Actor::Credential::ServiceToken) {
+        return makeError(ErrorCode::PermissionDenied,
+                         QStringLiteral("Service tokens cannot change passwords or MFA; sign "
+                                        "in as the user."));
+    }
+    if (actor.credential == Actor::Credential::Session) {
+        Result<SessionPolicy> policy = SessionPolicy::load(tx);
+        if (!policy)
+            return policy.error();
+        const Error stale = makeError(ErrorCode::Unauthenticated,
+                                      QStringLiteral("Re-authentication required: sign in again, "
+                                                     "then retry within %1 minutes.")
+                                          .arg(policy->reauthenticationWindowSeconds / 60));
+        if (actor.sessionId.isEmpty())
+            return stale;
+        Result<Session> session = SessionRows::byId(tx, actor.sessionId);
+        if (!session)
+            return session.error().code == ErrorCode::NotFound ? stale : session.error();
+        if (session->userId != user.id || session->status(now) != Session::Status::Active
+            || session->createdAt.secsTo(now) > policy->reauthenticationWindowSeconds) {
+            return stale;
+        }
+    } else if (actor.credential != Actor::Credential::Password) {
+        return makeError(ErrorCode::Unauthenticated,
+                         QStringLiteral("Sign in as the user to change their credentials."));
+    }
+    Result<QVariant> stored = storedHash(tx, user.id);
+    if (!stored)
+        return stored.error();
+    Result<crypto::PasswordHasher::Verification> verified = stored->isNull()
+        ? Result<crypto::PasswordHasher::Verification>(signInFailed())
+        : m_hasher.verify(PasswordPolicy::normalize(password), stored->toString());
+    if (verified && verified->matches)
+        return std::optional<Error>();
+    // Counts toward the lockout like a failed sign-in, so a stolen session cannot be used to
+    // guess the password.
+    Result<QSqlQuery> counted =
+        tx.exec(QStringLiteral("UPDATE users SET failed_attempts = failed_attempts + 1,"
+                               " last_failed_at = ? WHERE id = ?"),
+                {UserRows::isoUtc(now), user.id});
+    if (!counted)
+        return counted.error();
+    return std::optional<Error>(
+        makeError(ErrorCode::Unauthenticated, QStringLiteral("The current password is wrong.")));
 }
 
 Result<void> Credentials::changePassword(const Actor &actor, const QString &currentPassword,
@@ -364,30 +553,19 @@ Result<void> Credentials::changePassword(const Actor &actor, const QString &curr
             Result<User> user = UserRows::byId(tx, actor.userId);
             if (!user)
                 return user.error();
-            Result<QVariant> stored = storedHash(tx, user->id);
-            if (!stored)
-                return stored.error();
-            Result<crypto::PasswordHasher::Verification> verified = stored->isNull()
-                ? Result<crypto::PasswordHasher::Verification>(signInFailed())
-                : m_hasher.verify(PasswordPolicy::normalize(currentPassword), stored->toString());
-            const QString stamp = UserRows::isoUtc(m_context.clock().now());
-            if (!verified || !verified->matches) {
-                // Counts toward the lockout like a failed sign-in, so a stolen session cannot
-                // be used to guess the password.
-                Result<QSqlQuery> counted =
-                    tx.exec(QStringLiteral("UPDATE users SET failed_attempts = failed_attempts + 1,"
-                                           " last_failed_at = ? WHERE id = ?"),
-                            {stamp, user->id});
-                if (!counted)
-                    return counted.error();
+            Result<std::optional<Error>> reauthenticated =
+                checkReauthentication(tx, actor, *user, currentPassword);
+            if (!reauthenticated)
+                return reauthenticated.error();
+            if (*reauthenticated) {
                 ev.errorCode = errorCodeName(ErrorCode::Unauthenticated);
                 ev.errorMessage = QStringLiteral("current password wrong");
-                return Outcome{makeError(ErrorCode::Unauthenticated,
-                                         QStringLiteral("The current password is wrong."))};
+                return Outcome{*reauthenticated};
             }
             Result<QString> newHash = hashNewPassword(tx, *user, newPassword);
             if (!newHash)
                 return newHash.error();
+            const QString stamp = UserRows::isoUtc(m_context.clock().now());
             Result<QSqlQuery> set = tx.exec(
                 QStringLiteral("UPDATE users SET password_hash = ?, password_changed_at = ?,"
                                " failed_attempts = 0, updated_at = ? WHERE id = ?"),

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "LoginThrottle.h"
+#include "MfaFactor.h"
 #include "PasswordBlocklist.h"
 #include "PasswordPolicy.h"
 #include "ServiceContext.h"
@@ -10,6 +11,7 @@
 
 #include <QDateTime>
 
+#include <functional>
 #include <memory>
 
 namespace gatehouse {
@@ -47,7 +49,13 @@ public:
 
     struct SignIn {
         User user;
+        // The user has MFA on and no code was given: the TOTP step must follow.
         bool mfaRequired = false;
+        // Both factors were checked in this sign-in.
+        bool mfaAuthenticated = false;
+        // The MFA policy requires a second factor for the user's roles and they have none yet:
+        // the session acts as a plain user until they enrol and sign in again.
+        bool mfaSetupRequired = false;
         // Set by login(): the new session. With mfaRequired it is the pending session whose
         // token is the challenge for the TOTP step and grants nothing else (SEC-26).
         std::optional<IssuedSession> session;
@@ -63,15 +71,35 @@ public:
     // session the user had (SEC-25).
     Result<User> redeemCode(const Actor &client, const QString &code,
                             const QString &newPassword) const;
-    // Checks a password without starting a session (local administration).
+    // Checks a password without starting a session (local administration). For a user with
+    // MFA on, `mfaCode` (a TOTP or recovery code) completes both factors at once; without it
+    // the result says mfaRequired and the caller must not treat the user as signed in.
     Result<SignIn> authenticate(const Actor &client, const QString &usernameOrEmail,
-                                const QString &password) const;
+                                const QString &password, const QString &mfaCode = {}) const;
     // Checks a password and starts a session in the same transaction as the sign-in record.
+    // For a user with MFA on and no `mfaCode`, the session is the pending one whose token is
+    // the challenge for completeLogin().
     Result<SignIn> login(const Actor &client, const QString &usernameOrEmail,
-                         const QString &password) const;
+                         const QString &password, const QString &mfaCode = {}) const;
+    // The TOTP step (SEC-26): `challenge` is the pending session's token, `code` a TOTP code
+    // or an unused recovery code. Ends the pending session and starts a full one with a new
+    // token (SEC-21). A wrong code counts toward the account's lockout like a wrong password
+    // and fails the same way (SEC-11, SEC-17); the pending session stays until it expires.
+    Result<SignIn> completeLogin(const Actor &client, const QString &challenge,
+                                 const QString &code) const;
     // Needs the current password; ends every other session of the user (SEC-25, D5).
     Result<void> changePassword(const Actor &actor, const QString &currentPassword,
                                 const QString &newPassword) const;
+
+    // For sensitive self-service changes, inside the caller's transaction (SEC-09, SEC-19,
+    // A13): the caller proved who they are recently (a session of theirs younger than the
+    // session policy's re-authentication window, or a password given with this very request)
+    // and `password` is their current one. Service tokens never qualify. A wrong password
+    // counts toward the lockout and comes back as a value, so the caller commits the count and
+    // then fails with it; anything else that is wrong is an error.
+    Result<std::optional<Error>> checkReauthentication(SqlTransaction &tx, const Actor &actor,
+                                                       const User &user,
+                                                       const QString &password) const;
 
     Result<PasswordPolicy> passwordPolicy(const Actor &actor) const;
     Result<PasswordPolicy> setPasswordPolicy(const Actor &actor,
@@ -81,8 +109,21 @@ private:
     Credentials(const ServiceContext &context, std::shared_ptr<const PasswordBlocklist> blocklist,
                 crypto::PasswordHasher hasher, QString dummyHash);
 
+    // A refused step: counts the failure against the source address and marks the audit
+    // record; the step then returns nullopt.
+    using Refuse = std::function<Result<void>(const QString &why)>;
+    // Runs one sign-in step as an audited write behind the source-address throttle.
+    // `step(tx, event, now, refuse) -> Result<std::optional<SignIn>>`.
+    template<typename Step>
+    Result<SignIn> runSignInStep(AuditEvent event, const Actor &client, Step &&step) const;
     Result<SignIn> signIn(const Actor &client, const QString &usernameOrEmail,
-                          const QString &password, bool startSession) const;
+                          const QString &password, const QString &mfaCode, bool startSession) const;
+    Result<MfaFactor::Check> checkMfaCode(SqlTransaction &tx, const QString &userId,
+                                          const QString &code, const QDateTime &now,
+                                          AuditEvent &event) const;
+    // One more failed attempt on the account; locks it (and records that) at the threshold.
+    Result<void> countFailure(SqlTransaction &tx, const Actor &client, const User &user,
+                              const QDateTime &now, const AuditEvent &event) const;
     Result<PasswordPolicy> loadPolicy(SqlTransaction &tx) const;
     Result<QString> hashNewPassword(SqlTransaction &tx, const User &user,
                                     const QString &password) const;

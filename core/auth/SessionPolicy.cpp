@@ -18,6 +18,7 @@ const QString keyMaxSessions = QStringLiteral("maxSessionsPerUser");
 const QString keyPendingMfa = QStringLiteral("pendingMfaLifetimeSeconds");
 const QString keyLastSeen = QStringLiteral("lastSeenWriteIntervalSeconds");
 const QString keyRetention = QStringLiteral("retentionDays");
+const QString keyReauthentication = QStringLiteral("reauthenticationWindowSeconds");
 
 Error badPolicy(const QString &why)
 {
@@ -43,13 +44,14 @@ QJsonObject SessionPolicy::toJson() const
         {keyPendingMfa, pendingMfaLifetimeSeconds},
         {keyLastSeen, lastSeenWriteIntervalSeconds},
         {keyRetention, retentionDays},
+        {keyReauthentication, reauthenticationWindowSeconds},
     };
 }
 
 Result<SessionPolicy> SessionPolicy::fromJson(const QJsonObject &json)
 {
-    const QStringList known = {keyIdle,       keyAbsolute, keyMaxSessions,
-                               keyPendingMfa, keyLastSeen, keyRetention};
+    const QStringList known = {keyIdle,     keyAbsolute,  keyMaxSessions,     keyPendingMfa,
+                               keyLastSeen, keyRetention, keyReauthentication};
     const QString name = QStringLiteral("Session policy");
     if (Result<void> keys = PolicyJson::checkKeys(json, known, name); !keys)
         return keys.error();
@@ -60,7 +62,9 @@ Result<SessionPolicy> SessionPolicy::fromJson(const QJsonObject &json)
           PolicyJson::readInt(json, keyMaxSessions, policy.maxSessionsPerUser, name),
           PolicyJson::readInt(json, keyPendingMfa, policy.pendingMfaLifetimeSeconds, name),
           PolicyJson::readInt(json, keyLastSeen, policy.lastSeenWriteIntervalSeconds, name),
-          PolicyJson::readInt(json, keyRetention, policy.retentionDays, name)}) {
+          PolicyJson::readInt(json, keyRetention, policy.retentionDays, name),
+          PolicyJson::readInt(json, keyReauthentication, policy.reauthenticationWindowSeconds,
+                              name)}) {
         if (!read)
             return read.error();
     }
@@ -78,7 +82,9 @@ Result<void> SessionPolicy::validate() const
           inRange(keyPendingMfa, pendingMfaLifetimeSeconds, MinPendingMfaLifetime,
                   MaxPendingMfaLifetime),
           inRange(keyLastSeen, lastSeenWriteIntervalSeconds, 0, MaxLastSeenWriteInterval),
-          inRange(keyRetention, retentionDays, 1, MaxRetentionDays)}) {
+          inRange(keyRetention, retentionDays, 1, MaxRetentionDays),
+          inRange(keyReauthentication, reauthenticationWindowSeconds, MinReauthenticationWindow,
+                  MaxReauthenticationWindow)}) {
         if (!checked)
             return checked.error();
     }

@@ -26,6 +26,10 @@ namespace gatehouse {
 //   a minute, not one per request. The idle timeout is therefore measured from the last
 //   recorded use: a session may end up to this interval earlier than exact tracking would
 //   give, never later.
+// - reauthenticationWindowSeconds (default 15 min): sensitive self-service changes (password,
+//   MFA enrolment and removal, recovery codes) need a session at most this old, besides the
+//   current password (SEC-09, SEC-19, A13). Every sign-in starts a new session (SEC-21), so a
+//   session's age is the time since its holder last proved who they are.
 // - retentionDays (default 30): expired and revoked rows are kept this long, for listings and
 //   investigations, and then deleted by purge().
 // A changed policy applies to sessions started afterwards; a running session keeps its
@@ -37,6 +41,7 @@ struct SessionPolicy {
     int pendingMfaLifetimeSeconds = 5 * 60;
     int lastSeenWriteIntervalSeconds = 60;
     int retentionDays = 30;
+    int reauthenticationWindowSeconds = 15 * 60;
 
     static constexpr int MinIdleTimeout = 60;
     static constexpr int MaxIdleTimeout = 24 * 3600;
@@ -47,6 +52,8 @@ struct SessionPolicy {
     static constexpr int MaxPendingMfaLifetime = 30 * 60;
     static constexpr int MaxLastSeenWriteInterval = 300;
     static constexpr int MaxRetentionDays = 3650;
+    static constexpr int MinReauthenticationWindow = 60;
+    static constexpr int MaxReauthenticationWindow = 24 * 3600;
 
     static constexpr const char *kPolicyName = "session";
 

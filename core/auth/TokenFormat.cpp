@@ -301,4 +301,9 @@ Result<QByteArray> TokenFormat::recoveryCodeHash(QStringView typed)
     return codeHash(typed, RecoveryCodeSymbols);
 }
 
+QString TokenFormat::totpSeedText(QByteArrayView seed)
+{
+    return base32LowerEncode(seed).toUpper();
+}
+
 } // namespace gatehouse

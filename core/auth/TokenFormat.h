@@ -112,6 +112,10 @@ public:
 
     static Result<IssuedSecret> newRecoveryCode();
     static Result<QByteArray> recoveryCodeHash(QStringView typed);
+
+    // A TOTP seed as authenticator apps take it (otpauth:// URIs, manual entry): RFC 4648
+    // base32, upper case, unpadded. 20 bytes give exactly 32 symbols.
+    static QString totpSeedText(QByteArrayView seed);
 };
 
 } // namespace gatehouse

@@ -53,6 +53,16 @@ SecretBox::~SecretBox()
     secureZero(m_key);
 }
 
+QByteArray SecretBox::keyedHash(QByteArrayView purpose, QByteArrayView message) const
+{
+    QByteArray label("gatehouse keyed hash v1:");
+    label.append(purpose);
+    QByteArray subkey = hmacSha256(m_key, label);
+    const QByteArray mac = hmacSha256(subkey, message);
+    secureZero(subkey);
+    return mac;
+}
+
 Result<QByteArray> SecretBox::seal(QByteArrayView plaintext, QByteArrayView associatedData) const
 {
     auto nonce = randomBytes(kNonceLength);

@@ -38,6 +38,12 @@ public:
     // associated data; InvalidInput if it is not an envelope this version understands.
     Result<QByteArray> open(QByteArrayView box, QByteArrayView associatedData) const;
 
+    // A keyed hash of a short secret the store must recognise but never read back (recovery
+    // codes): HMAC-SHA256 under a subkey derived from the data key for `purpose`, so a dump of
+    // the database alone cannot brute-force low-entropy codes, and the data key itself is
+    // never used for two things.
+    QByteArray keyedHash(QByteArrayView purpose, QByteArrayView message) const;
+
 private:
     SecretBox(QByteArray key, QByteArray keyId);
 

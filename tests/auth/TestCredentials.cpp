@@ -368,10 +368,20 @@ private Q_SLOTS:
                     .contains(QStringLiteral("stored hash rejected")));
     }
 
+    // The actor of a fresh sign-in of `name`.
+    Actor signedIn(const QString &name, const QString &password)
+    {
+        Result<Credentials::SignIn> signIn = m_credentials->login(client(), name, password);
+        if (!signIn || !signIn->session)
+            return {};
+        return actorFor(signIn->user, signIn->session->session.id);
+    }
+
     void changePasswordNeedsTheCurrentOne()
     {
         givePassword(m_alice, kGood);
-        const Actor alice = actorFor(m_alice);
+        const Actor alice = signedIn(QStringLiteral("alice"), kGood);
+        QVERIFY(!alice.sessionId.isEmpty());
         GH_VERIFY_ERROR(
             m_credentials->changePassword(alice, kOther, QStringLiteral("a brand new passphrase")),
             ErrorCode::Unauthenticated);
@@ -387,6 +397,40 @@ private Q_SLOTS:
         GH_VERIFY_OK(m_credentials->authenticate(client(), QStringLiteral("alice"), kOther));
         GH_VERIFY_ERROR(m_credentials->changePassword(client(), kOther, kGood),
                         ErrorCode::Unauthenticated);
+    }
+
+    void passwordChangeNeedsARecentSignIn()
+    {
+        // A13: the current password is not enough with a session older than the
+        // re-authentication window, nor without a session of the user's own at all.
+        givePassword(m_alice, kGood);
+        const Actor alice = signedIn(QStringLiteral("alice"), kGood);
+        m_clock->advance(qint64(SessionPolicy{}.reauthenticationWindowSeconds + 1) * 1000);
+        // Keep the session alive (it is used, just old), so only its age is the problem.
+        Result<void> stale = m_credentials->changePassword(alice, kGood, kOther);
+        GH_VERIFY_ERROR(stale, ErrorCode::Unauthenticated);
+        QVERIFY(stale.error().message.contains(QStringLiteral("Re-authentication required")));
+        GH_VERIFY_ERROR(m_credentials->changePassword(actorFor(m_alice), kGood, kOther),
+                        ErrorCode::Unauthenticated);
+        givePassword(m_owner, kOther);
+        const QString rootSession = signedIn(QStringLiteral("root"), kOther).sessionId;
+        QVERIFY(!rootSession.isEmpty());
+        const Actor someoneElses = actorFor(m_alice, rootSession);
+        GH_VERIFY_ERROR(m_credentials->changePassword(someoneElses, kGood, kOther),
+                        ErrorCode::Unauthenticated);
+        Actor viaToken = actorFor(m_alice);
+        viaToken.credential = Actor::Credential::ServiceToken;
+        viaToken.accessKeyId = QStringLiteral("abcdefghijklmnopqrsa");
+        QVERIFY(!m_credentials->changePassword(viaToken, kGood, kOther).ok());
+        // None of these counted as a wrong password, and none changed it.
+        QCOMPARE(
+            value(QStringLiteral("SELECT failed_attempts FROM users WHERE id = ?"), {m_alice.id})
+                .toInt(),
+            0);
+        GH_VERIFY_OK(m_credentials->authenticate(client(), QStringLiteral("alice"), kGood));
+        // Signing in again makes the change possible.
+        GH_VERIFY_OK(
+            m_credentials->changePassword(signedIn(QStringLiteral("alice"), kGood), kGood, kOther));
     }
 
     void loginStartsASessionAndPasswordChangesEndTheOthers()

@@ -205,6 +205,20 @@ private Q_SLOTS:
             GH_VERIFY_ERROR(SecretBox::fromKey(QByteArray(length, 'k')), ErrorCode::InvalidInput);
     }
 
+    void keyedHashIsDocumentedHmacPerPurpose()
+    {
+        const SecretBox box = makeBox(m_key);
+        const QByteArray subkey = hmacSha256(m_key, "gatehouse keyed hash v1:recovery");
+        QCOMPARE(box.keyedHash("recovery", "ABCDE12345"), hmacSha256(subkey, "ABCDE12345"));
+        // Another purpose or another key gives an unrelated value; the key itself is never
+        // the HMAC key.
+        QVERIFY(box.keyedHash("other", "ABCDE12345") != box.keyedHash("recovery", "ABCDE12345"));
+        QVERIFY(box.keyedHash("recovery", "ABCDE12345") != hmacSha256(m_key, "ABCDE12345"));
+        const SecretBox other = makeBox(QByteArray(32, 'x'));
+        QVERIFY(other.keyedHash("recovery", "ABCDE12345")
+                != box.keyedHash("recovery", "ABCDE12345"));
+    }
+
     void errorsDoNotEchoSecrets()
     {
         const SecretBox box = makeBox(m_key);
