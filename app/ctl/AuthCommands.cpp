@@ -12,12 +12,44 @@ namespace gatehouse::ctl {
 namespace {
 
 const QCommandLineOption kCode{QStringLiteral("code"),
-                               QStringLiteral("redeem: the one-time code from an administrator."),
+                               QStringLiteral("redeem: the one-time code from an administrator; "
+                                              "mfa: the code from the authenticator."),
+                               QStringLiteral("code")};
+const QCommandLineOption kTotp{QStringLiteral("totp"),
+                               QStringLiteral("login: the current MFA code (or a recovery code), "
+                                              "for both factors at once."),
                                QStringLiteral("code")};
 const QCommandLineOption kPasswordFile{QStringLiteral("password-file"),
                                        QStringLiteral("Read the password from this file instead "
                                                       "of standard input."),
                                        QStringLiteral("path")};
+
+int printSignIn(const CtlContext &context, const Credentials::SignIn &signIn)
+{
+    const IssuedSession &session = *signIn.session;
+    const QString expiresAt = UserRows::isoUtc(session.session.idleExpiresAt);
+    if (signIn.mfaRequired) {
+        return context.output.success({{QStringLiteral("MFA required"), QStringLiteral("yes")},
+                                       {QStringLiteral("Challenge"), session.token}},
+                                      QJsonObject{{QStringLiteral("mfaRequired"), true},
+                                                  {QStringLiteral("challenge"), session.token},
+                                                  {QStringLiteral("expiresAt"), expiresAt}});
+    }
+    return context.output.success(
+        {{QStringLiteral("Token"), session.token},
+         {QStringLiteral("Session"), session.session.id},
+         {QStringLiteral("Expires"), expiresAt},
+         {QStringLiteral("MFA"),
+          signIn.mfaAuthenticated       ? QStringLiteral("yes")
+              : signIn.mfaSetupRequired ? QStringLiteral("required; enrol")
+                                        : QStringLiteral("no")}},
+        QJsonObject{{QStringLiteral("token"), session.token},
+                    {QStringLiteral("sessionId"), session.session.id},
+                    {QStringLiteral("expiresAt"), expiresAt},
+                    {QStringLiteral("mfaAuthenticated"), signIn.mfaAuthenticated},
+                    {QStringLiteral("mfaSetupRequired"), signIn.mfaSetupRequired},
+                    {QStringLiteral("user"), UserRows::toJson(signIn.user)}});
+}
 
 int login(const CtlContext &context, CtlServices &services, const QStringList &arguments,
           const QCommandLineParser &parser)
@@ -29,26 +61,25 @@ int login(const CtlContext &context, CtlServices &services, const QStringList &a
     if (!password)
         return context.output.failure(password.error());
     Result<Credentials::SignIn> signIn =
-        services.credentials().login(ctlClient(), arguments.at(1), *password);
+        services.credentials().login(ctlClient(), arguments.at(1), *password, parser.value(kTotp));
     if (!signIn)
         return context.output.failure(signIn.error());
-    const IssuedSession &session = *signIn->session;
-    const QString expiresAt = UserRows::isoUtc(session.session.idleExpiresAt);
-    if (signIn->mfaRequired) {
-        return context.output.success({{QStringLiteral("MFA required"), QStringLiteral("yes")},
-                                       {QStringLiteral("Challenge"), session.token}},
-                                      QJsonObject{{QStringLiteral("mfaRequired"), true},
-                                                  {QStringLiteral("challenge"), session.token},
-                                                  {QStringLiteral("expiresAt"), expiresAt}});
-    }
-    return context.output.success(
-        {{QStringLiteral("Token"), session.token},
-         {QStringLiteral("Session"), session.session.id},
-         {QStringLiteral("Expires"), expiresAt}},
-        QJsonObject{{QStringLiteral("token"), session.token},
-                    {QStringLiteral("sessionId"), session.session.id},
-                    {QStringLiteral("expiresAt"), expiresAt},
-                    {QStringLiteral("user"), UserRows::toJson(signIn->user)}});
+    return printSignIn(context, *signIn);
+}
+
+// The TOTP step of a sign-in: the challenge from `auth login` on stdin, the code in --code.
+int completeMfa(const CtlContext &context, CtlServices &services, const QCommandLineParser &parser)
+{
+    if (!parser.isSet(kCode))
+        return context.output.usageError(QStringLiteral("auth mfa needs --code."));
+    Result<QString> challenge = SecretInput::read(QStringLiteral("Challenge: "));
+    if (!challenge)
+        return context.output.failure(challenge.error());
+    Result<Credentials::SignIn> signIn =
+        services.credentials().completeLogin(ctlClient(), *challenge, parser.value(kCode));
+    if (!signIn)
+        return context.output.failure(signIn.error());
+    return printSignIn(context, *signIn);
 }
 
 int verify(const CtlContext &context, CtlServices &services)
@@ -102,11 +133,12 @@ int run(const CtlContext &context, const QCommandLineParser &parser)
     const QStringList arguments = parser.positionalArguments();
     const QString action = arguments.value(0);
     const QStringList known{QStringLiteral("login"), QStringLiteral("verify"),
-                            QStringLiteral("logout"), QStringLiteral("redeem")};
+                            QStringLiteral("logout"), QStringLiteral("redeem"),
+                            QStringLiteral("mfa")};
     if (!known.contains(action)) {
         return context.output.usageError(
-            action.isEmpty() ? QStringLiteral("auth needs an action: login, verify, logout or "
-                                              "redeem.")
+            action.isEmpty() ? QStringLiteral("auth needs an action: login, mfa, verify, logout "
+                                              "or redeem.")
                              : QStringLiteral("unknown auth action '%1'.").arg(action));
     }
     if (action != QStringLiteral("login") && arguments.size() > 1)
@@ -121,6 +153,8 @@ int run(const CtlContext &context, const QCommandLineParser &parser)
         return verify(context, **services);
     if (action == QStringLiteral("logout"))
         return logout(context, **services);
+    if (action == QStringLiteral("mfa"))
+        return completeMfa(context, **services, parser);
     return redeem(context, **services, parser);
 }
 
@@ -130,13 +164,14 @@ QList<CtlCommand> authCommands()
 {
     return {CtlCommand{
         QStringLiteral("auth"),
-        QStringLiteral("End-user flows: login NAME (password on stdin; prints the session token), "
-                       "verify and logout (token on stdin), redeem --code CODE (new password on "
-                       "stdin)."),
+        QStringLiteral("End-user flows: login NAME [--totp CODE] (password on stdin; prints the "
+                       "session token, or an MFA challenge), mfa --code CODE (the challenge on "
+                       "stdin; completes the sign-in), verify and logout (token on stdin), redeem "
+                       "--code CODE (new password on stdin)."),
         [](QCommandLineParser &parser) {
-            parser.addOptions({kCode, kPasswordFile});
+            parser.addOptions({kCode, kTotp, kPasswordFile});
             parser.addPositionalArgument(QStringLiteral("action"),
-                                         QStringLiteral("login, verify, logout or redeem."),
+                                         QStringLiteral("login, mfa, verify, logout or redeem."),
                                          QStringLiteral("<action> [name]"));
         },
         run,

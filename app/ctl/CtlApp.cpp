@@ -45,8 +45,9 @@ QString commandList(const QList<CtlCommand> &commands)
 
 int runCtl(const QStringList &arguments)
 {
-    const QList<CtlCommand> commands =
-        storeCommands() + authCommands() + userCommands() + sessionCommands();
+    const QList<CtlCommand> commands = storeCommands() + authCommands() + mfaCommands()
+        + userCommands() + sessionCommands() + tokenCommands() + keyCommands() + jwtCommands()
+        + policyCommands();
     const GlobalOptions global;
 
     // First pass: global options up to the command name.
@@ -103,8 +104,11 @@ int runCtl(const QStringList &arguments)
     }
     if (commandParser.positionalArguments().size() > command->maxPositionals) {
         return early.usageError(
-            QStringLiteral("too many arguments for '%1': '%2'.")
-                .arg(command->name, commandParser.positionalArguments().last()));
+            // Not echoed: a stray argument may be a secret pasted in the wrong place.
+            QStringLiteral("too many arguments for '%1' (it takes at most %2); secrets go on "
+                           "standard input, never on the command line.")
+                .arg(command->name)
+                .arg(command->maxPositionals));
     }
 
     const bool verbose = parser.isSet(global.verbose) || commandParser.isSet(global.verbose);

@@ -29,9 +29,19 @@ struct CtlCommand {
 QList<CtlCommand> storeCommands();
 // End-user flows: auth login, verify, logout, redeem.
 QList<CtlCommand> authCommands();
+// TOTP MFA: mfa enroll, confirm, recovery-codes, disable, reset.
+QList<CtlCommand> mfaCommands();
 // Session administration: session list, session revoke.
 QList<CtlCommand> sessionCommands();
 // The user directory, over AdminBackend: user create, list, show, update, ...
 QList<CtlCommand> userCommands();
+// Service tokens (API keys): token create, list, show, rotate, revoke, verify, ...
+QList<CtlCommand> tokenCommands();
+// JWT signing keys: key list, rotate, retire, purge, jwks.
+QList<CtlCommand> keyCommands();
+// JWT access tokens: jwt issue, verify, policy.
+QList<CtlCommand> jwtCommands();
+// Stored policies: policy show [NAME], policy set NAME.
+QList<CtlCommand> policyCommands();
 
 } // namespace gatehouse::ctl

@@ -58,6 +58,23 @@ int CtlOutput::failure(const Error &error) const
     return Failure;
 }
 
+int CtlOutput::failure(const Error &error, const QJsonObject &details, const QString &text) const
+{
+    if (!m_json) {
+        write(stderr, QStringLiteral("gatehousectl: %1\n%2").arg(error.message, text));
+        return Failure;
+    }
+    QJsonObject object = errorObject(errorCodeName(error.code), error.message);
+    QJsonObject inner = object.value(QStringLiteral("error")).toObject();
+    for (auto it = details.begin(); it != details.end(); ++it) {
+        if (!inner.contains(it.key())) // code and message stay what the contract says
+            inner.insert(it.key(), it.value());
+    }
+    object.insert(QStringLiteral("error"), inner);
+    writeJson(object);
+    return Failure;
+}
+
 int CtlOutput::usageError(const QString &message) const
 {
     if (m_json)

@@ -27,6 +27,9 @@ public:
     // A result: `fields` in order for people, `object` for machines.
     int success(const QList<QPair<QString, QString>> &fields, const QJsonObject &object) const;
     int failure(const Error &error) const;
+    // A failure with more to say: `details` go into the JSON error object beside code and
+    // message (a list of problems, say), `text` follows the message on stderr.
+    int failure(const Error &error, const QJsonObject &details, const QString &text) const;
     int usageError(const QString &message) const;
     void printText(const QString &text) const;
 

@@ -2,10 +2,15 @@
 
 #include "SecretInput.h"
 
+#include "auth/TokenFormat.h"
 #include "store/DataKeyFile.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
+
+#include <cstdio>
+
+#include <unistd.h>
 
 namespace gatehouse::ctl {
 
@@ -22,7 +27,8 @@ const QCommandLineOption &signInOption()
     static const QCommandLineOption option{
         QStringLiteral("as"),
         QStringLiteral("Act as this administrator; the password comes from $GATEHOUSE_PASSWORD "
-                       "or standard input. Without it, the session token in $GATEHOUSE_TOKEN."),
+                       "or standard input. Without it, the session token or admin-scoped "
+                       "service token in $GATEHOUSE_TOKEN."),
         QStringLiteral("user")};
     return option;
 }
@@ -74,11 +80,13 @@ Result<std::unique_ptr<CtlServices>> CtlServices::over(std::unique_ptr<SqliteSto
         std::make_unique<ServiceContext>(*services->m_store, Clock::system(), std::move(*dataKey));
     services->m_users = std::make_unique<UserDirectory>(*services->m_context);
     services->m_sessions = std::make_unique<Sessions>(*services->m_context);
+    services->m_tokens = std::make_unique<ServiceTokens>(*services->m_context);
     Result<std::unique_ptr<Credentials>> credentials = Credentials::create(
         *services->m_context, std::make_shared<const PasswordBlocklist>(std::move(*blocklist)));
     if (!credentials)
         return credentials.error();
     services->m_credentials = std::move(credentials).value();
+    services->m_mfa = std::make_unique<Mfa>(*services->m_context, *services->m_credentials);
     return services;
 }
 
@@ -86,7 +94,9 @@ CtlServices::~CtlServices() = default;
 
 std::unique_ptr<SqliteStore> CtlServices::release()
 {
+    m_mfa.reset();
     m_credentials.reset();
+    m_tokens.reset();
     m_sessions.reset();
     m_users.reset();
     m_context.reset();
@@ -103,15 +113,32 @@ Result<Actor> CtlServices::signIn(const QString &username) const
             return typed.error();
         password = *typed;
     }
+    // An account with MFA on needs its code too: from GATEHOUSE_TOTP, or typed at a terminal.
+    QString code = qEnvironmentVariable("GATEHOUSE_TOTP");
     Result<Credentials::SignIn> signIn =
-        m_credentials->authenticate(ctlClient(), username, password);
+        m_credentials->authenticate(ctlClient(), username, password, code);
+    if (signIn && signIn->mfaRequired && code.isEmpty() && isatty(fileno(stdin))) {
+        Result<QString> typed =
+            SecretInput::read(QStringLiteral("MFA code for %1: ").arg(username));
+        if (!typed)
+            return typed.error();
+        code = *typed;
+        signIn = m_credentials->authenticate(ctlClient(), username, password, code);
+    }
     if (!signIn)
         return signIn.error();
+    if (signIn->mfaRequired) {
+        return makeError(ErrorCode::Unauthenticated,
+                         QStringLiteral("%1 has MFA on: put the current code from the "
+                                        "authenticator in GATEHOUSE_TOTP.")
+                             .arg(signIn->user.username));
+    }
     Actor actor = ctlClient();
     actor.kind = Actor::Kind::User;
     actor.credential = Actor::Credential::Password;
     actor.userId = signIn->user.id;
     actor.username = signIn->user.username;
+    actor.mfaAuthenticated = signIn->mfaAuthenticated;
     return actor;
 }
 
@@ -127,8 +154,11 @@ Result<Actor> CtlServices::authenticate(const QString &username) const
     if (token.isEmpty()) {
         return makeError(ErrorCode::Unauthenticated,
                          QStringLiteral("Sign in with --as USER (password from GATEHOUSE_PASSWORD "
-                                        "or stdin), or put a session token in GATEHOUSE_TOKEN."));
+                                        "or stdin), or put a session token or an admin-scoped "
+                                        "service token in GATEHOUSE_TOKEN."));
     }
+    if (token.startsWith(QString(TokenFormat::ServiceTokenPrefix.toString() + u'_')))
+        return authenticateServiceToken(token);
     Result<ValidatedSession> session = m_sessions->validate(token);
     if (!session)
         return session.error();
@@ -140,6 +170,23 @@ Result<Actor> CtlServices::authenticate(const QString &username) const
     actor.sessionId = session->sessionId;
     actor.mfaAuthenticated = session->mfaAuthenticated;
     return actor;
+}
+
+Result<Actor> CtlServices::authenticateServiceToken(const QString &token) const
+{
+    Result<ValidatedServiceToken> valid = m_tokens->validate(token, ctlClient());
+    if (!valid)
+        return valid.error();
+    // Administration needs an admin scope; an introspect-only token is for resource servers.
+    // Within the scope, AccessControl decides every call from the owner's current roles.
+    if (!valid->hasScope(ServiceTokenScope::Admin)
+        && !valid->hasScope(ServiceTokenScope::AdminRead)) {
+        return makeError(ErrorCode::PermissionDenied,
+                         QStringLiteral("The service token in GATEHOUSE_TOKEN has no admin or "
+                                        "admin:read scope, so it cannot administer; use a token "
+                                        "created with --scope admin."));
+    }
+    return valid->actor(ctlClient());
 }
 
 } // namespace gatehouse::ctl

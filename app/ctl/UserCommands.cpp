@@ -6,6 +6,8 @@
 #include "auth/UserRows.h"
 #include "backend/LocalBackend.h"
 
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 
@@ -67,6 +69,13 @@ const QCommandLineOption kFor{QStringLiteral("for"),
 const QCommandLineOption kYes{QStringLiteral("yes"),
                               QStringLiteral("delete: required, so a script never deletes by "
                                              "accident.")};
+const QCommandLineOption kFormat{QStringLiteral("format"),
+                                 QStringLiteral("import: json or csv (default: from the file "
+                                                "name's extension)."),
+                                 QStringLiteral("json|csv")};
+const QCommandLineOption kDryRun{QStringLiteral("dry-run"),
+                                 QStringLiteral("import: check the whole file and report, but "
+                                                "create nobody.")};
 
 struct Action {
     QString name;
@@ -130,6 +139,16 @@ const QList<Action> &actions()
                         "      Replaces the user's roles."),
          true,
          {role}},
+        {QStringLiteral("import"),
+         QStringLiteral(
+             "import FILE [--format json|csv] [--dry-run]\n"
+             "      Users from a JSON ({\"users\":[...]} or [...]) or CSV (header row) file\n"
+             "      with username, email, displayName, roles, status and passwordHash (scrypt\n"
+             "      PHC or Node salt:hash; the user signs in with the old password). All or\n"
+             "      none: any problem is listed by user, line and field, and nothing is\n"
+             "      created. Users without a hash need a code from reset-password."),
+         true,
+         {kFormat.names().first(), kDryRun.names().first()}},
     };
     return list;
 }
@@ -165,6 +184,7 @@ struct Request {
     UserQuery query;
     bool all = false;
     QDateTime lockUntil;
+    UserImport::Options importOptions;
 };
 
 QString checkOptions(const Action &action, const QCommandLineParser &parser)
@@ -245,6 +265,22 @@ QString prepareLock(const QCommandLineParser &parser, Request &request)
     return {};
 }
 
+QString prepareImport(const QCommandLineParser &parser, Request &request)
+{
+    const QString format =
+        parser.isSet(kFormat) ? parser.value(kFormat) : QFileInfo(request.target).suffix();
+    const std::optional<UserImport::Format> parsed = UserImportFile::formatFromName(format);
+    if (!parsed) {
+        return parser.isSet(kFormat)
+            ? QStringLiteral("--format must be json or csv.")
+            : QStringLiteral("import needs --format json or --format csv: the file name does not "
+                             "end in .json or .csv.");
+    }
+    request.importOptions.format = *parsed;
+    request.importOptions.dryRun = parser.isSet(kDryRun);
+    return {};
+}
+
 QString prepare(const Action &action, const QCommandLineParser &parser, Request &request)
 {
     const QString name = action.name;
@@ -273,6 +309,8 @@ QString prepare(const Action &action, const QCommandLineParser &parser, Request 
     } else if (name == u"delete") {
         if (!parser.isSet(kYes))
             return QStringLiteral("delete needs --yes: it cannot be undone.");
+    } else if (name == u"import") {
+        return prepareImport(parser, request);
     } else if (name == u"set-roles") {
         if (!parser.isSet(kRole))
             return QStringLiteral("set-roles needs at least one --role.");
@@ -355,6 +393,104 @@ int list(const CtlContext &context, AdminBackend &backend, const Request &reques
     return CtlOutput::Success;
 }
 
+// The file path is not a secret, so it may come from argv; its content may hold password
+// hashes, so it is never printed, and problems name a user and field, never a value.
+Result<QByteArray> readImportFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return makeError(
+            ErrorCode::InvalidInput,
+            QStringLiteral("Cannot read %1: %2.").arg(plain(path), file.errorString()));
+    }
+    // One byte more than allowed tells a file at the cap from a larger one.
+    const QByteArray bytes = file.read(UserImportFile::kMaxBytes + 1);
+    if (file.error() != QFileDevice::NoError) {
+        return makeError(
+            ErrorCode::InvalidInput,
+            QStringLiteral("Cannot read %1: %2.").arg(plain(path), file.errorString()));
+    }
+    if (bytes.size() > UserImportFile::kMaxBytes) {
+        return makeError(
+            ErrorCode::InvalidInput,
+            QStringLiteral("%1 is larger than %2 MiB; split it into several imports.")
+                .arg(plain(path), QString::number(UserImportFile::kMaxBytes / (1024 * 1024))));
+    }
+    return bytes;
+}
+
+int printProblems(const CtlContext &context, const UserImport::Report &report)
+{
+    QJsonArray problems;
+    QString text;
+    for (const ImportProblem &problem : report.problems) {
+        QJsonObject json{{QStringLiteral("record"), problem.record},
+                         {QStringLiteral("field"), problem.field},
+                         {QStringLiteral("message"), problem.message}};
+        QString where = problem.record == 0 ? QStringLiteral("header")
+                                            : QStringLiteral("user %1").arg(problem.record);
+        if (problem.line > 0) {
+            json.insert(QStringLiteral("line"), problem.line);
+            where += QStringLiteral(" (line %1)").arg(problem.line);
+        }
+        if (!problem.field.isEmpty())
+            where += QStringLiteral(", ") + problem.field;
+        problems.append(json);
+        text += QStringLiteral("  %1: %2\n").arg(plain(where), plain(problem.message));
+    }
+    if (report.problemCount > report.problems.size())
+        text +=
+            QStringLiteral("  ... and %1 more\n").arg(report.problemCount - report.problems.size());
+    return context.output.failure(
+        UserImport::summary(report),
+        QJsonObject{{QStringLiteral("problems"), problems},
+                    {QStringLiteral("problemCount"), report.problemCount}},
+        text);
+}
+
+int importUsers(const CtlContext &context, AdminBackend &backend, const Request &request)
+{
+    Result<QByteArray> document = readImportFile(request.target);
+    if (!document)
+        return context.output.failure(document.error());
+    Result<UserImport::Report> report =
+        await(backend.importUsers(*document, request.importOptions));
+    if (!report)
+        return context.output.failure(report.error());
+    if (!report->accepted())
+        return printProblems(context, *report);
+    const bool dryRun = report->dryRun;
+    const int count = int(report->users.size());
+    if (context.output.json()) {
+        QJsonArray users;
+        for (const User &user : report->users) {
+            QJsonObject json = UserRows::toJson(user);
+            if (dryRun) // not created: there is no id yet
+                json.remove(QStringLiteral("id"));
+            users.append(json);
+        }
+        return context.output.success(
+            {},
+            QJsonObject{{QStringLiteral("created"), dryRun ? 0 : count},
+                        {QStringLiteral("dryRun"), dryRun},
+                        {QStringLiteral("valid"), count},
+                        {QStringLiteral("withPasswordHash"), report->withPasswordHash},
+                        {QStringLiteral("users"), users}});
+    }
+    QString text = dryRun ? QStringLiteral("Dry run: all %1 users are valid; nothing was "
+                                           "created.\n")
+                                .arg(count)
+                          : QStringLiteral("Created %1 users.\n").arg(count);
+    text += table(report->users);
+    if (report->withPasswordHash < count) {
+        text += QStringLiteral("%1 of them have no password yet: give each a setup code with "
+                               "'gatehousectl user reset-password NAME'.\n")
+                    .arg(count - report->withPasswordHash);
+    }
+    context.output.printText(text);
+    return CtlOutput::Success;
+}
+
 int perform(const CtlContext &context, const CtlServices &services, const Actor &actor,
             AdminBackend &backend, const QString &name, const Request &request)
 {
@@ -367,6 +503,8 @@ int perform(const CtlContext &context, const CtlServices &services, const Actor 
     }
     if (name == u"list")
         return list(context, backend, request);
+    if (name == u"import")
+        return importUsers(context, backend, request);
 
     Result<User> target = resolve(backend, request.target);
     if (!target)
@@ -414,9 +552,12 @@ int run(const CtlContext &context, const QCommandLineParser &parser)
             QStringLiteral("unknown user action '%1'; see 'gatehousectl user --help'.")
                 .arg(arguments.first()));
     if (action->takesTarget && (arguments.size() < 2 || arguments.at(1).isEmpty()))
-        return context.output.usageError(
-            QStringLiteral("'user %1' needs a user: gatehousectl user %2")
-                .arg(action->name, action->usage.section(QLatin1Char('\n'), 0, 0)));
+        return context.output.usageError(QStringLiteral("'user %1' needs %2: gatehousectl user %3")
+                                             .arg(action->name,
+                                                  action->name == u"import"
+                                                      ? QStringLiteral("a file")
+                                                      : QStringLiteral("a user"),
+                                                  action->usage.section(QLatin1Char('\n'), 0, 0)));
     if (!action->takesTarget && arguments.size() > 1)
         return context.output.usageError(QStringLiteral("too many arguments for 'user %1': '%2'.")
                                              .arg(action->name, arguments.at(1)));
@@ -451,15 +592,15 @@ QList<CtlCommand> userCommands()
             QStringLiteral("user"),
             QStringLiteral("Manage users as an administrator (--as USER): create, list, show, "
                            "update, disable, enable, lock, unlock, delete, reset-password, "
-                           "set-roles."),
+                           "set-roles, import."),
             [](QCommandLineParser &parser) {
                 parser.setApplicationDescription(description());
                 parser.addPositionalArgument(QStringLiteral("action"),
                                              QStringLiteral("One of: ") + actionNames() + u'.',
-                                             QStringLiteral("<action> [ID|NAME|EMAIL]"));
+                                             QStringLiteral("<action> [ID|NAME|EMAIL|FILE]"));
                 parser.addOptions({kAs, kEmail, kDisplayName, kRole, kPrefix, kStatus, kMfa,
                                    kLocked, kSort, kDesc, kLimit, kPageToken, kAll, kUntil, kFor,
-                                   kYes});
+                                   kYes, kFormat, kDryRun});
             },
             run,
             2,

@@ -6,6 +6,7 @@
 #include "SessionRows.h"
 #include "TokenFormat.h"
 #include "UserRows.h"
+#include "crypto/Base64.h"
 #include "crypto/Random.h"
 
 namespace gatehouse {
@@ -60,15 +61,23 @@ Credentials::create(const ServiceContext &context,
     Result<crypto::PasswordHasher> hasher = crypto::PasswordHasher::create(hashing);
     if (!hasher)
         return hasher.error();
-    // Verified whenever there is no real hash, so every failed sign-in costs the same work.
-    Result<QByteArray> filler = crypto::randomBytes(32);
-    if (!filler)
-        return filler.error();
-    Result<QString> dummy = hasher->hash(*filler);
-    if (!dummy)
-        return dummy.error();
+    // Verified whenever there is no real hash, so every failed sign-in costs the same work. It
+    // needs the current parameters and the PHC shape, not a real password behind it: random
+    // salt and random "hash" bytes match no password, and building them costs no scrypt, so
+    // opening the services stays cheap (every gatehousectl run does).
+    Result<QByteArray> salt = crypto::randomBytes(crypto::PasswordHasher::kSaltLength);
+    Result<QByteArray> filler = crypto::randomBytes(crypto::PasswordHasher::kHashLength);
+    if (!salt || !filler)
+        return !salt ? salt.error() : filler.error();
+    const crypto::PasswordHasher::Parameters &current = hasher->parameters();
+    const QString dummy = QStringLiteral("$scrypt$ln=%1,r=%2,p=%3$%4$%5")
+                              .arg(current.log2N)
+                              .arg(current.r)
+                              .arg(current.p)
+                              .arg(QString::fromLatin1(crypto::base64EncodeUnpadded(*salt)),
+                                   QString::fromLatin1(crypto::base64EncodeUnpadded(*filler)));
     return std::unique_ptr<Credentials>(
-        new Credentials(context, std::move(blocklist), *hasher, *dummy));
+        new Credentials(context, std::move(blocklist), *hasher, dummy));
 }
 
 Credentials::Credentials(const ServiceContext &context,

@@ -3,6 +3,7 @@
 #include "AccessControl.h"
 #include "MfaFactor.h"
 #include "SessionRows.h"
+#include "StoredPolicies.h"
 #include "TokenFormat.h"
 #include "UserRows.h"
 
@@ -239,40 +240,12 @@ Result<User> Mfa::reset(const Actor &actor, const QString &userId, const QString
 
 Result<MfaPolicy> Mfa::policy(const Actor &actor) const
 {
-    AuditEvent event;
-    event.eventName = QStringLiteral("GetMfaPolicy");
-    event.readOnly = true;
-    event.actor = actor;
-    return m_context.perform<MfaPolicy>(
-        event, Store::Access::Read, [&](SqlTransaction &tx, AuditEvent &) -> Result<MfaPolicy> {
-            if (Result<AccessControl::Grant> grant =
-                    AccessControl::require(tx, actor, Permission::PoliciesRead);
-                !grant) {
-                return grant.error();
-            }
-            return MfaPolicy::load(tx);
-        });
+    return StoredPolicies::get<MfaPolicy>(m_context, actor, "GetMfaPolicy");
 }
 
 Result<MfaPolicy> Mfa::setPolicy(const Actor &actor, const MfaPolicy &policy) const
 {
-    AuditEvent event;
-    event.eventName = QStringLiteral("UpdateMfaPolicy");
-    event.actor = actor;
-    event.requestParameters = policy.toJson();
-    return m_context.perform<MfaPolicy>(
-        event, Store::Access::Write, [&](SqlTransaction &tx, AuditEvent &) -> Result<MfaPolicy> {
-            if (Result<AccessControl::Grant> grant =
-                    AccessControl::require(tx, actor, Permission::PoliciesWrite);
-                !grant) {
-                return grant.error();
-            }
-            Result<void> saved =
-                policy.save(tx, UserRows::isoUtc(m_context.clock().now()), actor.username);
-            if (!saved)
-                return saved.error();
-            return policy;
-        });
+    return StoredPolicies::set(m_context, actor, policy, "UpdateMfaPolicy");
 }
 
 } // namespace gatehouse

@@ -1,10 +1,16 @@
 #include "Sessions.h"
 
 #include "SessionRows.h"
+#include "StoredPolicies.h"
 #include "TokenFormat.h"
 #include "UserRows.h"
+#include "crypto/Hash.h"
 
+#include <QJsonDocument>
+#include <QSqlQuery>
 #include <QUuid>
+
+#include <optional>
 
 namespace gatehouse {
 
@@ -30,6 +36,119 @@ struct Lookup {
     std::optional<SessionRows::Lookup> row;
     SessionPolicy policy;
 };
+
+// validate() runs on every request, so it reads everything it needs in one statement: the
+// session, its owner's status and the stored session policy (NULL when none is stored).
+// Never more than the token hash is taken from the caller, and only as a bound value.
+constexpr auto kValidationSql =
+    "SELECT s.id, s.user_id, u.username, s.state, s.last_seen_at, s.idle_expires_at,"
+    " s.absolute_expires_at, s.revoked_at, s.mfa_authenticated, u.status, s.token_hash,"
+    " (SELECT document FROM policies WHERE name = ?)"
+    " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?";
+
+// The validation statement of this thread's connection, prepared once and run many times:
+// preparing it costs more than running it. Each thread has its own connection (Store), hence
+// one statement per thread. A statement only runs on the connection that prepared it:
+// QSqlQuery::driver() turns null once that connection's driver is gone. A connection that
+// closes finalizes its statements; the next run then fails and the statement is prepared
+// anew through SqlTransaction, which reports a real failure like any other store error.
+// Only the compiled statement is kept here, never a result (SEC-23: no stale cache).
+class ValidationStatement
+{
+public:
+    // Runs the statement for `hash`; the query is positioned before its only row, if any.
+    // Call finish() on it when done, so that it holds no read snapshot.
+    Result<QSqlQuery *> run(SqlTransaction &tx, const QByteArray &hash)
+    {
+        static const QString policyName = QString::fromLatin1(SessionPolicy::kPolicyName);
+        if (m_query && m_query->driver() == tx.database().driver()) {
+            m_query->bindValue(0, policyName);
+            m_query->bindValue(1, hash);
+            if (m_query->exec())
+                return &*m_query;
+        }
+        m_query.reset();
+        Result<QSqlQuery> fresh = tx.exec(QString::fromLatin1(kValidationSql), {policyName, hash});
+        if (!fresh)
+            return fresh.error();
+        m_query.emplace(std::move(fresh).value());
+        return &*m_query;
+    }
+
+private:
+    std::optional<QSqlQuery> m_query;
+};
+
+thread_local ValidationStatement t_validationStatement;
+
+// The policy in a stored document, with SessionPolicy::load()'s rules: no document means the
+// defaults, a damaged or invalid one is an Integrity error and never replaced. The document
+// is read on every validation and parsed only when its text differs from the last one seen
+// on this thread, so a changed policy applies at once.
+Result<SessionPolicy> policyFrom(const QVariant &stored)
+{
+    if (stored.isNull())
+        return SessionPolicy::defaults();
+    thread_local std::optional<std::pair<QString, Result<SessionPolicy>>> last;
+    const QString document = stored.toString();
+    if (last && last->first == document)
+        return last->second;
+    auto parse = [&]() -> Result<SessionPolicy> {
+        QJsonParseError error{};
+        const QJsonDocument json = QJsonDocument::fromJson(document.toUtf8(), &error);
+        if (error.error != QJsonParseError::NoError || !json.isObject()) {
+            return makeError(ErrorCode::Integrity,
+                             QStringLiteral("The stored session policy is damaged; set it again."));
+        }
+        if (json.object().isEmpty())
+            return SessionPolicy::defaults();
+        Result<SessionPolicy> policy = SessionPolicy::fromJson(json.object());
+        if (!policy) {
+            return makeError(
+                ErrorCode::Integrity,
+                QStringLiteral("The stored session policy is not valid; set it again."));
+        }
+        return policy;
+    };
+    last.emplace(document, parse());
+    return last->second;
+}
+
+// The session a token hash names, its owner's status and the session policy.
+Result<Lookup> lookUp(SqlTransaction &tx, const QByteArray &hash)
+{
+    Result<QSqlQuery *> ran = t_validationStatement.run(tx, hash);
+    if (!ran)
+        return ran.error();
+    QSqlQuery &row = **ran;
+    struct Finish {
+        QSqlQuery &query;
+        ~Finish() { query.finish(); }
+    } finish{row};
+    if (!row.next())
+        return Lookup{};
+    // The index found the row by equality; comparing again in constant time costs nothing
+    // and keeps the rule "secrets are compared in constant time" without exceptions.
+    if (!crypto::constantTimeEquals(row.value(10).toByteArray(), hash))
+        return Lookup{};
+    Result<SessionPolicy> policy = policyFrom(row.value(11));
+    if (!policy)
+        return policy.error();
+    Session session;
+    session.id = row.value(0).toString();
+    session.userId = row.value(1).toString();
+    session.username = row.value(2).toString();
+    session.state = row.value(3).toString() == QStringLiteral("active")
+        ? Session::State::Active
+        : Session::State::PendingMfa;
+    session.lastSeenAt = UserRows::fromIso(row.value(4));
+    session.idleExpiresAt = UserRows::fromIso(row.value(5));
+    session.absoluteExpiresAt = UserRows::fromIso(row.value(6));
+    session.revokedAt = UserRows::fromIso(row.value(7));
+    session.mfaAuthenticated = row.value(8).toInt() != 0;
+    const bool userActive = row.value(9).toString() == QStringLiteral("active");
+    return Lookup{SessionRows::Lookup{std::move(session), userActive}, *policy};
+}
 
 } // namespace
 
@@ -144,16 +263,8 @@ Result<ValidatedSession> Sessions::validate(const QString &token, bool allowPend
     if (!hash)
         return invalidSession();
     const QDateTime now = m_context.clock().now();
-    Result<Lookup> found =
-        m_context.store().transact<Lookup>(Store::Access::Read, [&](SqlTransaction &tx) {
-            Result<std::optional<SessionRows::Lookup>> row = SessionRows::byTokenHash(tx, *hash);
-            if (!row)
-                return Result<Lookup>(row.error());
-            Result<SessionPolicy> policy = SessionPolicy::load(tx);
-            if (!policy)
-                return Result<Lookup>(policy.error());
-            return Result<Lookup>(Lookup{*row, *policy});
-        });
+    Result<Lookup> found = m_context.store().transact<Lookup>(
+        Store::Access::Read, [&](SqlTransaction &tx) { return lookUp(tx, *hash); });
     if (!found)
         return found.error();
     if (!found->row || !found->row->userActive)
@@ -237,50 +348,12 @@ Result<void> Sessions::logout(const QString &token, const Actor &client) const
 
 Result<SessionPolicy> Sessions::policy(const Actor &actor) const
 {
-    AuditEvent event;
-    event.eventName = QStringLiteral("GetSessionPolicy");
-    event.readOnly = true;
-    event.actor = actor;
-    return m_context.perform<SessionPolicy>(
-        std::move(event), Store::Access::Read,
-        [&](SqlTransaction &tx, AuditEvent &) -> Result<SessionPolicy> {
-            if (Result<AccessControl::Grant> grant =
-                    AccessControl::require(tx, actor, Permission::PoliciesRead);
-                !grant) {
-                return grant.error();
-            }
-            return SessionPolicy::load(tx);
-        });
+    return StoredPolicies::get<SessionPolicy>(m_context, actor, "GetSessionPolicy");
 }
 
 Result<SessionPolicy> Sessions::setPolicy(const Actor &actor, const SessionPolicy &policy) const
 {
-    AuditEvent event;
-    event.eventName = QStringLiteral("UpdateSessionPolicy");
-    event.actor = actor;
-    event.resources.append(
-        {QStringLiteral("Gatehouse::Policy"), QString::fromLatin1(SessionPolicy::kPolicyName)});
-    return m_context.perform<SessionPolicy>(
-        std::move(event), Store::Access::Write,
-        [&](SqlTransaction &tx, AuditEvent &record) -> Result<SessionPolicy> {
-            record.requestParameters = policy.toJson();
-            if (Result<AccessControl::Grant> grant =
-                    AccessControl::require(tx, actor, Permission::PoliciesWrite);
-                !grant) {
-                return grant.error();
-            }
-            if (Result<void> valid = policy.validate(); !valid)
-                return valid.error();
-            Result<SessionPolicy> previous = SessionPolicy::load(tx);
-            if (previous)
-                record.responseElements = {{QStringLiteral("previous"), previous->toJson()}};
-            if (Result<void> saved =
-                    policy.save(tx, isoUtc(m_context.clock().now()), SessionRows::revoker(actor));
-                !saved) {
-                return saved.error();
-            }
-            return policy;
-        });
+    return StoredPolicies::set(m_context, actor, policy, "UpdateSessionPolicy");
 }
 
 } // namespace gatehouse

@@ -33,58 +33,6 @@ QJsonArray roleNames(const QList<Role> &roles)
     return names;
 }
 
-struct PreparedEmail {
-    QVariant stored; // null when no address
-    QVariant key;
-};
-
-Result<PreparedEmail> prepareEmail(const QString &typed)
-{
-    if (typed.isEmpty())
-        return PreparedEmail{};
-    Result<QString> normalized = EmailAddress::normalize(typed);
-    if (!normalized)
-        return normalized.error();
-    Result<QString> key = EmailAddress::uniquenessKey(*normalized);
-    if (!key)
-        return key.error();
-    return PreparedEmail{*normalized, *key};
-}
-
-Result<QString> checkDisplayName(const QString &name)
-{
-    if (name.size() > UserDirectory::kMaxDisplayNameLength) {
-        return makeError(ErrorCode::InvalidInput,
-                         QStringLiteral("The display name is longer than %1 characters.")
-                             .arg(UserDirectory::kMaxDisplayNameLength));
-    }
-    for (const QChar c : name) {
-        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format
-            || c.isSurrogate()) {
-            return makeError(ErrorCode::InvalidInput,
-                             QStringLiteral("The display name contains control or invisible "
-                                            "formatting characters."));
-        }
-    }
-    // Never null: the column is NOT NULL and an empty name is a valid "no display name".
-    return name.isNull() ? QStringLiteral("") : name.normalized(QString::NormalizationForm_C);
-}
-
-Result<void> checkEmailFree(SqlTransaction &tx, const QVariant &key, const QString &exceptId)
-{
-    if (key.isNull())
-        return {};
-    Result<QVariant> owner =
-        tx.scalar(QStringLiteral("SELECT id FROM users WHERE email_key = ?"), {key});
-    if (!owner)
-        return owner.error();
-    if (!owner->isNull() && owner->toString() != exceptId) {
-        return makeError(ErrorCode::Conflict,
-                         QStringLiteral("Another user already has this e-mail address."));
-    }
-    return {};
-}
-
 Result<void> checkNotLastOwner(SqlTransaction &tx, const User &target, const char *what)
 {
     if (!target.hasRole(Role::Owner) || target.status != User::Status::Active)
@@ -128,7 +76,70 @@ Result<void> writeRoles(SqlTransaction &tx, const QString &userId, const QList<R
     return {};
 }
 
-QList<Role> normalizedRoles(QList<Role> roles)
+} // namespace
+
+Result<UserDirectory::PreparedEmail> UserDirectory::prepareEmail(const QString &typed)
+{
+    if (typed.isEmpty())
+        return PreparedEmail{};
+    Result<QString> normalized = EmailAddress::normalize(typed);
+    if (!normalized)
+        return normalized.error();
+    Result<QString> key = EmailAddress::uniquenessKey(*normalized);
+    if (!key)
+        return key.error();
+    return PreparedEmail{*normalized, *key};
+}
+
+Result<QString> UserDirectory::prepareDisplayName(const QString &name)
+{
+    if (name.size() > kMaxDisplayNameLength) {
+        return makeError(ErrorCode::InvalidInput,
+                         QStringLiteral("The display name is longer than %1 characters.")
+                             .arg(kMaxDisplayNameLength));
+    }
+    for (const QChar c : name) {
+        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format
+            || c.isSurrogate()) {
+            return makeError(ErrorCode::InvalidInput,
+                             QStringLiteral("The display name contains control or invisible "
+                                            "formatting characters."));
+        }
+    }
+    // Never null: the column is NOT NULL and an empty name is a valid "no display name".
+    return name.isNull() ? QStringLiteral("") : name.normalized(QString::NormalizationForm_C);
+}
+
+Result<void> UserDirectory::checkUsernameFree(SqlTransaction &tx, const QString &username)
+{
+    Result<QVariant> taken =
+        tx.scalar(QStringLiteral("SELECT 1 FROM users WHERE username = ?"), {username});
+    if (!taken)
+        return taken.error();
+    if (!taken->isNull()) {
+        return makeError(ErrorCode::Conflict,
+                         QStringLiteral("The username %1 is already taken.").arg(username));
+    }
+    return {};
+}
+
+Result<void> UserDirectory::checkEmailFree(SqlTransaction &tx, const QVariant &key,
+                                           const QString &exceptId)
+{
+    if (key.isNull())
+        return {};
+    Result<QVariant> owner =
+        tx.scalar(QStringLiteral("SELECT id FROM users WHERE email_key = ?"), {key});
+    if (!owner)
+        return owner.error();
+    if (!owner->isNull() && owner->toString() != exceptId) {
+        return makeError(ErrorCode::Conflict,
+                         QStringLiteral("Another user already has this e-mail address."));
+    }
+    return {};
+}
+
+QList<Role> UserDirectory::normalizedRoles(QList<Role> roles)
 {
     if (roles.isEmpty())
         roles = {Role::User};
@@ -136,8 +147,6 @@ QList<Role> normalizedRoles(QList<Role> roles)
     roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
     return roles;
 }
-
-} // namespace
 
 Result<User> UserDirectory::create(const Actor &actor, const NewUser &user) const
 {
@@ -197,37 +206,45 @@ Result<User> UserDirectory::insertUser(SqlTransaction &tx, AuditEvent &event, co
     Result<PreparedEmail> email = prepareEmail(user.email);
     if (!email)
         return email.error();
-    Result<QString> displayName = checkDisplayName(user.displayName);
+    Result<QString> displayName = prepareDisplayName(user.displayName);
     if (!displayName)
         return displayName.error();
-    Result<QVariant> taken =
-        tx.scalar(QStringLiteral("SELECT 1 FROM users WHERE username = ?"), {*username});
-    if (!taken)
-        return taken.error();
-    if (!taken->isNull()) {
-        return makeError(ErrorCode::Conflict,
-                         QStringLiteral("The username %1 is already taken.").arg(*username));
+    PreparedUser prepared;
+    prepared.username = *username;
+    prepared.email = *email;
+    prepared.displayName = *displayName;
+    prepared.roles = roles;
+    Result<User> created = insertPrepared(tx, prepared);
+    if (created) {
+        event.resources.append({QString::fromLatin1(kUserResource), created->id});
+        event.responseElements = {{QStringLiteral("user"), UserRows::toJson(*created)}};
     }
-    if (Result<void> free = checkEmailFree(tx, email->key, {}); !free)
+    return created;
+}
+
+Result<User> UserDirectory::insertPrepared(SqlTransaction &tx, const PreparedUser &user) const
+{
+    if (Result<void> free = checkUsernameFree(tx, user.username); !free)
+        return free.error();
+    if (Result<void> free = checkEmailFree(tx, user.email.key); !free)
         return free.error();
 
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const QString now = UserRows::isoUtc(m_context.clock().now());
-    Result<QSqlQuery> inserted = tx.exec(
-        QStringLiteral("INSERT INTO users (id, username, email, email_key, display_name,"
-                       " display_name_key, created_at, updated_at)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-        {id, *username, email->stored, email->key, *displayName, displayName->toLower(), now, now});
+    const bool withPassword = !user.passwordHash.isNull();
+    Result<QSqlQuery> inserted =
+        tx.exec(QStringLiteral("INSERT INTO users (id, username, email, email_key, display_name,"
+                               " display_name_key, status, password_hash, password_changed_at,"
+                               " created_at, updated_at)"
+                               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                {id, user.username, user.email.stored, user.email.key, user.displayName,
+                 user.displayName.toLower(), userStatusName(user.status), user.passwordHash,
+                 withPassword ? QVariant(now) : QVariant(), now, now});
     if (!inserted)
         return inserted.error();
-    if (Result<void> written = writeRoles(tx, id, roles); !written)
+    if (Result<void> written = writeRoles(tx, id, user.roles); !written)
         return written.error();
-    Result<User> created = UserRows::byId(tx, id);
-    if (created) {
-        event.resources.append({QString::fromLatin1(kUserResource), id});
-        event.responseElements = {{QStringLiteral("user"), UserRows::toJson(*created)}};
-    }
-    return created;
+    return UserRows::byId(tx, id);
 }
 
 Result<User> UserDirectory::get(const Actor &actor, const QString &id) const
@@ -287,7 +304,7 @@ Result<User> UserDirectory::update(const Actor &actor, const QString &id,
                 event.requestParameters.insert(QStringLiteral("email"), email->stored.toString());
             }
             if (changes.displayName) {
-                Result<QString> name = checkDisplayName(*changes.displayName);
+                Result<QString> name = prepareDisplayName(*changes.displayName);
                 if (!name)
                     return name.error();
                 Result<QSqlQuery> set = tx.exec(

@@ -47,6 +47,38 @@ public:
     Result<void> remove(const Actor &actor, const QString &id) const;
     Result<Page<User>> search(const Actor &actor, const UserQuery &query) const;
 
+    // The directory's rules for the fields of a new user, one at a time, as create() applies
+    // them (usernames go through UsernameProfile::prepare). Each gives the stored form or
+    // InvalidInput saying what is wrong, never echoing the input.
+    struct PreparedEmail {
+        QVariant stored; // null when there is no address
+        QVariant key; // EmailAddress::uniquenessKey, null when there is no address
+    };
+    static Result<PreparedEmail> prepareEmail(const QString &typed);
+    static Result<QString> prepareDisplayName(const QString &name);
+
+    // A new user whose fields are already in stored form (prepared by the rules above).
+    struct PreparedUser {
+        QString username;
+        PreparedEmail email;
+        QString displayName;
+        QList<Role> roles; // as stored: sorted, no duplicates, not empty
+        User::Status status = User::Status::Active;
+        QVariant passwordHash; // null: no password until a setup code is redeemed
+    };
+    // The uniqueness rules, inside the caller's transaction: Conflict when another user has
+    // this prepared username, or this e-mail uniqueness key (a null key is always free).
+    static Result<void> checkUsernameFree(SqlTransaction &tx, const QString &username);
+    static Result<void> checkEmailFree(SqlTransaction &tx, const QVariant &key,
+                                       const QString &exceptId = {});
+    // Checks uniqueness and inserts `user` inside the caller's transaction, which has checked
+    // permissions and roles and writes the audit record: create(), and UserImport, which
+    // records one event for a whole file. The hash, if any, must have been checked already.
+    Result<User> insertPrepared(SqlTransaction &tx, const PreparedUser &user) const;
+
+    // Roles as stored: none means the plain user role; sorted, without duplicates.
+    static QList<Role> normalizedRoles(QList<Role> roles);
+
 private:
     // Prepares, checks uniqueness and inserts; the caller has checked permissions and roles.
     Result<User> insertUser(SqlTransaction &tx, AuditEvent &event, const NewUser &user,

@@ -6,6 +6,10 @@
 
 #include <QJsonDocument>
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 namespace gatehouse::UserSearch {
 
 namespace {
@@ -64,6 +68,71 @@ QString prefixEnd(const QString &prefix)
     return prefix + QString::fromUcs4(U"\U0010FFFF", 1);
 }
 
+// Roles with at most this many users are tested from a list of them built once per search;
+// a commoner role is tested user by user (the walk then meets one of its users almost at once).
+constexpr qint64 kListedRoleUsers = 20000;
+
+// One condition of a search: `sql` is what every row must satisfy. A selective condition can
+// also find its own users through an index: `source` is a FROM clause that starts from them
+// (users is joined to it) and `count` counts them through the index alone, up to a limit (its
+// last parameter), unless `found` already holds that number. The search starts from the
+// condition's users when they are fewer than `startBelow`. `clustered` marks a condition whose
+// users sit together in the sort order, so that walking the order to find them could read
+// most of the table first; `impliedBySource` one that its source already guarantees.
+struct Condition {
+    QString sql;
+    QVariantList parameters;
+    QString source;
+    QString count;
+    QVariantList sourceParameters;
+    qint64 found = -1;
+    qint64 startBelow = 0;
+    bool clustered = false;
+    bool impliedBySource = false;
+};
+
+Condition tested(QString sql, QVariantList parameters)
+{
+    Condition condition;
+    condition.sql = std::move(sql);
+    condition.parameters = std::move(parameters);
+    return condition;
+}
+
+// A condition whose users `select` (their rowid, as rid) finds through an index. `counted`,
+// if given, is a cheaper form of `select` for counting, which may repeat a user.
+Condition indexed(QString sql, QVariantList parameters, const QString &select,
+                  QVariantList sourceParameters, qint64 startBelow, const QString &counted = {})
+{
+    Condition condition = tested(std::move(sql), std::move(parameters));
+    condition.startBelow = startBelow;
+    // CROSS JOIN keeps SQLite to this order: the condition's users first, then their rows.
+    condition.source =
+        QStringLiteral("(%1) AS pick CROSS JOIN users ON users.rowid = pick.rid").arg(select);
+    condition.count = QStringLiteral("SELECT count(*) FROM (%1 LIMIT ?)")
+                          .arg(counted.isEmpty() ? select : counted);
+    condition.sourceParameters = std::move(sourceParameters);
+    return condition;
+}
+
+// Which way to run a search. Walking the sort index and testing each row costs about
+// pageSize / selectivity rows, so it suits conditions that many users meet; starting from the
+// users a condition's index finds and sorting them costs their number, so it suits rare
+// ones. SQLite's planner cannot tell the two apart (it keeps no per-value statistics), so the
+// search counts, through the index alone and only up to a limit, how many users each
+// selective condition finds, and starts from the rarest when it finds fewer than the limit.
+// The limit balances the two worst cases: sqrt(page x users) rows either way.
+Result<qint64> driverLimit(SqlTransaction &tx, int pageSize)
+{
+    // max(rowid) is a lookup at the end of the table, not a count; deleted users only make it
+    // larger, which errs towards starting from an index.
+    Result<QVariant> highest = tx.scalar(QStringLiteral("SELECT max(rowid) FROM users"));
+    if (!highest)
+        return highest.error();
+    const double users = std::max(1.0, highest->toDouble());
+    return std::clamp<qint64>(qint64(std::sqrt(double(pageSize + 1) * users)), 256, 20000);
+}
+
 } // namespace
 
 QJsonObject describe(const UserQuery &query)
@@ -103,56 +172,160 @@ Result<Page<User>> run(SqlTransaction &tx, const UserQuery &query, const QDateTi
     const QString queryFingerprint = PageToken::fingerprint(describe(query));
     const QString sort = sortExpression(query.sortKey);
 
-    QStringList where;
-    QVariantList parameters;
+    Result<qint64> limit = driverLimit(tx, query.pageSize);
+    if (!limit)
+        return limit.error();
+
+    // The conditions. Where a condition is tested row by row while the sort index is walked,
+    // a unary + keeps SQLite from using an index for it instead of the sort order.
+    const bool byLastLogin = query.sortKey == UserQuery::SortKey::LastLogin;
+    QList<Condition> conditions;
     if (!query.prefix.isEmpty()) {
         const QString low = query.prefix.toLower();
         const QString high = prefixEnd(low);
-        where << QStringLiteral(
-            "((users.username >= ? AND users.username < ?)"
-            " OR (users.email_key >= ? AND users.email_key < ?)"
-            " OR (users.display_name_key >= ? AND users.display_name_key < ?))");
-        parameters << low << high << low << high << low << high;
+        const QVariantList bounds{low, high, low, high, low, high};
+        // UNION drops users found twice but collects every match before the first comes out;
+        // UNION ALL streams, so counting up to the limit stops there.
+        const QString branches = QStringLiteral(
+            "SELECT rowid AS rid FROM users WHERE username >= ? AND username < ? %1"
+            " SELECT rowid FROM users WHERE email_key >= ? AND email_key < ? %1"
+            " SELECT rowid FROM users WHERE display_name_key >= ? AND display_name_key < ?");
+        Condition prefix = indexed(
+            QStringLiteral("((+users.username >= ? AND +users.username < ?)"
+                           " OR (+users.email_key >= ? AND +users.email_key < ?)"
+                           " OR (+users.display_name_key >= ? AND +users.display_name_key < ?))"),
+            bounds, branches.arg(QStringLiteral("UNION")), bounds, *limit,
+            branches.arg(QStringLiteral("UNION ALL")));
+        // Users whose name or address starts alike sort together by name and by address.
+        prefix.clustered = query.sortKey == UserQuery::SortKey::Username
+            || query.sortKey == UserQuery::SortKey::Email;
+        conditions.append(prefix);
     }
-    if (query.status) {
-        where << QStringLiteral("users.status = ?");
-        parameters << userStatusName(*query.status);
-    }
+    if (query.status)
+        conditions.append(
+            tested(QStringLiteral("users.status = ?"), {userStatusName(*query.status)}));
     if (query.role) {
-        where << QStringLiteral("EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = users.id"
-                                " AND r.role = ?)");
-        parameters << roleName(*query.role);
+        const QString role = roleName(*query.role);
+        Result<QVariant> members =
+            tx.scalar(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM user_roles"
+                                     " WHERE role = ? LIMIT ?)"),
+                      {role, kListedRoleUsers + 1});
+        if (!members)
+            return members.error();
+        // Every sort index holds users.id (migrations 0002 and 0007), so a role tested against
+        // a list of its users costs no read of the user's row while walking. The walk tests
+        // rows about ten times faster than starting from a role's users fetches them, so the
+        // role is started from only when its users are sqrt(10) ~ 3 times fewer than the limit.
+        Condition condition = tested(
+            members->toLongLong() <= kListedRoleUsers
+                ? QStringLiteral("+users.id IN (SELECT user_id FROM user_roles WHERE role = ?)")
+                : QStringLiteral("EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = users.id"
+                                 " AND r.role = ?)"),
+            {role});
+        condition.source = QStringLiteral("(SELECT user_id FROM user_roles WHERE role = ?) AS pick"
+                                          " CROSS JOIN users ON users.id = pick.user_id");
+        condition.sourceParameters = {role};
+        condition.found = members->toLongLong();
+        condition.startBelow = *limit / 3;
+        condition.impliedBySource = true;
+        conditions.append(condition);
     }
-    if (query.mfaEnrolled) {
-        where << QStringLiteral("users.mfa_enrolled = ?");
-        parameters << (*query.mfaEnrolled ? 1 : 0);
-    }
+    if (query.mfaEnrolled)
+        conditions.append(
+            tested(QStringLiteral("users.mfa_enrolled = ?"), {*query.mfaEnrolled ? 1 : 0}));
     if (query.locked) {
-        where << (*query.locked ? QStringLiteral("ifnull(users.locked_until, '') > ?")
-                                : QStringLiteral("ifnull(users.locked_until, '') <= ?"));
-        parameters << UserRows::isoUtc(now);
+        const QString stamp = UserRows::isoUtc(now);
+        if (*query.locked) {
+            // Found through the partial index of migration 0007, which holds only users that
+            // were ever locked.
+            conditions.append(
+                indexed(QStringLiteral("+users.locked_until > ?"), {stamp},
+                        QStringLiteral("SELECT rowid AS rid FROM users WHERE locked_until > ?"),
+                        {stamp}, *limit));
+        } else {
+            conditions.append(
+                tested(QStringLiteral("ifnull(users.locked_until, '') <= ?"), {stamp}));
+        }
     }
-    if (query.lastLoginBefore.isValid()) {
-        where << QStringLiteral("ifnull(users.last_login_at, '') < ?");
-        parameters << UserRows::isoUtc(query.lastLoginBefore);
-    }
-    if (query.lastLoginAfter.isValid()) {
-        where << QStringLiteral("users.last_login_at >= ?");
-        parameters << UserRows::isoUtc(query.lastLoginAfter);
+    if (query.lastLoginBefore.isValid() || query.lastLoginAfter.isValid()) {
+        // Users who never signed in sort as '', so they count as "before" any time. The sort
+        // index of last logins serves the range too; sorted by last login, it is walked anyway.
+        const QString login = byLastLogin ? QStringLiteral("ifnull(users.last_login_at, '')")
+                                          : QStringLiteral("+ifnull(users.last_login_at, '')");
+        QStringList range;
+        QStringList indexRange;
+        QVariantList bounds;
+        if (query.lastLoginAfter.isValid()) {
+            range << QString(login + u" >= ?");
+            indexRange << QStringLiteral("ifnull(last_login_at, '') >= ?");
+            bounds << UserRows::isoUtc(query.lastLoginAfter);
+        }
+        if (query.lastLoginBefore.isValid()) {
+            range << QString(login + u" < ?");
+            indexRange << QStringLiteral("ifnull(last_login_at, '') < ?");
+            bounds << UserRows::isoUtc(query.lastLoginBefore);
+        }
+        const QString sql = range.join(QStringLiteral(" AND "));
+        conditions.append(byLastLogin
+                              ? tested(sql, bounds)
+                              : indexed(sql, bounds,
+                                        QStringLiteral("SELECT rowid AS rid FROM users WHERE %1")
+                                            .arg(indexRange.join(QStringLiteral(" AND "))),
+                                        bounds, *limit));
     }
     if (!query.pageToken.isEmpty()) {
         Result<PageToken::Position> position = PageToken::decode(query.pageToken, queryFingerprint);
         if (!position)
             return position.error();
-        where << QStringLiteral("(%1, users.id) %2 (?, ?)")
-                     .arg(sort, query.descending ? QStringLiteral("<") : QStringLiteral(">"));
-        parameters << position->key << position->id;
+        conditions.append(
+            tested(QStringLiteral("(%1, users.id) %2 (?, ?)")
+                       .arg(sort, query.descending ? QStringLiteral("<") : QStringLiteral(">")),
+                   {position->key, position->id}));
     }
+
+    // Start from the condition with the fewest users among those under their limit, or else
+    // from a clustered one whatever its size. Counting stops at the fewest found so far.
+    const Condition *driver = nullptr;
+    qint64 fewest = std::numeric_limits<qint64>::max();
+    for (const Condition &condition : conditions) {
+        if (condition.source.isEmpty())
+            continue;
+        const qint64 cap = std::min(condition.startBelow, fewest);
+        qint64 found = condition.found;
+        if (found < 0) {
+            QVariantList countParameters = condition.sourceParameters;
+            countParameters << cap;
+            Result<QVariant> counted = tx.scalar(condition.count, countParameters);
+            if (!counted)
+                return counted.error();
+            found = counted->toLongLong();
+        }
+        if (found < cap) {
+            fewest = found;
+            driver = &condition;
+        }
+    }
+    for (const Condition &condition : conditions) {
+        if (!driver && condition.clustered)
+            driver = &condition;
+    }
+
+    QStringList where;
+    QVariantList parameters;
+    if (driver)
+        parameters << driver->sourceParameters;
+    for (const Condition &condition : conditions) {
+        if (&condition == driver && condition.impliedBySource)
+            continue;
+        where << condition.sql;
+        parameters << condition.parameters;
+    }
+    const QString from = driver ? driver->source : QStringLiteral("users");
     const QString direction = query.descending ? QStringLiteral("DESC") : QStringLiteral("ASC");
     const QString sql =
-        QStringLiteral("SELECT %1, ifnull(users.email_key, '') FROM users %2 ORDER BY %3 %4,"
-                       " users.id %4 LIMIT ?")
-            .arg(UserRows::columns(),
+        QStringLiteral("SELECT %1, ifnull(users.email_key, '') FROM %2 %3 ORDER BY %4 %5,"
+                       " users.id %5 LIMIT ?")
+            .arg(UserRows::columns(), from,
                  where.isEmpty() ? QString()
                                  : QStringLiteral("WHERE ") + where.join(QStringLiteral(" AND ")),
                  sort, direction);

@@ -1,15 +1,22 @@
 #pragma once
 
+#include "auth/JwtPolicy.h"
+#include "auth/ServiceTokenPolicy.h"
+#include "auth/UserImport.h"
 #include "model/Page.h"
 #include "model/Result.h"
 #include "model/Role.h"
+#include "model/ServiceToken.h"
+#include "model/ServiceTokenQuery.h"
 #include "model/Session.h"
 #include "model/SessionQuery.h"
+#include "model/SigningKey.h"
 #include "model/User.h"
 #include "model/UserQuery.h"
 
 #include <QDateTime>
 #include <QFuture>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -62,6 +69,10 @@ public:
     // One keyset page; ask for the next with the page's nextPageToken, so a big directory
     // never loads whole.
     virtual QFuture<Result<Page<User>>> searchUsers(const UserQuery &query) = 0;
+    // Users from a JSON or CSV file, all or none, in one transaction. A report with problems
+    // means nothing was written; with options.dryRun nothing is written either way.
+    virtual QFuture<Result<UserImport::Report>> importUsers(const QByteArray &document,
+                                                            const UserImport::Options &options) = 0;
 
     // Sessions: newest first, one keyset page at a time.
     virtual QFuture<Result<Page<Session>>> listSessions(const SessionQuery &query) = 0;
@@ -74,6 +85,42 @@ public:
                                                          const QString &reason) = 0;
     // Everyone's sessions but the caller's own: the guard against signing yourself out.
     virtual QFuture<Result<int>> revokeOtherSessions(const QString &reason) = 0;
+
+    // Service tokens (API keys). Create and rotate return the secret, the only time it exists:
+    // show it once and drop it.
+    virtual QFuture<Result<ServiceTokenSecret>>
+    createServiceToken(const NewServiceToken &request) = 0;
+    // Newest first, one keyset page at a time; filters by owner, status, expiring soon, stale.
+    virtual QFuture<Result<Page<ServiceToken>>>
+    listServiceTokens(const ServiceTokenQuery &query) = 0;
+    virtual QFuture<Result<ServiceToken>> getServiceToken(const QString &id) = 0;
+    // Fails with Conflict when the token is no longer at rotation.expectedGeneration.
+    virtual QFuture<Result<ServiceTokenSecret>>
+    rotateServiceToken(const QString &id, const ServiceTokenRotation &rotation) = 0;
+    // Deactivate (active = false) or activate again; reversible, unlike revocation.
+    virtual QFuture<Result<ServiceToken>> setServiceTokenActive(const QString &id, bool active,
+                                                                const QString &reason) = 0;
+    // Final and idempotent: revoking again succeeds and keeps the first revocation.
+    virtual QFuture<Result<ServiceToken>> revokeServiceToken(const QString &id,
+                                                             const QString &reason) = 0;
+    // Deletes tokens that ended longer ago than the policy's retention; returns how many.
+    virtual QFuture<Result<int>> purgeServiceTokens() = 0;
+    virtual QFuture<Result<ServiceTokenPolicy>> serviceTokenPolicy() = 0;
+    virtual QFuture<Result<ServiceTokenPolicy>>
+    setServiceTokenPolicy(const ServiceTokenPolicy &policy) = 0;
+
+    // Signing keys for JWT access tokens, newest first. Rotation returns the new signing key;
+    // the old one verifies until its last token expires. Retiring ends a verify-only key at
+    // once; the signing key itself cannot be retired (Conflict): rotate first.
+    virtual QFuture<Result<QList<SigningKey>>> listSigningKeys() = 0;
+    virtual QFuture<Result<SigningKey>> rotateSigningKey() = 0;
+    virtual QFuture<Result<SigningKey>> retireSigningKey(const QString &kid) = 0;
+    // Deletes retired keys and verify-only keys whose tokens have all expired; returns how many.
+    virtual QFuture<Result<int>> purgeSigningKeys() = 0;
+    // The JWK Set resource servers verify against: {"keys": [...]}.
+    virtual QFuture<Result<QJsonObject>> jwks() = 0;
+    virtual QFuture<Result<JwtPolicy>> jwtPolicy() = 0;
+    virtual QFuture<Result<JwtPolicy>> setJwtPolicy(const JwtPolicy &policy) = 0;
 
 protected:
     AdminBackend() = default;

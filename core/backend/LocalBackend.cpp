@@ -8,7 +8,8 @@ LocalBackend::LocalBackend(Store &store, std::shared_ptr<const Clock> clock, Act
                            std::optional<crypto::SecretBox> dataKey)
     : m_store(store),
       m_context(store, std::move(clock), std::move(dataKey)),
-      m_services{UserDirectory(m_context), Sessions(m_context)},
+      m_services{UserDirectory(m_context), Sessions(m_context), ServiceTokens(m_context),
+                 SigningKeys(m_context), AccessTokens(m_context)},
       m_actor(std::move(actor)),
       m_worker([this] { runWorker(); })
 {}
@@ -116,6 +117,16 @@ QFuture<Result<Page<User>>> LocalBackend::searchUsers(const UserQuery &query)
     });
 }
 
+QFuture<Result<UserImport::Report>> LocalBackend::importUsers(const QByteArray &document,
+                                                              const UserImport::Options &options)
+{
+    // A UserImport per call: it is only a view of the worker's context.
+    return submit<UserImport::Report>(
+        [this, document, options](const Services &, const Actor &actor) {
+            return UserImport(m_context).run(actor, document, options);
+        });
+}
+
 QFuture<Result<Page<Session>>> LocalBackend::listSessions(const SessionQuery &query)
 {
     return submit<Page<Session>>([query](const Services &services, const Actor &actor) {
@@ -156,6 +167,116 @@ QFuture<Result<int>> LocalBackend::revokeOtherSessions(const QString &reason)
 {
     return submit<int>([reason](const Services &services, const Actor &actor) {
         return services.sessions.revokeAllExceptCaller(actor, reason);
+    });
+}
+
+QFuture<Result<ServiceTokenSecret>> LocalBackend::createServiceToken(const NewServiceToken &request)
+{
+    return submit<ServiceTokenSecret>([request](const Services &services, const Actor &actor) {
+        return services.tokens.create(actor, request);
+    });
+}
+
+QFuture<Result<Page<ServiceToken>>> LocalBackend::listServiceTokens(const ServiceTokenQuery &query)
+{
+    return submit<Page<ServiceToken>>([query](const Services &services, const Actor &actor) {
+        return services.tokens.list(actor, query);
+    });
+}
+
+QFuture<Result<ServiceToken>> LocalBackend::getServiceToken(const QString &id)
+{
+    return submit<ServiceToken>([id](const Services &services, const Actor &actor) {
+        return services.tokens.get(actor, id);
+    });
+}
+
+QFuture<Result<ServiceTokenSecret>>
+LocalBackend::rotateServiceToken(const QString &id, const ServiceTokenRotation &rotation)
+{
+    return submit<ServiceTokenSecret>([id, rotation](const Services &services, const Actor &actor) {
+        return services.tokens.rotate(actor, id, rotation);
+    });
+}
+
+QFuture<Result<ServiceToken>> LocalBackend::setServiceTokenActive(const QString &id, bool active,
+                                                                  const QString &reason)
+{
+    return submit<ServiceToken>([id, active, reason](const Services &services, const Actor &actor) {
+        return services.tokens.setActive(actor, id, active, reason);
+    });
+}
+
+QFuture<Result<ServiceToken>> LocalBackend::revokeServiceToken(const QString &id,
+                                                               const QString &reason)
+{
+    return submit<ServiceToken>([id, reason](const Services &services, const Actor &actor) {
+        return services.tokens.revoke(actor, id, reason);
+    });
+}
+
+QFuture<Result<int>> LocalBackend::purgeServiceTokens()
+{
+    return submit<int>(
+        [](const Services &services, const Actor &actor) { return services.tokens.purge(actor); });
+}
+
+QFuture<Result<ServiceTokenPolicy>> LocalBackend::serviceTokenPolicy()
+{
+    return submit<ServiceTokenPolicy>(
+        [](const Services &services, const Actor &actor) { return services.tokens.policy(actor); });
+}
+
+QFuture<Result<ServiceTokenPolicy>>
+LocalBackend::setServiceTokenPolicy(const ServiceTokenPolicy &policy)
+{
+    return submit<ServiceTokenPolicy>([policy](const Services &services, const Actor &actor) {
+        return services.tokens.setPolicy(actor, policy);
+    });
+}
+
+QFuture<Result<QList<SigningKey>>> LocalBackend::listSigningKeys()
+{
+    return submit<QList<SigningKey>>(
+        [](const Services &services, const Actor &actor) { return services.keys.list(actor); });
+}
+
+QFuture<Result<SigningKey>> LocalBackend::rotateSigningKey()
+{
+    return submit<SigningKey>(
+        [](const Services &services, const Actor &actor) { return services.keys.rotate(actor); });
+}
+
+QFuture<Result<SigningKey>> LocalBackend::retireSigningKey(const QString &kid)
+{
+    return submit<SigningKey>([kid](const Services &services, const Actor &actor) {
+        return services.keys.retire(actor, kid);
+    });
+}
+
+QFuture<Result<int>> LocalBackend::purgeSigningKeys()
+{
+    return submit<int>(
+        [](const Services &services, const Actor &actor) { return services.keys.purge(actor); });
+}
+
+QFuture<Result<QJsonObject>> LocalBackend::jwks()
+{
+    return submit<QJsonObject>(
+        [](const Services &services, const Actor &actor) { return services.keys.jwks(actor); });
+}
+
+QFuture<Result<JwtPolicy>> LocalBackend::jwtPolicy()
+{
+    return submit<JwtPolicy>([](const Services &services, const Actor &actor) {
+        return services.accessTokens.policy(actor);
+    });
+}
+
+QFuture<Result<JwtPolicy>> LocalBackend::setJwtPolicy(const JwtPolicy &policy)
+{
+    return submit<JwtPolicy>([policy](const Services &services, const Actor &actor) {
+        return services.accessTokens.setPolicy(actor, policy);
     });
 }
 

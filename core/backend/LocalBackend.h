@@ -1,7 +1,9 @@
 #pragma once
 
 #include "AdminBackend.h"
+#include "auth/AccessTokens.h"
 #include "auth/ServiceContext.h"
+#include "auth/ServiceTokens.h"
 #include "auth/Sessions.h"
 #include "auth/UserDirectory.h"
 #include "model/Actor.h"
@@ -58,6 +60,8 @@ public:
     QFuture<Result<User>> setUserRoles(const QString &id, const QList<Role> &roles) override;
     QFuture<Result<void>> deleteUser(const QString &id) override;
     QFuture<Result<Page<User>>> searchUsers(const UserQuery &query) override;
+    QFuture<Result<UserImport::Report>> importUsers(const QByteArray &document,
+                                                    const UserImport::Options &options) override;
 
     QFuture<Result<Page<Session>>> listSessions(const SessionQuery &query) override;
     QFuture<Result<Session>> revokeSession(const QString &id, const QString &reason) override;
@@ -66,6 +70,28 @@ public:
     QFuture<Result<int>> revokeSessionsOlderThan(const QDateTime &time,
                                                  const QString &reason) override;
     QFuture<Result<int>> revokeOtherSessions(const QString &reason) override;
+
+    QFuture<Result<ServiceTokenSecret>> createServiceToken(const NewServiceToken &request) override;
+    QFuture<Result<Page<ServiceToken>>> listServiceTokens(const ServiceTokenQuery &query) override;
+    QFuture<Result<ServiceToken>> getServiceToken(const QString &id) override;
+    QFuture<Result<ServiceTokenSecret>>
+    rotateServiceToken(const QString &id, const ServiceTokenRotation &rotation) override;
+    QFuture<Result<ServiceToken>> setServiceTokenActive(const QString &id, bool active,
+                                                        const QString &reason) override;
+    QFuture<Result<ServiceToken>> revokeServiceToken(const QString &id,
+                                                     const QString &reason) override;
+    QFuture<Result<int>> purgeServiceTokens() override;
+    QFuture<Result<ServiceTokenPolicy>> serviceTokenPolicy() override;
+    QFuture<Result<ServiceTokenPolicy>>
+    setServiceTokenPolicy(const ServiceTokenPolicy &policy) override;
+
+    QFuture<Result<QList<SigningKey>>> listSigningKeys() override;
+    QFuture<Result<SigningKey>> rotateSigningKey() override;
+    QFuture<Result<SigningKey>> retireSigningKey(const QString &kid) override;
+    QFuture<Result<int>> purgeSigningKeys() override;
+    QFuture<Result<QJsonObject>> jwks() override;
+    QFuture<Result<JwtPolicy>> jwtPolicy() override;
+    QFuture<Result<JwtPolicy>> setJwtPolicy(const JwtPolicy &policy) override;
 
 private:
     // A queued call. std::function wants a copyable callable, so a job holds its move-only
@@ -76,6 +102,9 @@ private:
     struct Services {
         UserDirectory users;
         Sessions sessions;
+        ServiceTokens tokens;
+        SigningKeys keys;
+        AccessTokens accessTokens;
     };
 
     // Queues `call(const Services &, const Actor &) -> Result<T>` for the worker.

@@ -23,7 +23,7 @@ constexpr std::array<FloorRow, 5> kFloorRows{{{17, 1}, {16, 2}, {15, 3}, {14, 5}
 constexpr quint32 kFloorR = 8;
 
 // Node's crypto.scrypt defaults, used by the deployments we import from.
-constexpr quint64 kLegacyN = 16384;
+constexpr int kLegacyLog2N = 14; // N = 16384
 constexpr quint32 kLegacyR = 8;
 constexpr quint32 kLegacyP = 1;
 constexpr int kLegacyKeyLength = 64;
@@ -73,13 +73,15 @@ std::optional<quint32> parseField(QByteArrayView text, QByteArrayView name)
     return parseDecimal(text.sliced(name.size() + 1));
 }
 
-struct PhcRecord {
+// A stored hash taken apart, PHC or legacy: what verify() derives and compares.
+struct StoredRecord {
     PasswordHasher::Parameters parameters;
     QByteArray salt;
     QByteArray hash;
+    bool legacy = false;
 };
 
-Result<PhcRecord> parsePhc(const QByteArray &stored)
+Result<StoredRecord> parsePhc(const QByteArray &stored)
 {
     const QList<QByteArray> parts = stored.split('$');
     if (parts.size() != 5 || !parts[0].isEmpty() || parts[1] != "scrypt")
@@ -98,7 +100,7 @@ Result<PhcRecord> parsePhc(const QByteArray &stored)
         || hash->size() < kMinHashLength || hash->size() > kMaxHashLength) {
         return malformed();
     }
-    PhcRecord record;
+    StoredRecord record;
     record.parameters = {static_cast<int>(*log2N), *r, *p};
     record.salt = std::move(salt).value();
     record.hash = std::move(hash).value();
@@ -118,7 +120,7 @@ Result<bool> deriveAndCompare(QByteArrayView password, const QByteArray &salt, S
     return matches;
 }
 
-Result<PasswordHasher::Verification> verifyLegacy(QByteArrayView password, const QByteArray &stored)
+Result<StoredRecord> parseLegacy(const QByteArray &stored)
 {
     if (stored.count(':') != 1)
         return malformed();
@@ -129,12 +131,30 @@ Result<PasswordHasher::Verification> verifyLegacy(QByteArrayView password, const
         || hash->size() != kLegacyKeyLength) {
         return malformed();
     }
-    auto matches =
-        deriveAndCompare(password, *salt, {kLegacyN, kLegacyR, kLegacyP}, std::move(hash).value());
-    if (!matches)
-        return matches.error();
-    // Legacy rows always move to the PHC form after a successful login.
-    return PasswordHasher::Verification{*matches, true};
+    StoredRecord record;
+    record.parameters = {kLegacyLog2N, kLegacyR, kLegacyP};
+    record.salt = std::move(salt).value();
+    record.hash = std::move(hash).value();
+    record.legacy = true;
+    return record;
+}
+
+Result<StoredRecord> parseStored(QStringView stored)
+{
+    // Every legitimate record is short printable ASCII; anything else is refused before any
+    // conversion can map a foreign character onto a valid one.
+    if (stored.isEmpty() || stored.size() > kMaxStoredLength)
+        return malformed();
+    for (const QChar c : stored) {
+        if (c.unicode() < 0x21 || c.unicode() > 0x7e)
+            return malformed();
+    }
+    const QByteArray ascii = stored.toLatin1();
+    if (!ascii.startsWith('$'))
+        return parseLegacy(ascii);
+    if (!ascii.startsWith("$scrypt$"))
+        return malformed();
+    return parsePhc(ascii);
 }
 
 } // namespace
@@ -202,28 +222,24 @@ Result<QString> PasswordHasher::hash(QByteArrayView password) const
     return encoded;
 }
 
+Result<PasswordHasher::StoredForm> PasswordHasher::inspect(QStringView stored)
+{
+    Result<StoredRecord> record = parseStored(stored);
+    if (!record)
+        return record.error();
+    secureZero(record->hash);
+    return StoredForm{record->parameters, record->legacy};
+}
+
 Result<PasswordHasher::Verification> PasswordHasher::verify(QByteArrayView password,
                                                             QStringView stored) const
 {
-    // Every legitimate record is short printable ASCII; anything else is refused before any
-    // conversion can map a foreign character onto a valid one.
-    if (stored.isEmpty() || stored.size() > kMaxStoredLength)
-        return malformed();
-    for (const QChar c : stored) {
-        if (c.unicode() < 0x21 || c.unicode() > 0x7e)
-            return malformed();
-    }
-    const QByteArray ascii = stored.toLatin1();
-    if (!ascii.startsWith('$'))
-        return verifyLegacy(password, ascii);
-    if (!ascii.startsWith("$scrypt$"))
-        return malformed();
-
-    auto record = parsePhc(ascii);
+    Result<StoredRecord> record = parseStored(stored);
     if (!record)
         return record.error();
     const Parameters &params = record->parameters;
-    // Fail fast: a tampered row must not make a login allocate gigabytes or spin.
+    // Fail fast: a tampered row must not make a login allocate gigabytes or spin. (The legacy
+    // form's fixed parameters are always within.)
     if (!withinCeiling(params))
         return outOfRange();
     const bool weakRecord = record->salt.size() < kSaltLength || record->hash.size() != kHashLength;
@@ -231,7 +247,9 @@ Result<PasswordHasher::Verification> PasswordHasher::verify(QByteArrayView passw
         deriveAndCompare(password, record->salt, costOf(params), std::move(record->hash));
     if (!matches)
         return matches.error();
-    return Verification{*matches, params != m_parameters || !meetsFloor(params) || weakRecord};
+    // Legacy rows always move to the PHC form after a successful login.
+    return Verification{
+        *matches, record->legacy || params != m_parameters || !meetsFloor(params) || weakRecord};
 }
 
 } // namespace gatehouse::crypto

@@ -49,6 +49,17 @@ public:
     static constexpr int kSaltLength = 16;
     static constexpr int kHashLength = 32;
 
+    // A stored hash taken apart without running scrypt: what a record says about itself.
+    struct StoredForm {
+        Parameters parameters; // the legacy form reports Node's defaults, N=2^14, r=8, p=1
+        bool legacy = false;
+    };
+    // Parses `stored` exactly as verify() does before it derives anything, so a hash brought in
+    // from elsewhere (user import) can be checked before it is stored. Integrity error for a
+    // malformed record; the parameters are NOT checked against the ceiling here: the caller
+    // decides with withinCeiling(), as verify() does. Never echoes the record in a message.
+    static Result<StoredForm> inspect(QStringView stored);
+
     // Fails with InvalidInput if `current` is below the floor or above the ceiling.
     static Result<PasswordHasher> create(Parameters current);
     // With the default (current) parameters. An overload rather than a default argument:

@@ -16,6 +16,10 @@
 #include <QSet>
 #include <QTemporaryDir>
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 using namespace gatehouse;
 using gatehouse::test::actorFor;
 
@@ -780,6 +784,154 @@ private Q_SLOTS:
         QVERIFY(count(QStringLiteral("SELECT count(*) FROM audit_events WHERE instr(record, ?)"),
                       {token.mid(5)})
                 == 0);
+    }
+
+    // validate() keeps its statement prepared per connection, never a result: a revocation or
+    // a disabled account committed through another connection is refused by the very next
+    // validation on this one (SEC-23, SEC-24).
+    void validationSeesOtherConnectionsAtOnce()
+    {
+        Result<IssuedSession> revoked = start(m_alice);
+        Result<IssuedSession> disabled = start(m_bob);
+        Result<IssuedSession> kept = start(m_alice);
+        GH_VERIFY_OK(revoked);
+        GH_VERIFY_OK(disabled);
+        GH_VERIFY_OK(kept);
+        for (const IssuedSession *issued : {&*revoked, &*disabled, &*kept})
+            GH_VERIFY_OK(m_sessions->validate(issued->token));
+
+        // Another thread works on its own connection to the same file.
+        Result<Session> revocation = makeError(ErrorCode::Internal, QStringLiteral("not run"));
+        Result<User> disabling = makeError(ErrorCode::Internal, QStringLiteral("not run"));
+        std::thread other([&] {
+            revocation = m_sessions->revoke(actorFor(m_owner), revoked->session.id, {});
+            disabling = m_users->setStatus(actorFor(m_owner), m_bob.id, User::Status::Disabled);
+        });
+        other.join();
+        GH_VERIFY_OK(revocation);
+        GH_VERIFY_OK(disabling);
+
+        verifyRefused(revoked->token);
+        verifyRefused(disabled->token);
+        GH_VERIFY_OK(m_sessions->validate(kept->token));
+
+        // And the other way round: a revocation here is seen by a thread that validated before.
+        Result<ValidatedSession> before = makeError(ErrorCode::Internal, QStringLiteral("not run"));
+        Result<ValidatedSession> after = makeError(ErrorCode::Internal, QStringLiteral("not run"));
+        std::mutex step;
+        std::condition_variable turn;
+        int stage = 0;
+        std::thread validator([&] {
+            before = m_sessions->validate(kept->token);
+            std::unique_lock lock(step);
+            stage = 1;
+            turn.notify_all();
+            turn.wait(lock, [&] { return stage == 2; });
+            after = m_sessions->validate(kept->token);
+        });
+        {
+            std::unique_lock lock(step);
+            turn.wait(lock, [&] { return stage == 1; });
+        }
+        GH_VERIFY_OK(m_sessions->revoke(actorFor(m_owner), kept->session.id, {}));
+        {
+            std::lock_guard lock(step);
+            stage = 2;
+        }
+        turn.notify_all();
+        validator.join();
+        GH_VERIFY_OK(before);
+        GH_VERIFY_ERROR(after, ErrorCode::Unauthenticated);
+    }
+
+    // The stored policy is read with every validation; a changed one applies at once, and a
+    // damaged one fails closed until it is set again.
+    void validationFollowsThePolicyAtOnce()
+    {
+        Result<IssuedSession> issued = start(m_alice);
+        GH_VERIFY_OK(issued);
+        GH_VERIFY_OK(m_sessions->validate(issued->token));
+
+        SessionPolicy shorter;
+        shorter.idleTimeoutSeconds = 600;
+        GH_VERIFY_OK(m_sessions->setPolicy(actorFor(m_owner), shorter));
+        m_clock->advance(120 * 1000);
+        Result<ValidatedSession> touched = m_sessions->validate(issued->token);
+        GH_VERIFY_OK(touched);
+        QCOMPARE(touched->expiresAt, m_clock->now().addSecs(600));
+
+        auto storeDocument = [&](const QString &document) {
+            return m_store->transaction(Store::Access::Write, [&](SqlTransaction &tx) {
+                Result<QSqlQuery> done =
+                    tx.exec(QStringLiteral("UPDATE policies SET document = ? WHERE name = ?"),
+                            {document, QStringLiteral("session")});
+                return done ? Result<void>() : Result<void>(done.error());
+            });
+        };
+        GH_VERIFY_OK(storeDocument(QStringLiteral("{")));
+        GH_VERIFY_ERROR(m_sessions->validate(issued->token), ErrorCode::Integrity);
+        GH_VERIFY_OK(storeDocument(QStringLiteral("{\"idleTimeoutSeconds\": 59}")));
+        GH_VERIFY_ERROR(m_sessions->validate(issued->token), ErrorCode::Integrity);
+        GH_VERIFY_OK(storeDocument(QStringLiteral("{\"idleTimeoutSeconds\": 900}")));
+        m_clock->advance(120 * 1000);
+        touched = m_sessions->validate(issued->token);
+        GH_VERIFY_OK(touched);
+        QCOMPARE(touched->expiresAt, m_clock->now().addSecs(900));
+        GH_VERIFY_OK(storeDocument(QStringLiteral("{}")));
+        m_clock->advance(120 * 1000);
+        touched = m_sessions->validate(issued->token);
+        GH_VERIFY_OK(touched);
+        QCOMPARE(touched->expiresAt, m_clock->now().addSecs(SessionPolicy().idleTimeoutSeconds));
+    }
+
+    // Two stores used in turn on one thread, one of them closed and opened again: each
+    // validation runs on its own store's connection only.
+    void validationFollowsTheStoreItRunsOn()
+    {
+        Result<IssuedSession> mine = start(m_alice);
+        GH_VERIFY_OK(mine);
+        GH_VERIFY_OK(m_sessions->validate(mine->token));
+        {
+            SqliteStoreOptions options;
+            options.clock = m_clock;
+            auto other = SqliteStore::create(m_dir.filePath(QStringLiteral("other.db")), options);
+            GH_VERIFY_OK(other);
+            ServiceContext context(**other, m_clock);
+            UserDirectory users(context);
+            Sessions sessions(context);
+            Result<User> owner = users.createFirstOwner(
+                Actor::localConsole(), NewUser{QStringLiteral("carol"), {}, {}, {}});
+            GH_VERIFY_OK(owner);
+            Result<IssuedSession> theirs =
+                (*other)->transact<IssuedSession>(Store::Access::Write, [&](SqlTransaction &tx) {
+                    return sessions.start(tx, owner->id, client(), false, false);
+                });
+            GH_VERIFY_OK(theirs);
+            for (int i = 0; i < 2; ++i) {
+                GH_VERIFY_OK(sessions.validate(theirs->token));
+                GH_VERIFY_ERROR(sessions.validate(mine->token), ErrorCode::Unauthenticated);
+                GH_VERIFY_OK(m_sessions->validate(mine->token));
+                verifyRefused(theirs->token);
+            }
+        }
+        GH_VERIFY_OK(m_sessions->validate(mine->token));
+
+        // Closed and opened again: the old connection's statement is gone with it.
+        m_sessions.reset();
+        m_users.reset();
+        m_context.reset();
+        m_store.reset();
+        SqliteStoreOptions options;
+        options.clock = m_clock;
+        auto reopened = SqliteStore::open(m_path, options);
+        GH_VERIFY_OK(reopened);
+        m_store = std::move(reopened).value();
+        m_context = std::make_unique<ServiceContext>(*m_store, m_clock);
+        m_users = std::make_unique<UserDirectory>(*m_context);
+        m_sessions = std::make_unique<Sessions>(*m_context);
+        GH_VERIFY_OK(m_sessions->validate(mine->token));
+        GH_VERIFY_OK(m_sessions->revoke(actorFor(m_owner), mine->session.id, {}));
+        verifyRefused(mine->token);
     }
 };
 

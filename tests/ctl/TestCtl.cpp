@@ -356,6 +356,17 @@ private Q_SLOTS:
                               {{QStringLiteral("GATEHOUSE_TOKEN"), mine}})
                      .exitCode,
                  0);
+        // The owner signed in with a password only: the MFA policy (by default every
+        // administrative role) withholds the owner's permissions from that session.
+        const QStringList listUsers{QStringLiteral("--db"), path, QStringLiteral("user"),
+                                    QStringLiteral("list"), QStringLiteral("--json")};
+        const Run withheld =
+            ctlWithInput(listUsers, {}, {{QStringLiteral("GATEHOUSE_TOKEN"), mine}});
+        QCOMPARE(withheld.exitCode, 1);
+        QVERIFY2(withheld.out.contains(QStringLiteral("require MFA")), qPrintable(withheld.out));
+        QVERIFY(test::requireMfaForNoRole(path));
+        QCOMPARE(ctlWithInput(listUsers, {}, {{QStringLiteral("GATEHOUSE_TOKEN"), mine}}).exitCode,
+                 0);
     }
 
     void initRefusesAnExistingFile()
@@ -414,8 +425,10 @@ private Q_SLOTS:
             db.setDatabaseName(path);
             QVERIFY(db.open());
             QSqlQuery query(db);
-            QVERIFY(query.exec(
-                QStringLiteral("INSERT INTO schema_migrations VALUES (7, 'future', 'x')")));
+            query.prepare(
+                QStringLiteral("INSERT INTO schema_migrations VALUES (?, 'future', 'x')"));
+            query.addBindValue(SqliteStore::supportedSchemaVersion() + 1);
+            QVERIFY(query.exec());
             QVERIFY(query.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")));
             query.finish();
             db.close();
@@ -537,9 +550,11 @@ private Q_SLOTS:
             << QStringLiteral("frob");
         QTest::newRow("missing value")
             << QStringList{QStringLiteral("info"), QStringLiteral("--db")} << QStringLiteral("db");
+        // The message names the command, never the stray argument: it may be a secret
+        // pasted into the command line (checked below).
         QTest::newRow("stray argument")
-            << QStringList{QStringLiteral("info"), QStringLiteral("extra")}
-            << QStringLiteral("extra");
+            << QStringList{QStringLiteral("info"), QStringLiteral("gh_s_pastedtoken")}
+            << QStringLiteral("too many arguments for 'info'");
     }
 
     void usageErrorsExitWithTwo()
@@ -549,6 +564,7 @@ private Q_SLOTS:
         const Run text = ctl(arguments);
         QCOMPARE(text.exitCode, 2);
         QVERIFY2(text.err.contains(mention), qPrintable(text.err));
+        QVERIFY(!text.err.contains(QStringLiteral("gh_s_pastedtoken")));
         QVERIFY(text.err.contains(QStringLiteral("--help")));
         QVERIFY(text.out.isEmpty());
 

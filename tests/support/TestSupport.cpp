@@ -1,5 +1,8 @@
 #include "TestSupport.h"
 
+#include "auth/MfaPolicy.h"
+#include "store/sqlite/SqliteStore.h"
+
 #include <QCryptographicHash>
 #include <QFile>
 
@@ -13,9 +16,26 @@ Actor actorFor(const User &user, const QString &sessionId)
     actor.userId = user.id;
     actor.username = user.username;
     actor.sessionId = sessionId;
+    actor.mfaAuthenticated = true;
     actor.sourceIp = QStringLiteral("127.0.0.1");
     actor.requestId = QStringLiteral("req-1");
     return actor;
+}
+
+bool requireMfaForNoRole(const QString &storePath)
+{
+    Result<std::unique_ptr<SqliteStore>> store = SqliteStore::open(storePath);
+    if (!store)
+        return false;
+    MfaPolicy policy;
+    policy.requiredForRoles.clear();
+    return (*store)
+        ->transaction(Store::Access::Write,
+                      [&](SqlTransaction &tx) {
+                          return policy.save(tx, QStringLiteral("2026-01-01T00:00:00.000Z"),
+                                             QStringLiteral("test"));
+                      })
+        .ok();
 }
 
 QByteArray fromHex(const char *hex)

@@ -13,8 +13,14 @@
 
 namespace gatehouse::test {
 
-// A signed-in user as the services see one (from 127.0.0.1, request "req-1").
+// A signed-in user as the services see one (from 127.0.0.1, request "req-1"), signed in with
+// both factors, so the MFA policy does not stand between a test and what it is about.
 Actor actorFor(const User &user, const QString &sessionId = {});
+
+// Stores an MFA policy requiring a second factor for no role, through the product's own
+// policy code, in a store no other connection of this process holds: for suites that drive
+// gatehousectl with password-only session tokens and are not about MFA.
+bool requireMfaForNoRole(const QString &storePath);
 
 // Hex helpers for test vectors.
 QByteArray fromHex(const char *hex);
