@@ -19,6 +19,7 @@
 
 using namespace gatehouse;
 using gatehouse::test::actorFor;
+using gatehouse::test::base32Decode;
 
 namespace {
 
@@ -31,27 +32,6 @@ Actor client()
     actor.sourceIp = QStringLiteral("198.51.100.7");
     actor.userAgent = QStringLiteral("test");
     return actor;
-}
-
-// RFC 4648 base32 as authenticator apps read it: what the user would type in.
-QByteArray base32Decode(const QString &text)
-{
-    const QString alphabet = QStringLiteral("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
-    QByteArray out;
-    quint32 buffer = 0;
-    int bits = 0;
-    for (const QChar c : text) {
-        const int value = alphabet.indexOf(c);
-        if (value < 0)
-            return {};
-        buffer = (buffer << 5) | quint32(value);
-        bits += 5;
-        if (bits >= 8) {
-            bits -= 8;
-            out.append(char((buffer >> bits) & 0xff));
-        }
-    }
-    return out;
 }
 
 Result<std::unique_ptr<Credentials>> makeCredentials(const ServiceContext &context)

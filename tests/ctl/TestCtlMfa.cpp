@@ -9,29 +9,13 @@
 #include <QThread>
 
 using namespace gatehouse;
+using gatehouse::test::base32Decode;
 using gatehouse::test::CtlRun;
 
 namespace {
 
 const QByteArray kOwnerPassword = "correct horse battery staple";
 const QByteArray kAlicePassword = "purple elephants dance quietly";
-
-QByteArray base32Decode(const QString &text)
-{
-    const QString alphabet = QStringLiteral("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
-    QByteArray out;
-    quint32 buffer = 0;
-    int bits = 0;
-    for (const QChar c : text) {
-        buffer = (buffer << 5) | quint32(alphabet.indexOf(c));
-        bits += 5;
-        if (bits >= 8) {
-            bits -= 8;
-            out.append(char((buffer >> bits) & 0xff));
-        }
-    }
-    return out;
-}
 
 // Codes for the steps around one moment, used in ascending order: each step is accepted once
 // per user, and the server accepts one step of drift either way.

@@ -38,6 +38,26 @@ bool requireMfaForNoRole(const QString &storePath)
         .ok();
 }
 
+QByteArray base32Decode(const QString &text)
+{
+    const QString alphabet = QStringLiteral("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+    QByteArray out;
+    quint32 buffer = 0;
+    int bits = 0;
+    for (const QChar c : text) {
+        const int value = alphabet.indexOf(c);
+        if (value < 0)
+            return {};
+        buffer = (buffer << 5) | quint32(value);
+        bits += 5;
+        if (bits >= 8) {
+            bits -= 8;
+            out.append(char((buffer >> bits) & 0xff));
+        }
+    }
+    return out;
+}
+
 QByteArray fromHex(const char *hex)
 {
     return QByteArray::fromHex(QByteArray(hex));

@@ -22,6 +22,10 @@ Actor actorFor(const User &user, const QString &sessionId = {});
 // gatehousectl with password-only session tokens and are not about MFA.
 bool requireMfaForNoRole(const QString &storePath);
 
+// RFC 4648 base32 (upper case, unpadded), as a user types a TOTP secret into an authenticator
+// app; empty for anything else.
+QByteArray base32Decode(const QString &text);
+
 // Hex helpers for test vectors.
 QByteArray fromHex(const char *hex);
 QString toHex(const QByteArray &bytes);
