@@ -196,9 +196,12 @@ Result<Page<User>> run(SqlTransaction &tx, const UserQuery &query, const QDateTi
                            " OR (+users.display_name_key >= ? AND +users.display_name_key < ?))"),
             bounds, branches.arg(QStringLiteral("UNION")), bounds, *limit,
             branches.arg(QStringLiteral("UNION ALL")));
-        // Users whose name or address starts alike sort together by name and by address.
-        prefix.clustered = query.sortKey == UserQuery::SortKey::Username
-            || query.sortKey == UserQuery::SortKey::Email;
+        // Users whose name or address starts alike sort together by name and by address: a
+        // first page would walk every name before them. A next page starts inside them (at
+        // the last page's end), where walking on finds the next ones at once.
+        prefix.clustered = query.pageToken.isEmpty()
+            && (query.sortKey == UserQuery::SortKey::Username
+                || query.sortKey == UserQuery::SortKey::Email);
         conditions.append(prefix);
     }
     if (query.status)
