@@ -35,15 +35,6 @@ Result<void> readName(const QJsonObject &json, const QString &key, QString &out)
     return {};
 }
 
-Result<void> inRange(const QString &key, int value, int low, int high)
-{
-    if (value < low || value > high) {
-        return PolicyJson::invalid(
-            kName, QStringLiteral("%1 must be between %2 and %3.").arg(key).arg(low).arg(high));
-    }
-    return {};
-}
-
 } // namespace
 
 QJsonObject JwtPolicy::toJson() const
@@ -85,8 +76,9 @@ Result<void> JwtPolicy::validate() const
                     .arg(MaxNameLength));
         }
     }
-    for (Result<void> checked : {inRange(keyLifetime, lifetimeSeconds, MinLifetime, MaxLifetime),
-                                 inRange(keyLeeway, leewaySeconds, 0, MaxLeeway)}) {
+    for (Result<void> checked :
+         {PolicyJson::checkRange(kName, keyLifetime, lifetimeSeconds, MinLifetime, MaxLifetime),
+          PolicyJson::checkRange(kName, keyLeeway, leewaySeconds, 0, MaxLeeway)}) {
         if (!checked)
             return checked.error();
     }

@@ -36,6 +36,14 @@ Result<void> readInt(const QJsonObject &json, const QString &key, int &out, cons
     return {};
 }
 
+Result<void> checkRange(const QString &policy, const QString &key, int value, int low, int high)
+{
+    if (value < low || value > high)
+        return invalid(policy,
+                       QStringLiteral("%1 must be between %2 and %3.").arg(key).arg(low).arg(high));
+    return {};
+}
+
 Result<void> readBool(const QJsonObject &json, const QString &key, bool &out, const QString &policy)
 {
     const QJsonValue value = json.value(key);

@@ -14,6 +14,8 @@ Error invalid(const QString &policy, const QString &why);
 Result<void> checkKeys(const QJsonObject &json, const QStringList &known, const QString &policy);
 // Whole numbers only: fractions and magnitudes beyond int are refused before the cast.
 Result<void> readInt(const QJsonObject &json, const QString &key, int &out, const QString &policy);
+// InvalidInput "<policy>: <key> must be between <low> and <high>." when out of range.
+Result<void> checkRange(const QString &policy, const QString &key, int value, int low, int high);
 Result<void> readBool(const QJsonObject &json, const QString &key, bool &out,
                       const QString &policy);
 

@@ -17,15 +17,6 @@ const QString keyRetention = QStringLiteral("retentionDays");
 
 const QString kName = QStringLiteral("Service token policy");
 
-Result<void> inRange(const QString &key, int value, int low, int high)
-{
-    if (value < low || value > high) {
-        return PolicyJson::invalid(
-            kName, QStringLiteral("%1 must be between %2 and %3.").arg(key).arg(low).arg(high));
-    }
-    return {};
-}
-
 } // namespace
 
 QJsonObject ServiceTokenPolicy::toJson() const
@@ -59,10 +50,11 @@ Result<ServiceTokenPolicy> ServiceTokenPolicy::fromJson(const QJsonObject &json)
 
 Result<void> ServiceTokenPolicy::validate() const
 {
-    for (Result<void> checked : {inRange(keyMaxLifetime, maxLifetimeDays, 1, MaxDays),
-                                 inRange(keyDefaultLifetime, defaultLifetimeDays, 1, MaxDays),
-                                 inRange(keyRotationAge, rotationAgeDays, 1, MaxDays),
-                                 inRange(keyRetention, retentionDays, 1, MaxDays)}) {
+    for (Result<void> checked :
+         {PolicyJson::checkRange(kName, keyMaxLifetime, maxLifetimeDays, 1, MaxDays),
+          PolicyJson::checkRange(kName, keyDefaultLifetime, defaultLifetimeDays, 1, MaxDays),
+          PolicyJson::checkRange(kName, keyRotationAge, rotationAgeDays, 1, MaxDays),
+          PolicyJson::checkRange(kName, keyRetention, retentionDays, 1, MaxDays)}) {
         if (!checked)
             return checked.error();
     }

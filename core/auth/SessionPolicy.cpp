@@ -27,10 +27,7 @@ Error badPolicy(const QString &why)
 
 Result<void> inRange(const QString &key, int value, int low, int high)
 {
-    if (value < low || value > high)
-        return badPolicy(
-            QStringLiteral("%1 must be between %2 and %3.").arg(key).arg(low).arg(high));
-    return {};
+    return PolicyJson::checkRange(QStringLiteral("Session policy"), key, value, low, high);
 }
 
 } // namespace
