@@ -276,10 +276,63 @@ Result<Credentials::SignIn> Credentials::runSignInStep(AuditEvent event, const A
     return *attempt->signIn;
 }
 
+Credentials::PasswordCheck Credentials::checkPassword(const QByteArray &normalized,
+                                                      const QString &storedHash) const
+{
+    PasswordCheck check{storedHash, m_hasher.verify(normalized, storedHash), {}};
+    if (check.verification && check.verification->matches && check.verification->needsRehash) {
+        // A failed rehash (no memory, no randomness) is not a failed sign-in: the old hash
+        // stays and the next sign-in tries again.
+        if (Result<QString> fresh = m_hasher.hash(normalized))
+            check.rehashed = *fresh;
+    }
+    return check;
+}
+
+std::optional<QString> Credentials::hashToCheck(const Actor &client, const QString &usernameOrEmail,
+                                                const QString &password) const
+{
+    std::optional<QString> hash;
+    Result<void> read =
+        m_context.store().transaction(Store::Access::Read, [&](SqlTransaction &tx) -> Result<void> {
+            const QDateTime now = m_context.clock().now();
+            Result<std::optional<QDateTime>> blocked =
+                m_throttle.blockedUntil(tx, LoginThrottle::keyFor(client.sourceIp), now);
+            if (!blocked || *blocked)
+                return {}; // a throttled address gets no password work
+            Result<PasswordPolicy> policy = loadPolicy(tx);
+            if (!policy || !policy->checkSize(password))
+                return {}; // an oversized password is refused before any hashing
+            hash = m_dummyHash;
+            Result<User> user = UserRows::byUsernameOrEmail(tx, usernameOrEmail);
+            if (!user || user->status != User::Status::Active || user->isLocked(now))
+                return {};
+            if (Result<QVariant> stored = storedHash(tx, user->id); stored && !stored->isNull())
+                hash = stored->toString();
+            return {};
+        });
+    // Only a head start: the write step decides everything again, and reports a store error.
+    return read ? hash : std::nullopt;
+}
+
 Result<Credentials::SignIn> Credentials::signIn(const Actor &client, const QString &usernameOrEmail,
                                                 const QString &password, const QString &mfaCode,
                                                 bool startSession) const
 {
+    // scrypt takes about half a second on purpose. Inside the write transaction it would
+    // serialise every sign-in and hold up every other write behind it, so the hash is read
+    // first, checked with no transaction open, and the outcome recorded by a short write step
+    // that reads the row again and applies the throttle and the lock afresh. Only if the
+    // stored hash changed in between (a password set concurrently) is it checked again there.
+    const QByteArray normalized = PasswordPolicy::normalize(password);
+    std::optional<PasswordCheck> early;
+    if (const std::optional<QString> hash = hashToCheck(client, usernameOrEmail, password))
+        early = checkPassword(normalized, *hash);
+    const auto checkedAgainst = [&](const QString &storedHash) {
+        if (!early || early->hash != storedHash)
+            early = checkPassword(normalized, storedHash);
+        return *early;
+    };
     AuditEvent event = authEvent(client, "ConsoleLogin");
     event.actor.username = QString::fromLatin1(kHiddenUserName);
     return runSignInStep(
@@ -291,8 +344,10 @@ Result<Credentials::SignIn> Credentials::signIn(const Actor &client, const QStri
                     return counted.error();
                 return std::optional<SignIn>();
             };
-            auto dummyCheck = [&] {
-                (void)m_hasher.verify(PasswordPolicy::normalize(password), m_dummyHash);
+            // Every refusal below costs one scrypt run, as a wrong password does.
+            const auto dummyCheck = [&] {
+                if (!early)
+                    (void)checkedAgainst(m_dummyHash);
             };
             Result<PasswordPolicy> policy = loadPolicy(tx);
             if (!policy)
@@ -325,8 +380,8 @@ Result<Credentials::SignIn> Credentials::signIn(const Actor &client, const QStri
                 dummyCheck();
                 return refused(QStringLiteral("no password set"));
             }
-            Result<crypto::PasswordHasher::Verification> verified =
-                m_hasher.verify(PasswordPolicy::normalize(password), stored->toString());
+            const PasswordCheck check = checkedAgainst(stored->toString());
+            const Result<crypto::PasswordHasher::Verification> &verified = check.verification;
             if (!verified || !verified->matches) {
                 if (Result<void> counted = countFailure(tx, client, *user, now, ev); !counted)
                     return counted.error();
@@ -349,18 +404,11 @@ Result<Credentials::SignIn> Credentials::signIn(const Actor &client, const QStri
                 }
                 mfaPassed = true;
             }
-            QVariant rehashed;
-            if (verified->needsRehash) {
-                Result<QString> fresh = m_hasher.hash(PasswordPolicy::normalize(password));
-                if (!fresh)
-                    return fresh.error();
-                rehashed = *fresh;
-            }
             Result<QSqlQuery> recorded = tx.exec(
                 QStringLiteral("UPDATE users SET failed_attempts = 0, last_failed_at = NULL,"
                                " locked_until = NULL, last_login_at = ?,"
                                " password_hash = coalesce(?, password_hash) WHERE id = ?"),
-                {UserRows::isoUtc(now), rehashed, user->id});
+                {UserRows::isoUtc(now), check.rehashed, user->id});
             if (!recorded)
                 return recorded.error();
             Result<User> fresh = UserRows::byId(tx, user->id);

@@ -116,6 +116,19 @@ private:
     // `step(tx, event, now, refuse) -> Result<std::optional<SignIn>>`.
     template<typename Step>
     Result<SignIn> runSignInStep(AuditEvent event, const Actor &client, Step &&step) const;
+    // One scrypt check of a password against a stored hash, and the fresh hash to store when
+    // it matched with outdated parameters (null otherwise).
+    struct PasswordCheck {
+        QString hash;
+        Result<crypto::PasswordHasher::Verification> verification;
+        QVariant rehashed;
+    };
+    PasswordCheck checkPassword(const QByteArray &normalized, const QString &storedHash) const;
+    // The hash a sign-in will check (the user's, or the dummy), read without the write lock;
+    // nullopt when no password work is due (throttled address, oversized password) or the
+    // read failed.
+    std::optional<QString> hashToCheck(const Actor &client, const QString &usernameOrEmail,
+                                       const QString &password) const;
     Result<SignIn> signIn(const Actor &client, const QString &usernameOrEmail,
                           const QString &password, const QString &mfaCode, bool startSession) const;
     Result<MfaFactor::Check> checkMfaCode(SqlTransaction &tx, const QString &userId,

@@ -10,7 +10,15 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QThread>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
 
 using namespace gatehouse;
 using gatehouse::test::actorFor;
@@ -324,6 +332,82 @@ private Q_SLOTS:
         GH_VERIFY_OK(m_credentials->authenticate(elsewhere, QStringLiteral("alice"), kGood));
         m_clock->advance((limits.baseBlockSeconds + 1) * 1000);
         GH_VERIFY_OK(m_credentials->authenticate(client(), QStringLiteral("alice"), kGood));
+    }
+
+    // Guesses that arrive together are checked in parallel, but each outcome is recorded
+    // against the row as it stands then: no failure is lost, the account locks at the
+    // threshold, the guesses recorded after that are refused as attempts during a lock (which
+    // do not count), and the right password that arrives after them is refused too.
+    void concurrentGuessesAllCountAndLock()
+    {
+        givePassword(m_alice, kGood);
+        constexpr int kGuesses = Credentials::kLockThreshold + 1;
+        std::vector<std::thread> guessers;
+        std::atomic<int> refused = 0;
+        for (int i = 0; i < kGuesses; ++i) {
+            guessers.emplace_back([&] {
+                const Result<Credentials::SignIn> guess =
+                    m_credentials->authenticate(client(), QStringLiteral("alice"), kOther);
+                if (!guess && guess.error().code == ErrorCode::Unauthenticated)
+                    ++refused;
+            });
+        }
+        for (std::thread &guesser : guessers)
+            guesser.join();
+        QCOMPARE(refused.load(), kGuesses);
+        QCOMPARE(
+            value(QStringLiteral("SELECT failed_attempts FROM users WHERE id = ?"), {m_alice.id})
+                .toInt(),
+            Credentials::kLockThreshold);
+        QVERIFY(!value(QStringLiteral("SELECT locked_until FROM users WHERE id = ?"), {m_alice.id})
+                     .isNull());
+        GH_VERIFY_ERROR(m_credentials->authenticate(client(), QStringLiteral("alice"), kGood),
+                        ErrorCode::Unauthenticated);
+    }
+
+    // scrypt runs with no transaction open, so other writers (sign-ins of other users, admin
+    // changes) are not held up behind it. A second connection that never waits for a lock
+    // must get the write lock while the hash is being checked: some time after the sign-in
+    // began and some time before it ended. (Were the hash checked inside the write
+    // transaction, the lock would be held for all of that time.)
+    void writesProceedWhileAPasswordIsChecked()
+    {
+        givePassword(m_alice, kGood);
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"),
+                                                    QStringLiteral("writer-during-signin"));
+        db.setDatabaseName(m_path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=0"));
+        QVERIFY(db.open());
+        QElapsedTimer clock;
+        std::atomic<qint64> endedAt = -1;
+        clock.start();
+        std::thread signIn([&] {
+            (void)m_credentials->authenticate(client(), QStringLiteral("alice"), kGood);
+            endedAt = clock.elapsed();
+        });
+        QList<qint64> gotLockAt;
+        {
+            QSqlQuery query(db);
+            while (endedAt < 0) {
+                if (query.exec(QStringLiteral("BEGIN IMMEDIATE"))) {
+                    gotLockAt.append(clock.elapsed());
+                    QVERIFY(query.exec(QStringLiteral("ROLLBACK")));
+                }
+                QThread::msleep(2);
+            }
+        }
+        signIn.join();
+        db.close();
+        db = {};
+        QSqlDatabase::removeDatabase(QStringLiteral("writer-during-signin"));
+        const qint64 margin = std::min<qint64>(100, endedAt / 5);
+        const bool duringHash = std::any_of(gotLockAt.cbegin(), gotLockAt.cend(), [&](qint64 at) {
+            return at > margin && at < endedAt - margin;
+        });
+        QVERIFY2(duringHash,
+                 qPrintable(QStringLiteral("sign-in took %1 ms; lock taken %2 times")
+                                .arg(endedAt.load())
+                                .arg(gotLockAt.size())));
     }
 
     void oldHashesAreReplacedAfterSignIn_data()
