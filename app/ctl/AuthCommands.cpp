@@ -1,8 +1,7 @@
 #include "CtlCommand.h"
 
-#include "CtlServices.h"
+#include "CtlBackend.h"
 #include "SecretInput.h"
-#include "auth/SessionRows.h"
 #include "auth/UserRows.h"
 
 #include <QJsonObject>
@@ -51,7 +50,7 @@ int printSignIn(const CtlContext &context, const Credentials::SignIn &signIn)
                     {QStringLiteral("user"), UserRows::toJson(signIn.user)}});
 }
 
-int login(const CtlContext &context, CtlServices &services, const QStringList &arguments,
+int login(const CtlContext &context, AdminBackend &backend, const QStringList &arguments,
           const QCommandLineParser &parser)
 {
     if (arguments.size() != 2)
@@ -61,14 +60,14 @@ int login(const CtlContext &context, CtlServices &services, const QStringList &a
     if (!password)
         return context.output.failure(password.error());
     Result<Credentials::SignIn> signIn =
-        services.credentials().login(ctlClient(), arguments.at(1), *password, parser.value(kTotp));
+        await(backend.login(arguments.at(1), *password, parser.value(kTotp)));
     if (!signIn)
         return context.output.failure(signIn.error());
     return printSignIn(context, *signIn);
 }
 
 // The TOTP step of a sign-in: the challenge from `auth login` on stdin, the code in --code.
-int completeMfa(const CtlContext &context, CtlServices &services, const QCommandLineParser &parser)
+int completeMfa(const CtlContext &context, AdminBackend &backend, const QCommandLineParser &parser)
 {
     if (!parser.isSet(kCode))
         return context.output.usageError(QStringLiteral("auth mfa needs --code."));
@@ -76,18 +75,18 @@ int completeMfa(const CtlContext &context, CtlServices &services, const QCommand
     if (!challenge)
         return context.output.failure(challenge.error());
     Result<Credentials::SignIn> signIn =
-        services.credentials().completeLogin(ctlClient(), *challenge, parser.value(kCode));
+        await(backend.completeLogin(*challenge, parser.value(kCode)));
     if (!signIn)
         return context.output.failure(signIn.error());
     return printSignIn(context, *signIn);
 }
 
-int verify(const CtlContext &context, CtlServices &services)
+int verify(const CtlContext &context, AdminBackend &backend)
 {
     Result<QString> token = SecretInput::read(QStringLiteral("Session token: "));
     if (!token)
         return context.output.failure(token.error());
-    Result<ValidatedSession> session = services.sessions().validate(*token);
+    Result<ValidatedSession> session = await(backend.validateSession(*token));
     if (!session)
         return context.output.failure(session.error());
     return context.output.success(
@@ -101,18 +100,18 @@ int verify(const CtlContext &context, CtlServices &services)
                     {QStringLiteral("mfaAuthenticated"), session->mfaAuthenticated}});
 }
 
-int logout(const CtlContext &context, CtlServices &services)
+int logout(const CtlContext &context, AdminBackend &backend)
 {
     Result<QString> token = SecretInput::read(QStringLiteral("Session token: "));
     if (!token)
         return context.output.failure(token.error());
-    if (Result<void> done = services.sessions().logout(*token, ctlClient()); !done)
+    if (Result<void> done = await(backend.logout(*token)); !done)
         return context.output.failure(done.error());
     return context.output.success({{QStringLiteral("Signed out"), QStringLiteral("yes")}},
                                   QJsonObject{{QStringLiteral("signedOut"), true}});
 }
 
-int redeem(const CtlContext &context, CtlServices &services, const QCommandLineParser &parser)
+int redeem(const CtlContext &context, AdminBackend &backend, const QCommandLineParser &parser)
 {
     if (!parser.isSet(kCode))
         return context.output.usageError(QStringLiteral("auth redeem needs --code."));
@@ -120,8 +119,7 @@ int redeem(const CtlContext &context, CtlServices &services, const QCommandLineP
         SecretInput::read(QStringLiteral("New password: "), parser.value(kPasswordFile));
     if (!password)
         return context.output.failure(password.error());
-    Result<User> user =
-        services.credentials().redeemCode(ctlClient(), parser.value(kCode), *password);
+    Result<User> user = await(backend.redeemPasswordCode(parser.value(kCode), *password));
     if (!user)
         return context.output.failure(user.error());
     return context.output.success({{QStringLiteral("Password set for"), user->username}},
@@ -144,18 +142,19 @@ int run(const CtlContext &context, const QCommandLineParser &parser)
     if (action != QStringLiteral("login") && arguments.size() > 1)
         return context.output.usageError(
             QStringLiteral("too many arguments for 'auth %1'.").arg(action));
-    Result<std::unique_ptr<CtlServices>> services = CtlServices::open(context.storePath);
-    if (!services)
-        return context.output.failure(services.error());
+    Result<std::unique_ptr<CtlBackend>> opened = CtlBackend::open(context.storePath);
+    if (!opened)
+        return context.output.failure(opened.error());
+    AdminBackend &backend = (*opened)->backend();
     if (action == QStringLiteral("login"))
-        return login(context, **services, arguments, parser);
+        return login(context, backend, arguments, parser);
     if (action == QStringLiteral("verify"))
-        return verify(context, **services);
+        return verify(context, backend);
     if (action == QStringLiteral("logout"))
-        return logout(context, **services);
+        return logout(context, backend);
     if (action == QStringLiteral("mfa"))
-        return completeMfa(context, **services, parser);
-    return redeem(context, **services, parser);
+        return completeMfa(context, backend, parser);
+    return redeem(context, backend, parser);
 }
 
 } // namespace

@@ -1,12 +1,11 @@
 #include "CtlCommand.h"
 
-#include "CtlServices.h"
+#include "CtlBackend.h"
 #include "Duration.h"
 #include "SecretInput.h"
 #include "UserCommandSupport.h"
 #include "auth/AccessTokens.h"
 #include "auth/UserRows.h"
-#include "backend/LocalBackend.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -15,7 +14,6 @@ namespace gatehouse::ctl {
 
 namespace {
 
-using UserSupport::await;
 using UserSupport::plain;
 
 const QCommandLineOption &kAs = signInOption();
@@ -41,40 +39,17 @@ const QCommandLineOption kLeeway{QStringLiteral("leeway"),
                                                 "iat, 0s to 60s."),
                                  QStringLiteral("duration")};
 
-// The services for the token flows, where the presented token is the credential: no --as.
-struct TokenServices {
-    std::unique_ptr<CtlServices> services;
-    std::unique_ptr<ServiceContext> context;
-    std::unique_ptr<AccessTokens> tokens;
-};
-
-Result<TokenServices> openTokenServices(const CtlContext &context)
-{
-    Result<std::unique_ptr<CtlServices>> services = CtlServices::open(context.storePath);
-    if (!services)
-        return services.error();
-    Result<std::optional<crypto::SecretBox>> dataKey =
-        loadDataKey((*services)->store().info().location);
-    if (!dataKey)
-        return dataKey.error();
-    TokenServices opened;
-    opened.services = std::move(services).value();
-    opened.context = std::make_unique<ServiceContext>(opened.services->store(), Clock::system(),
-                                                      std::move(*dataKey));
-    opened.tokens = std::make_unique<AccessTokens>(*opened.context);
-    return opened;
-}
-
 int issue(const CtlContext &context, const QCommandLineParser &parser)
 {
     Result<QString> sessionToken =
         SecretInput::read(QStringLiteral("Session token: "), parser.value(kTokenFile));
     if (!sessionToken)
         return context.output.failure(sessionToken.error());
-    Result<TokenServices> opened = openTokenServices(context);
+    // The session token is the credential: no --as.
+    Result<std::unique_ptr<CtlBackend>> opened = CtlBackend::open(context.storePath);
     if (!opened)
         return context.output.failure(opened.error());
-    Result<IssuedAccessToken> issued = opened->tokens->issue(*sessionToken, ctlClient());
+    Result<IssuedAccessToken> issued = await((*opened)->backend().issueAccessToken(*sessionToken));
     if (!issued)
         return context.output.failure(issued.error());
     const QString expiresAt = UserRows::isoUtc(issued->expiresAt);
@@ -89,10 +64,10 @@ int verify(const CtlContext &context, const QCommandLineParser &parser)
     Result<QString> jwt = SecretInput::read(QStringLiteral("JWT: "), parser.value(kTokenFile));
     if (!jwt)
         return context.output.failure(jwt.error());
-    Result<TokenServices> opened = openTokenServices(context);
+    Result<std::unique_ptr<CtlBackend>> opened = CtlBackend::open(context.storePath);
     if (!opened)
         return context.output.failure(opened.error());
-    Result<VerifiedAccessToken> verified = opened->tokens->verify(*jwt);
+    Result<VerifiedAccessToken> verified = await((*opened)->backend().verifyAccessToken(*jwt));
     if (!verified)
         return context.output.failure(verified.error());
     return context.output.success(
@@ -121,13 +96,11 @@ int policy(const CtlContext &context, const QCommandLineParser &parser)
     if (!hasSignIn(parser))
         return context.output.usageError(
             QStringLiteral("jwt policy needs --as USER (or a session token in GATEHOUSE_TOKEN)."));
-    Result<std::unique_ptr<CtlServices>> services = CtlServices::open(context.storePath);
-    if (!services)
-        return context.output.failure(services.error());
-    Result<Actor> actor = (*services)->authenticate(parser.value(kAs));
-    if (!actor)
-        return context.output.failure(actor.error());
-    LocalBackend backend((*services)->store(), Clock::system(), *actor);
+    Result<std::unique_ptr<CtlBackend>> opened =
+        CtlBackend::openAs(context.storePath, parser.value(kAs));
+    if (!opened)
+        return context.output.failure(opened.error());
+    AdminBackend &backend = (*opened)->backend();
     Result<JwtPolicy> result = await(backend.jwtPolicy());
     if (result && changesPolicy(parser)) {
         JwtPolicy wanted = *result;

@@ -1,10 +1,9 @@
 #include "CtlCommand.h"
 
-#include "CtlServices.h"
+#include "CtlBackend.h"
 #include "UserCommandSupport.h"
 #include "auth/SigningKeys.h"
 #include "auth/UserRows.h"
-#include "backend/LocalBackend.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -13,8 +12,6 @@
 namespace gatehouse::ctl {
 
 namespace {
-
-using UserSupport::await;
 
 const QCommandLineOption &kAs = signInOption();
 
@@ -40,7 +37,7 @@ QList<QPair<QString, QString>> describe(const SigningKey &key, const QDateTime &
     return fields;
 }
 
-int list(const CtlContext &context, LocalBackend &backend)
+int list(const CtlContext &context, AdminBackend &backend)
 {
     Result<QList<SigningKey>> keys = await(backend.listSigningKeys());
     if (!keys)
@@ -76,7 +73,7 @@ int printKey(const CtlContext &context, const Result<SigningKey> &key)
     return context.output.success(describe(*key, now), SigningKeys::toJson(*key, now));
 }
 
-int jwks(const CtlContext &context, LocalBackend &backend)
+int jwks(const CtlContext &context, AdminBackend &backend)
 {
     Result<QJsonObject> document = await(backend.jwks());
     if (!document)
@@ -117,19 +114,11 @@ int run(const CtlContext &context, const QCommandLineParser &parser)
         return context.output.usageError(
             QStringLiteral("key commands need --as USER (or a session token in "
                            "GATEHOUSE_TOKEN)."));
-    Result<std::unique_ptr<CtlServices>> services = CtlServices::open(context.storePath);
-    if (!services)
-        return context.output.failure(services.error());
-    Result<Actor> actor = (*services)->authenticate(parser.value(kAs));
-    if (!actor)
-        return context.output.failure(actor.error());
-    // Rotation seals the new private key with the store's data key; listing, JWKS and
-    // retirement work without it.
-    Result<std::optional<crypto::SecretBox>> dataKey =
-        loadDataKey((*services)->store().info().location);
-    if (!dataKey)
-        return context.output.failure(dataKey.error());
-    LocalBackend backend((*services)->store(), Clock::system(), *actor, std::move(*dataKey));
+    Result<std::unique_ptr<CtlBackend>> opened =
+        CtlBackend::openAs(context.storePath, parser.value(kAs));
+    if (!opened)
+        return context.output.failure(opened.error());
+    AdminBackend &backend = (*opened)->backend();
     const QString action = arguments.first();
     if (action == u"list")
         return list(context, backend);

@@ -1,6 +1,6 @@
 #include "CtlCommand.h"
 
-#include "CtlServices.h"
+#include "CtlBackend.h"
 #include "SecretInput.h"
 #include "UserCommandSupport.h"
 #include "auth/UserRows.h"
@@ -68,34 +68,21 @@ QString description()
 // Self-service actions act as the user, signed in with their password (and code, once MFA is
 // on): the same proof the change itself asks for.
 struct SelfService {
-    Actor actor;
+    User user;
     QString password;
 };
 
-Result<SelfService> signInAsUser(const CtlServices &services, const QString &name,
+Result<SelfService> signInAsUser(CtlBackend &opened, const QString &name,
                                  const QCommandLineParser &parser)
 {
     Result<QString> password = SecretInput::read(QStringLiteral("Password for %1: ").arg(name),
                                                  parser.value(kPasswordFile));
     if (!password)
         return password.error();
-    Result<Credentials::SignIn> signIn = services.credentials().authenticate(
-        ctlClient(), name, *password, qEnvironmentVariable("GATEHOUSE_TOTP"));
-    if (!signIn)
-        return signIn.error();
-    if (signIn->mfaRequired) {
-        return makeError(ErrorCode::Unauthenticated,
-                         QStringLiteral("%1 has MFA on: put the current code from the "
-                                        "authenticator in GATEHOUSE_TOTP.")
-                             .arg(signIn->user.username));
-    }
-    Actor actor = ctlClient();
-    actor.kind = Actor::Kind::User;
-    actor.credential = Actor::Credential::Password;
-    actor.userId = signIn->user.id;
-    actor.username = signIn->user.username;
-    actor.mfaAuthenticated = signIn->mfaAuthenticated;
-    return SelfService{actor, *password};
+    Result<User> user = opened.signIn(name, *password);
+    if (!user)
+        return user.error();
+    return SelfService{*user, *password};
 }
 
 int codesResult(const CtlContext &context, const QString &username, const QStringList &codes,
@@ -109,17 +96,17 @@ int codesResult(const CtlContext &context, const QString &username, const QStrin
                     {QStringLiteral("recoveryCodes"), QJsonArray::fromStringList(codes)}});
 }
 
-int selfService(const CtlContext &context, const CtlServices &services, const QString &action,
+int selfService(const CtlContext &context, CtlBackend &opened, const QString &action,
                 const QString &name, const QCommandLineParser &parser)
 {
     if (action == QStringLiteral("confirm") && parser.value(kCode).isEmpty())
         return context.output.usageError(QStringLiteral("mfa confirm needs --code."));
-    Result<SelfService> self = signInAsUser(services, name, parser);
+    Result<SelfService> self = signInAsUser(opened, name, parser);
     if (!self)
         return context.output.failure(self.error());
-    const Mfa &mfa = services.mfa();
+    AdminBackend &backend = opened.backend();
     if (action == QStringLiteral("enroll")) {
-        Result<Mfa::Enrolment> enrolment = mfa.enroll(self->actor, self->password);
+        Result<Mfa::Enrolment> enrolment = await(backend.enrollMfa(self->password));
         if (!enrolment)
             return context.output.failure(enrolment.error());
         return context.output.success(
@@ -136,38 +123,38 @@ int selfService(const CtlContext &context, const CtlServices &services, const QS
                         {QStringLiteral("issuer"), enrolment->issuer}});
     }
     if (action == QStringLiteral("confirm")) {
-        Result<Mfa::Activation> activation = mfa.confirm(self->actor, parser.value(kCode));
+        Result<Mfa::Activation> activation = await(backend.confirmMfa(parser.value(kCode)));
         if (!activation)
             return context.output.failure(activation.error());
-        return codesResult(context, self->actor.username, activation->recoveryCodes,
+        return codesResult(context, self->user.username, activation->recoveryCodes,
                            {{QStringLiteral("MFA"), QStringLiteral("on")}});
     }
     if (action == QStringLiteral("recovery-codes")) {
-        Result<QStringList> codes = mfa.regenerateRecoveryCodes(self->actor, self->password);
+        Result<QStringList> codes = await(backend.regenerateRecoveryCodes(self->password));
         if (!codes)
             return context.output.failure(codes.error());
-        return codesResult(context, self->actor.username, *codes);
+        return codesResult(context, self->user.username, *codes);
     }
-    if (Result<void> off = mfa.disable(self->actor, self->password); !off)
+    if (Result<void> off = await(backend.disableMfa(self->password)); !off)
         return context.output.failure(off.error());
     return context.output.success({{QStringLiteral("User"), UserSupport::plain(name)},
                                    {QStringLiteral("MFA"), QStringLiteral("off")}},
-                                  QJsonObject{{QStringLiteral("username"), self->actor.username},
+                                  QJsonObject{{QStringLiteral("username"), self->user.username},
                                               {QStringLiteral("mfaEnrolled"), false}});
 }
 
-int reset(const CtlContext &context, const CtlServices &services, const QString &name,
+int reset(const CtlContext &context, CtlBackend &opened, const QString &name,
           const QCommandLineParser &parser)
 {
     if (!hasSignIn(parser))
         return context.output.usageError(QStringLiteral("mfa reset needs --as ADMIN."));
-    Result<Actor> actor = services.authenticate(parser.value(kAs));
-    if (!actor)
-        return context.output.failure(actor.error());
-    Result<User> target = services.users().find(*actor, name);
+    if (Result<void> signedIn = opened.authenticate(parser.value(kAs)); !signedIn)
+        return context.output.failure(signedIn.error());
+    AdminBackend &backend = opened.backend();
+    Result<User> target = await(backend.findUser(name));
     if (!target)
         return context.output.failure(target.error());
-    Result<User> user = services.mfa().reset(*actor, target->id, parser.value(kReason));
+    Result<User> user = await(backend.resetUserMfa(target->id, parser.value(kReason)));
     if (!user)
         return context.output.failure(user.error());
     return context.output.success(UserSupport::describe(*user),
@@ -187,12 +174,12 @@ int run(const CtlContext &context, const QCommandLineParser &parser)
     }
     if (arguments.size() != 2)
         return context.output.usageError(QStringLiteral("mfa %1 needs a user name.").arg(action));
-    Result<std::unique_ptr<CtlServices>> services = CtlServices::open(context.storePath);
-    if (!services)
-        return context.output.failure(services.error());
+    Result<std::unique_ptr<CtlBackend>> opened = CtlBackend::open(context.storePath);
+    if (!opened)
+        return context.output.failure(opened.error());
     if (action == QStringLiteral("reset"))
-        return reset(context, **services, arguments.at(1), parser);
-    return selfService(context, **services, action, arguments.at(1), parser);
+        return reset(context, **opened, arguments.at(1), parser);
+    return selfService(context, **opened, action, arguments.at(1), parser);
 }
 
 } // namespace

@@ -1,9 +1,8 @@
 #include "CtlCommand.h"
 
-#include "CtlServices.h"
+#include "CtlBackend.h"
 #include "UserCommandSupport.h"
 #include "auth/Jwt.h"
-#include "backend/LocalBackend.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -15,7 +14,6 @@ namespace gatehouse::ctl {
 
 namespace {
 
-using UserSupport::await;
 using UserSupport::plain;
 
 const QCommandLineOption &kAs = signInOption();
@@ -27,89 +25,62 @@ const QCommandLineOption kFile{QStringLiteral("file"),
 // A policy is a few settings; anything larger is not one.
 constexpr qsizetype kMaxDocumentBytes = 64 * 1024;
 
-// What a policy's show and set reach the services through, as the signed-in actor.
-struct PolicyServices {
-    const CtlServices &services;
-    AdminBackend &backend;
-    const Actor &actor;
-};
-
 // One stored policy, read and replaced as the JSON of its toJson() and fromJson(); both calls
 // are checked (policies:read, policies:write) and audited by the service that owns the policy.
 // A new policy is one more row in policyKinds().
 struct PolicyKind {
     QString name;
     QString summary;
-    std::function<Result<QJsonObject>(const PolicyServices &)> show;
-    std::function<Result<QJsonObject>(const PolicyServices &, const QJsonObject &)> set;
+    std::function<Result<QJsonObject>(AdminBackend &)> show;
+    std::function<Result<QJsonObject>(AdminBackend &, const QJsonObject &)> set;
 };
 
+// A row of policyKinds() from the backend's pair of calls for `Policy`. fromJson() is strict
+// (unknown keys, wrong types, out-of-range values are InvalidInput), and the service validates
+// again before it stores.
 template<typename Policy>
-Result<QJsonObject> asJson(const Result<Policy> &policy)
+PolicyKind kind(QString name, QString summary, QFuture<Result<Policy>> (AdminBackend::*get)(),
+                QFuture<Result<Policy>> (AdminBackend::*put)(const Policy &))
 {
-    if (!policy)
-        return policy.error();
-    return policy->toJson();
-}
-
-// fromJson() is strict (unknown keys, wrong types, out-of-range values are InvalidInput), and
-// the service validates again before it stores.
-template<typename Policy, typename Store>
-Result<QJsonObject> replaceWith(const QJsonObject &document, Store &&store)
-{
-    Result<Policy> policy = Policy::fromJson(document);
-    if (!policy)
-        return policy.error();
-    return asJson<Policy>(store(*policy));
+    const auto asJson = [](const Result<Policy> &policy) -> Result<QJsonObject> {
+        if (!policy)
+            return policy.error();
+        return policy->toJson();
+    };
+    return PolicyKind{
+        std::move(name), std::move(summary),
+        [=](AdminBackend &backend) { return asJson(await((backend.*get)())); },
+        [=](AdminBackend &backend, const QJsonObject &document) -> Result<QJsonObject> {
+            Result<Policy> policy = Policy::fromJson(document);
+            if (!policy)
+                return policy.error();
+            return asJson(await((backend.*put)(*policy)));
+        }};
 }
 
 const QList<PolicyKind> &policyKinds()
 {
     static const QList<PolicyKind> kinds{
-        {QStringLiteral("password"),
-         QStringLiteral("minLength, minLengthWithMfa, maxBytes, requireComplexity, "
-                        "checkBlocklist, checkContext"),
-         [](const PolicyServices &s) {
-             return asJson(s.services.credentials().passwordPolicy(s.actor));
-         },
-         [](const PolicyServices &s, const QJsonObject &document) {
-             return replaceWith<PasswordPolicy>(document, [&](const PasswordPolicy &policy) {
-                 return s.services.credentials().setPasswordPolicy(s.actor, policy);
-             });
-         }},
-        {QStringLiteral("session"),
-         QStringLiteral("idleTimeoutSeconds, absoluteLifetimeSeconds, maxSessionsPerUser, "
-                        "pendingMfaLifetimeSeconds, lastSeenWriteIntervalSeconds, retentionDays, "
-                        "reauthenticationWindowSeconds"),
-         [](const PolicyServices &s) { return asJson(s.services.sessions().policy(s.actor)); },
-         [](const PolicyServices &s, const QJsonObject &document) {
-             return replaceWith<SessionPolicy>(document, [&](const SessionPolicy &policy) {
-                 return s.services.sessions().setPolicy(s.actor, policy);
-             });
-         }},
-        {QStringLiteral("mfa"), QStringLiteral("requiredForRoles, issuer"),
-         [](const PolicyServices &s) { return asJson(s.services.mfa().policy(s.actor)); },
-         [](const PolicyServices &s, const QJsonObject &document) {
-             return replaceWith<MfaPolicy>(document, [&](const MfaPolicy &policy) {
-                 return s.services.mfa().setPolicy(s.actor, policy);
-             });
-         }},
-        {QStringLiteral("service-token"),
-         QStringLiteral("maxLifetimeDays, defaultLifetimeDays, rotationAgeDays, retentionDays"),
-         [](const PolicyServices &s) { return asJson(await(s.backend.serviceTokenPolicy())); },
-         [](const PolicyServices &s, const QJsonObject &document) {
-             return replaceWith<ServiceTokenPolicy>(
-                 document, [&](const ServiceTokenPolicy &policy) {
-                     return await(s.backend.setServiceTokenPolicy(policy));
-                 });
-         }},
-        {QStringLiteral("jwt"), QStringLiteral("issuer, audience, lifetimeSeconds, leewaySeconds"),
-         [](const PolicyServices &s) { return asJson(await(s.backend.jwtPolicy())); },
-         [](const PolicyServices &s, const QJsonObject &document) {
-             return replaceWith<JwtPolicy>(document, [&](const JwtPolicy &policy) {
-                 return await(s.backend.setJwtPolicy(policy));
-             });
-         }},
+        kind<PasswordPolicy>(QStringLiteral("password"),
+                             QStringLiteral("minLength, minLengthWithMfa, maxBytes, "
+                                            "requireComplexity, checkBlocklist, checkContext"),
+                             &AdminBackend::passwordPolicy, &AdminBackend::setPasswordPolicy),
+        kind<SessionPolicy>(QStringLiteral("session"),
+                            QStringLiteral("idleTimeoutSeconds, absoluteLifetimeSeconds, "
+                                           "maxSessionsPerUser, pendingMfaLifetimeSeconds, "
+                                           "lastSeenWriteIntervalSeconds, retentionDays, "
+                                           "reauthenticationWindowSeconds"),
+                            &AdminBackend::sessionPolicy, &AdminBackend::setSessionPolicy),
+        kind<MfaPolicy>(QStringLiteral("mfa"), QStringLiteral("requiredForRoles, issuer"),
+                        &AdminBackend::mfaPolicy, &AdminBackend::setMfaPolicy),
+        kind<ServiceTokenPolicy>(QStringLiteral("service-token"),
+                                 QStringLiteral("maxLifetimeDays, defaultLifetimeDays, "
+                                                "rotationAgeDays, retentionDays"),
+                                 &AdminBackend::serviceTokenPolicy,
+                                 &AdminBackend::setServiceTokenPolicy),
+        kind<JwtPolicy>(QStringLiteral("jwt"),
+                        QStringLiteral("issuer, audience, lifetimeSeconds, leewaySeconds"),
+                        &AdminBackend::jwtPolicy, &AdminBackend::setJwtPolicy),
     };
     return kinds;
 }
@@ -228,11 +199,11 @@ Result<QJsonObject> readDocument(const QString &path)
     return document;
 }
 
-int show(const CtlContext &context, const PolicyServices &services, const QString &name)
+int show(const CtlContext &context, AdminBackend &backend, const QString &name)
 {
     if (!name.isEmpty()) {
         const PolicyKind *kind = findKind(name);
-        Result<QJsonObject> policy = kind->show(services);
+        Result<QJsonObject> policy = kind->show(backend);
         if (!policy)
             return context.output.failure(policy.error());
         return context.output.success(
@@ -242,7 +213,7 @@ int show(const CtlContext &context, const PolicyServices &services, const QStrin
     QJsonObject all;
     QList<QPair<QString, QString>> fields;
     for (const PolicyKind &kind : policyKinds()) {
-        Result<QJsonObject> policy = kind.show(services);
+        Result<QJsonObject> policy = kind.show(backend);
         if (!policy)
             return context.output.failure(policy.error());
         all.insert(kind.name, *policy);
@@ -251,11 +222,11 @@ int show(const CtlContext &context, const PolicyServices &services, const QStrin
     return context.output.success(fields, QJsonObject{{QStringLiteral("policies"), all}});
 }
 
-int set(const CtlContext &context, const PolicyServices &services, const QString &name,
+int set(const CtlContext &context, AdminBackend &backend, const QString &name,
         const QJsonObject &document)
 {
     const PolicyKind *kind = findKind(name);
-    Result<QJsonObject> stored = kind->set(services, document);
+    Result<QJsonObject> stored = kind->set(backend, document);
     if (!stored)
         return context.output.failure(stored.error());
     return context.output.success(
@@ -307,18 +278,14 @@ int run(const CtlContext &context, const QCommandLineParser &parser)
             return context.output.failure(read.error());
         document = *read;
     }
-    Result<std::unique_ptr<CtlServices>> services = CtlServices::open(context.storePath);
-    if (!services)
-        return context.output.failure(services.error());
-    Result<Actor> actor = (*services)->authenticate(parser.value(kAs));
-    if (!actor)
-        return context.output.failure(actor.error());
-    // Declared after the services, so it is destroyed (its worker joined) before the store.
-    LocalBackend backend((*services)->store(), Clock::system(), *actor);
-    const PolicyServices reach{**services, backend, *actor};
+    Result<std::unique_ptr<CtlBackend>> opened =
+        CtlBackend::openAs(context.storePath, parser.value(kAs));
+    if (!opened)
+        return context.output.failure(opened.error());
+    AdminBackend &backend = (*opened)->backend();
     if (action == u"show")
-        return show(context, reach, name);
-    return set(context, reach, name, document);
+        return show(context, backend, name);
+    return set(context, backend, name, document);
 }
 
 } // namespace

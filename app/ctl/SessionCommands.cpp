@@ -1,10 +1,9 @@
 #include "CtlCommand.h"
 
-#include "CtlServices.h"
+#include "CtlBackend.h"
 #include "Duration.h"
 #include "UserCommandSupport.h"
 #include "auth/SessionRows.h"
-#include "backend/LocalBackend.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -12,8 +11,6 @@
 namespace gatehouse::ctl {
 
 namespace {
-
-using UserSupport::await;
 
 const QCommandLineOption &kAs = signInOption();
 const QCommandLineOption kUser{QStringLiteral("user"),
@@ -52,7 +49,7 @@ std::optional<Session::Status> parseStatus(QStringView text)
     return std::nullopt;
 }
 
-Result<QString> userIdOf(LocalBackend &backend, const QString &target)
+Result<QString> userIdOf(AdminBackend &backend, const QString &target)
 {
     Result<User> user = await(UserSupport::looksLikeId(target) ? backend.getUser(target)
                                                                : backend.findUser(target));
@@ -61,7 +58,7 @@ Result<QString> userIdOf(LocalBackend &backend, const QString &target)
     return user->id;
 }
 
-int list(const CtlContext &context, LocalBackend &backend, const QCommandLineParser &parser)
+int list(const CtlContext &context, AdminBackend &backend, const QCommandLineParser &parser)
 {
     SessionQuery query;
     if (parser.isSet(kUser)) {
@@ -103,7 +100,7 @@ int list(const CtlContext &context, LocalBackend &backend, const QCommandLinePar
     return CtlOutput::Success;
 }
 
-int revoke(const CtlContext &context, LocalBackend &backend, const QCommandLineParser &parser,
+int revoke(const CtlContext &context, AdminBackend &backend, const QCommandLineParser &parser,
            const QStringList &ids)
 {
     const QString reason = parser.value(kReason);
@@ -163,13 +160,11 @@ int run(const CtlContext &context, const QCommandLineParser &parser)
         return context.output.usageError(
             QStringLiteral("session commands need --as USER (or a session token in "
                            "GATEHOUSE_TOKEN)."));
-    Result<std::unique_ptr<CtlServices>> services = CtlServices::open(context.storePath);
-    if (!services)
-        return context.output.failure(services.error());
-    Result<Actor> actor = (*services)->authenticate(parser.value(kAs));
-    if (!actor)
-        return context.output.failure(actor.error());
-    LocalBackend backend((*services)->store(), Clock::system(), *actor);
+    Result<std::unique_ptr<CtlBackend>> opened =
+        CtlBackend::openAs(context.storePath, parser.value(kAs));
+    if (!opened)
+        return context.output.failure(opened.error());
+    AdminBackend &backend = (*opened)->backend();
     const QStringList arguments = parser.positionalArguments();
     if (arguments.first() == QStringLiteral("list"))
         return list(context, backend, parser);

@@ -1,6 +1,6 @@
 #include "CtlCommand.h"
 
-#include "CtlServices.h"
+#include "CtlBackend.h"
 #include "SecretInput.h"
 #include "auth/UserRows.h"
 #include "store/DataKeyFile.h"
@@ -52,23 +52,6 @@ const QCommandLineOption kPasswordFile{QStringLiteral("password-file"),
                                                       "of standard input."),
                                        QStringLiteral("path")};
 
-// The owner gets a password the way every user does: a one-time code, redeemed at once.
-Result<User> createOwner(CtlServices &services, const QCommandLineParser &parser,
-                         const QString &password)
-{
-    Result<User> owner = services.users().createFirstOwner(
-        Actor::localConsole(),
-        NewUser{
-            parser.value(kOwner), parser.value(kEmail), parser.value(kDisplayName), {Role::Owner}});
-    if (!owner)
-        return owner;
-    Result<Credentials::IssuedCode> code =
-        services.credentials().issueCode(Actor::system(), owner->id);
-    if (!code)
-        return code.error();
-    return services.credentials().redeemCode(ctlClient(), code->code, password);
-}
-
 int init(const CtlContext &context, const QCommandLineParser &parser)
 {
     if (parser.isSet(kOwner) == false && (parser.isSet(kEmail) || parser.isSet(kPasswordFile)))
@@ -110,12 +93,17 @@ int init(const CtlContext &context, const QCommandLineParser &parser)
     fields.append({QStringLiteral("Data key"), keyPath});
     json.insert(QStringLiteral("dataKeyFile"), keyPath);
     if (parser.isSet(kOwner)) {
-        Result<std::unique_ptr<CtlServices>> services = CtlServices::over(std::move(store).value());
-        Result<User> owner =
-            services ? createOwner(**services, parser, password) : Result<User>(services.error());
+        Result<std::unique_ptr<CtlBackend>> opened = CtlBackend::over(std::move(store).value());
+        Result<User> owner = opened
+            ? await((*opened)->backend().createFirstOwner(NewUser{parser.value(kOwner),
+                                                                  parser.value(kEmail),
+                                                                  parser.value(kDisplayName),
+                                                                  {Role::Owner}},
+                                                          password))
+            : Result<User>(opened.error());
         if (!owner) {
-            if (services)
-                SqliteStore::discardNew((*services)->release());
+            if (opened)
+                SqliteStore::discardNew((*opened)->release());
             QFile::remove(keyPath);
             return context.output.failure(owner.error());
         }

@@ -1,13 +1,12 @@
 #include "CtlCommand.h"
 
-#include "CtlServices.h"
+#include "CtlBackend.h"
 #include "Duration.h"
 #include "SecretInput.h"
 #include "UserCommandSupport.h"
 #include "auth/ServiceTokenRows.h"
 #include "auth/TokenFormat.h"
 #include "auth/UserRows.h"
-#include "backend/LocalBackend.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -18,7 +17,6 @@ namespace gatehouse::ctl {
 
 namespace {
 
-using UserSupport::await;
 using UserSupport::plain;
 
 constexpr qsizetype kMaxPolicyFileBytes = 64 * 1024;
@@ -527,10 +525,10 @@ int verify(const CtlContext &context, const QCommandLineParser &parser)
         SecretInput::read(QStringLiteral("Service token: "), parser.value(kTokenFile));
     if (!secret)
         return context.output.failure(secret.error());
-    Result<std::unique_ptr<CtlServices>> services = CtlServices::open(context.storePath);
-    if (!services)
-        return context.output.failure(services.error());
-    Result<ValidatedServiceToken> valid = (*services)->tokens().validate(*secret, ctlClient());
+    Result<std::unique_ptr<CtlBackend>> opened = CtlBackend::open(context.storePath);
+    if (!opened)
+        return context.output.failure(opened.error());
+    Result<ValidatedServiceToken> valid = await((*opened)->backend().verifyServiceToken(*secret));
     if (!valid)
         return context.output.failure(valid.error());
     QJsonArray scopes;
@@ -590,15 +588,12 @@ int run(const CtlContext &context, const QCommandLineParser &parser)
                            "token in GATEHOUSE_TOKEN).")
                 .arg(action->name));
 
-    Result<std::unique_ptr<CtlServices>> services = CtlServices::open(context.storePath);
-    if (!services)
-        return context.output.failure(services.error());
-    Result<Actor> actor = (*services)->authenticate(parser.value(kAs));
-    if (!actor)
-        return context.output.failure(actor.error());
-    // Declared after the services, so it is destroyed (its worker joined) before the store.
-    LocalBackend backend((*services)->store(), Clock::system(), *actor);
-    return perform(context, backend, *actor, action->name, request);
+    Result<std::unique_ptr<CtlBackend>> opened =
+        CtlBackend::openAs(context.storePath, parser.value(kAs));
+    if (!opened)
+        return context.output.failure(opened.error());
+    AdminBackend &backend = (*opened)->backend();
+    return perform(context, backend, (*opened)->caller(), action->name, request);
 }
 
 } // namespace

@@ -5,7 +5,6 @@
 #include "model/User.h"
 #include "model/UserQuery.h"
 
-#include <QFuture>
 #include <QList>
 #include <QPair>
 #include <QString>
@@ -34,15 +33,5 @@ QList<QPair<QString, QString>> describe(const User &user);
 QString table(const QList<User> &users);
 // Rows of already plain text, the first one the header, in aligned columns.
 QString textTable(const QList<QStringList> &rows);
-
-// The CLI has no UI thread to keep responsive, so it simply waits for the backend's answer.
-template<typename T>
-Result<T> await(QFuture<Result<T>> future)
-{
-    future.waitForFinished();
-    if (future.isCanceled() || future.resultCount() == 0)
-        return makeError(ErrorCode::Internal, QStringLiteral("The call was cancelled."));
-    return future.result();
-}
 
 } // namespace gatehouse::ctl::UserSupport

@@ -1,6 +1,6 @@
 #include "CtlCommand.h"
 
-#include "CtlServices.h"
+#include "CtlBackend.h"
 #include "Duration.h"
 #include "UserCommandSupport.h"
 #include "auth/UserRows.h"
@@ -334,12 +334,11 @@ int printUser(const CtlContext &context, const User &user)
 }
 
 // Issues a code and prints it with the user. The code is a secret: this is the only place it
-// is ever printed, and the store keeps only its hash. Credentials::issueCode is not on
-// AdminBackend yet, so it is called directly, as the same signed-in actor.
-int printWithCode(const CtlContext &context, const CtlServices &services, const Actor &actor,
-                  const User &user, const QString &key, const QString &label)
+// is ever printed, and the store keeps only its hash.
+int printWithCode(const CtlContext &context, AdminBackend &backend, const User &user,
+                  const QString &key, const QString &label)
 {
-    Result<Credentials::IssuedCode> code = services.credentials().issueCode(actor, user.id);
+    Result<Credentials::IssuedCode> code = await(backend.issuePasswordCode(user.id));
     if (!code) {
         Error error = code.error();
         // After `create` the user exists even so; say how to get a code without retrying create.
@@ -491,14 +490,14 @@ int importUsers(const CtlContext &context, AdminBackend &backend, const Request 
     return CtlOutput::Success;
 }
 
-int perform(const CtlContext &context, const CtlServices &services, const Actor &actor,
-            AdminBackend &backend, const QString &name, const Request &request)
+int perform(const CtlContext &context, AdminBackend &backend, const QString &name,
+            const Request &request)
 {
     if (name == u"create") {
         Result<User> user = await(backend.createUser(request.newUser));
         if (!user)
             return context.output.failure(user.error());
-        return printWithCode(context, services, actor, *user, QStringLiteral("setupCode"),
+        return printWithCode(context, backend, *user, QStringLiteral("setupCode"),
                              QStringLiteral("Setup code"));
     }
     if (name == u"list")
@@ -523,7 +522,7 @@ int perform(const CtlContext &context, const CtlServices &services, const Actor 
     } else if (name == u"set-roles") {
         changed = await(backend.setUserRoles(id, request.roles));
     } else if (name == u"reset-password") {
-        return printWithCode(context, services, actor, *target, QStringLiteral("resetCode"),
+        return printWithCode(context, backend, *target, QStringLiteral("resetCode"),
                              QStringLiteral("Reset code"));
     } else if (name == u"delete") {
         if (Result<void> done = await(backend.deleteUser(id)); !done)
@@ -572,15 +571,11 @@ int run(const CtlContext &context, const QCommandLineParser &parser)
     if (const QString wrong = prepare(*action, parser, request); !wrong.isEmpty())
         return context.output.usageError(wrong);
 
-    Result<std::unique_ptr<CtlServices>> services = CtlServices::open(context.storePath);
-    if (!services)
-        return context.output.failure(services.error());
-    Result<Actor> actor = (*services)->authenticate(parser.value(kAs));
-    if (!actor)
-        return context.output.failure(actor.error());
-    // Declared after the services, so it is destroyed (its worker joined) before the store.
-    LocalBackend backend((*services)->store(), Clock::system(), *actor);
-    return perform(context, **services, *actor, backend, action->name, request);
+    Result<std::unique_ptr<CtlBackend>> opened =
+        CtlBackend::openAs(context.storePath, parser.value(kAs));
+    if (!opened)
+        return context.output.failure(opened.error());
+    return perform(context, (*opened)->backend(), action->name, request);
 }
 
 } // namespace

@@ -1,7 +1,15 @@
 #pragma once
 
+#include "auth/AccessTokens.h"
+#include "auth/Credentials.h"
 #include "auth/JwtPolicy.h"
+#include "auth/Mfa.h"
+#include "auth/MfaPolicy.h"
+#include "auth/PasswordPolicy.h"
 #include "auth/ServiceTokenPolicy.h"
+#include "auth/ServiceTokens.h"
+#include "auth/SessionPolicy.h"
+#include "auth/Sessions.h"
 #include "auth/UserImport.h"
 #include "model/Page.h"
 #include "model/Result.h"
@@ -24,7 +32,7 @@ namespace gatehouse {
 
 // What the console and gatehousectl use for every admin action, whatever the mode: the same
 // calls, permission checks, errors and audit records in local mode (LocalBackend) and, later,
-// connected mode (RemoteBackend). This version covers the user directory.
+// connected mode (RemoteBackend).
 //
 // Threading contract, shared by every implementation:
 // - The methods are thread-safe and never block: each only queues the call and returns a
@@ -54,6 +62,21 @@ public:
     // For the title bar and logs, e.g. "Local store /srv/gatehouse/auth.db".
     virtual QString displayName() const = 0;
 
+    // --- Who the calls act as ---------------------------------------------------------------
+    // Checks a password (and, for a user with MFA on, `mfaCode`: a TOTP or recovery code).
+    // When every factor passed, calls submitted after the returned future finishes act as
+    // that user. With MFA on and no code, the result says mfaRequired and nothing changes:
+    // ask for the code and sign in again with both.
+    virtual QFuture<Result<Credentials::SignIn>>
+    signIn(const QString &usernameOrEmail, const QString &password, const QString &mfaCode) = 0;
+    // The same with a bearer credential: a session token, or a service token with the admin
+    // or admin:read scope (AdminCaller::fromToken). Returns the new caller's user id.
+    virtual QFuture<Result<QString>> signInWithToken(const QString &token) = 0;
+    // On a store with no users only: creates the first owner with this password (set through
+    // a one-time code, as for every user) and acts as them from then on.
+    virtual QFuture<Result<User>> createFirstOwner(const NewUser &owner,
+                                                   const QString &password) = 0;
+
     virtual QFuture<Result<User>> createUser(const NewUser &user) = 0;
     virtual QFuture<Result<User>> getUser(const QString &id) = 0;
     // By username or e-mail address, as typed.
@@ -73,6 +96,26 @@ public:
     // means nothing was written; with options.dryRun nothing is written either way.
     virtual QFuture<Result<UserImport::Report>> importUsers(const QByteArray &document,
                                                             const UserImport::Options &options) = 0;
+
+    // --- Other users' credentials ------------------------------------------------------------
+    // A single-use code, shown once, with which the user sets a password of their choosing
+    // (SEC-09): a setup code for a user without one, else a reset code. Only the newest works.
+    virtual QFuture<Result<Credentials::IssuedCode>> issuePasswordCode(const QString &userId) = 0;
+    // Removes the user's MFA (a lost authenticator) and ends their sessions.
+    virtual QFuture<Result<User>> resetUserMfa(const QString &userId, const QString &reason) = 0;
+
+    // --- The caller's own account -------------------------------------------------------------
+    // Each needs a recent sign-in and the current password (SEC-09, A13).
+    virtual QFuture<Result<void>> changePassword(const QString &currentPassword,
+                                                 const QString &newPassword) = 0;
+    // The secret and otpauth:// URI, shown once; MFA is on after confirmMfa().
+    virtual QFuture<Result<Mfa::Enrolment>> enrollMfa(const QString &currentPassword) = 0;
+    // Returns the recovery codes, shown once.
+    virtual QFuture<Result<Mfa::Activation>> confirmMfa(const QString &code) = 0;
+    virtual QFuture<Result<QStringList>>
+    regenerateRecoveryCodes(const QString &currentPassword) = 0;
+    // Refused while the caller's roles require MFA.
+    virtual QFuture<Result<void>> disableMfa(const QString &currentPassword) = 0;
 
     // Sessions: newest first, one keyset page at a time.
     virtual QFuture<Result<Page<Session>>> listSessions(const SessionQuery &query) = 0;
@@ -121,6 +164,32 @@ public:
     virtual QFuture<Result<QJsonObject>> jwks() = 0;
     virtual QFuture<Result<JwtPolicy>> jwtPolicy() = 0;
     virtual QFuture<Result<JwtPolicy>> setJwtPolicy(const JwtPolicy &policy) = 0;
+
+    // --- Policies -----------------------------------------------------------------------------
+    virtual QFuture<Result<PasswordPolicy>> passwordPolicy() = 0;
+    virtual QFuture<Result<PasswordPolicy>> setPasswordPolicy(const PasswordPolicy &policy) = 0;
+    virtual QFuture<Result<SessionPolicy>> sessionPolicy() = 0;
+    virtual QFuture<Result<SessionPolicy>> setSessionPolicy(const SessionPolicy &policy) = 0;
+    virtual QFuture<Result<MfaPolicy>> mfaPolicy() = 0;
+    virtual QFuture<Result<MfaPolicy>> setMfaPolicy(const MfaPolicy &policy) = 0;
+
+    // --- End-user flows ----------------------------------------------------------------------
+    // What an application's users do, as its client would do it: anonymous (the credential
+    // is the argument), whoever the backend acts as. For testing and scripts.
+    // A session (or, with MFA on and no code, the pending one whose token is the challenge).
+    virtual QFuture<Result<Credentials::SignIn>>
+    login(const QString &usernameOrEmail, const QString &password, const QString &mfaCode) = 0;
+    virtual QFuture<Result<Credentials::SignIn>> completeLogin(const QString &challenge,
+                                                               const QString &code) = 0;
+    virtual QFuture<Result<ValidatedSession>> validateSession(const QString &token) = 0;
+    virtual QFuture<Result<void>> logout(const QString &token) = 0;
+    // Sets the password with a setup or reset code; ends the user's other sessions.
+    virtual QFuture<Result<User>> redeemPasswordCode(const QString &code,
+                                                     const QString &newPassword) = 0;
+    virtual QFuture<Result<ValidatedServiceToken>> verifyServiceToken(const QString &secret) = 0;
+    // A short-lived JWT from a full session, and its strict verification.
+    virtual QFuture<Result<IssuedAccessToken>> issueAccessToken(const QString &sessionToken) = 0;
+    virtual QFuture<Result<VerifiedAccessToken>> verifyAccessToken(const QString &jwt) = 0;
 
 protected:
     AdminBackend() = default;

@@ -1,18 +1,52 @@
 #include "LocalBackend.h"
 
+#include "auth/AdminCaller.h"
+
 #include <QMutexLocker>
 
 namespace gatehouse {
 
 LocalBackend::LocalBackend(Store &store, std::shared_ptr<const Clock> clock, Actor actor,
-                           std::optional<crypto::SecretBox> dataKey)
+                           std::optional<crypto::SecretBox> dataKey,
+                           std::shared_ptr<const PasswordBlocklist> blocklist)
     : m_store(store),
       m_context(store, std::move(clock), std::move(dataKey)),
-      m_services{UserDirectory(m_context), Sessions(m_context), ServiceTokens(m_context),
-                 SigningKeys(m_context), AccessTokens(m_context)},
+      m_services(makeServices(m_context, std::move(blocklist))),
       m_actor(std::move(actor)),
       m_worker([this] { runWorker(); })
 {}
+
+LocalBackend::Services
+LocalBackend::makeServices(const ServiceContext &context,
+                           std::shared_ptr<const PasswordBlocklist> blocklist)
+{
+    Services services{UserDirectory(context),
+                      Sessions(context),
+                      ServiceTokens(context),
+                      SigningKeys(context),
+                      AccessTokens(context),
+                      {},
+                      {},
+                      {}};
+    Result<std::unique_ptr<Credentials>> credentials =
+        Credentials::create(context, std::move(blocklist));
+    if (!credentials) {
+        services.unavailable = credentials.error();
+        return services;
+    }
+    services.credentials = std::move(credentials).value();
+    services.mfa = std::make_shared<const Mfa>(context, *services.credentials);
+    return services;
+}
+
+Actor LocalBackend::clientOf(const Actor &actor)
+{
+    Actor client;
+    client.sourceIp = actor.sourceIp;
+    client.userAgent = actor.userAgent;
+    client.requestId = actor.requestId;
+    return client;
+}
 
 LocalBackend::~LocalBackend()
 {
@@ -45,6 +79,56 @@ Actor LocalBackend::actor() const
 QString LocalBackend::displayName() const
 {
     return QStringLiteral("Local store %1").arg(m_store.info().location);
+}
+
+QFuture<Result<Credentials::SignIn>> LocalBackend::signIn(const QString &usernameOrEmail,
+                                                          const QString &password,
+                                                          const QString &mfaCode)
+{
+    return submitCredentials<Credentials::SignIn>(
+        [this, usernameOrEmail, password, mfaCode](const Credentials &credentials, const Mfa &,
+                                                   const Actor &actor) {
+            Result<Credentials::SignIn> signedIn =
+                credentials.authenticate(clientOf(actor), usernameOrEmail, password, mfaCode);
+            if (signedIn && !signedIn->mfaRequired)
+                setActor(AdminCaller::fromSignIn(*signedIn, clientOf(actor)));
+            return signedIn;
+        });
+}
+
+QFuture<Result<QString>> LocalBackend::signInWithToken(const QString &token)
+{
+    return submit<QString>(
+        [this, token](const Services &services, const Actor &actor) -> Result<QString> {
+            Result<Actor> caller =
+                AdminCaller::fromToken(services.sessions, services.tokens, token, clientOf(actor));
+            if (!caller)
+                return caller.error();
+            setActor(*caller);
+            return caller->userId;
+        });
+}
+
+QFuture<Result<User>> LocalBackend::createFirstOwner(const NewUser &owner, const QString &password)
+{
+    return submitCredentials<User>([this, owner, password](const Credentials &credentials,
+                                                           const Mfa &,
+                                                           const Actor &actor) -> Result<User> {
+        Result<User> created = m_services.users.createFirstOwner(Actor::localConsole(), owner);
+        if (!created)
+            return created;
+        // The owner's password is set the way every user's is: through a one-time code.
+        Result<Credentials::IssuedCode> code = credentials.issueCode(Actor::system(), created->id);
+        if (!code)
+            return code.error();
+        Result<User> ready = credentials.redeemCode(clientOf(actor), code->code, password);
+        if (!ready)
+            return ready;
+        Credentials::SignIn signedIn;
+        signedIn.user = *ready;
+        setActor(AdminCaller::fromSignIn(signedIn, clientOf(actor)));
+        return ready;
+    });
 }
 
 QFuture<Result<User>> LocalBackend::createUser(const NewUser &user)
@@ -124,6 +208,63 @@ QFuture<Result<UserImport::Report>> LocalBackend::importUsers(const QByteArray &
     return submit<UserImport::Report>(
         [this, document, options](const Services &, const Actor &actor) {
             return UserImport(m_context).run(actor, document, options);
+        });
+}
+
+QFuture<Result<Credentials::IssuedCode>> LocalBackend::issuePasswordCode(const QString &userId)
+{
+    return submitCredentials<Credentials::IssuedCode>(
+        [userId](const Credentials &credentials, const Mfa &, const Actor &actor) {
+            return credentials.issueCode(actor, userId);
+        });
+}
+
+QFuture<Result<User>> LocalBackend::resetUserMfa(const QString &userId, const QString &reason)
+{
+    return submitCredentials<User>(
+        [userId, reason](const Credentials &, const Mfa &mfa, const Actor &actor) {
+            return mfa.reset(actor, userId, reason);
+        });
+}
+
+QFuture<Result<void>> LocalBackend::changePassword(const QString &currentPassword,
+                                                   const QString &newPassword)
+{
+    return submitCredentials<void>([currentPassword, newPassword](const Credentials &credentials,
+                                                                  const Mfa &, const Actor &actor) {
+        return credentials.changePassword(actor, currentPassword, newPassword);
+    });
+}
+
+QFuture<Result<Mfa::Enrolment>> LocalBackend::enrollMfa(const QString &currentPassword)
+{
+    return submitCredentials<Mfa::Enrolment>(
+        [currentPassword](const Credentials &, const Mfa &mfa, const Actor &actor) {
+            return mfa.enroll(actor, currentPassword);
+        });
+}
+
+QFuture<Result<Mfa::Activation>> LocalBackend::confirmMfa(const QString &code)
+{
+    return submitCredentials<Mfa::Activation>(
+        [code](const Credentials &, const Mfa &mfa, const Actor &actor) {
+            return mfa.confirm(actor, code);
+        });
+}
+
+QFuture<Result<QStringList>> LocalBackend::regenerateRecoveryCodes(const QString &currentPassword)
+{
+    return submitCredentials<QStringList>(
+        [currentPassword](const Credentials &, const Mfa &mfa, const Actor &actor) {
+            return mfa.regenerateRecoveryCodes(actor, currentPassword);
+        });
+}
+
+QFuture<Result<void>> LocalBackend::disableMfa(const QString &currentPassword)
+{
+    return submitCredentials<void>(
+        [currentPassword](const Credentials &, const Mfa &mfa, const Actor &actor) {
+            return mfa.disable(actor, currentPassword);
         });
 }
 
@@ -277,6 +418,113 @@ QFuture<Result<JwtPolicy>> LocalBackend::setJwtPolicy(const JwtPolicy &policy)
 {
     return submit<JwtPolicy>([policy](const Services &services, const Actor &actor) {
         return services.accessTokens.setPolicy(actor, policy);
+    });
+}
+
+QFuture<Result<PasswordPolicy>> LocalBackend::passwordPolicy()
+{
+    return submitCredentials<PasswordPolicy>(
+        [](const Credentials &credentials, const Mfa &, const Actor &actor) {
+            return credentials.passwordPolicy(actor);
+        });
+}
+
+QFuture<Result<PasswordPolicy>> LocalBackend::setPasswordPolicy(const PasswordPolicy &policy)
+{
+    return submitCredentials<PasswordPolicy>(
+        [policy](const Credentials &credentials, const Mfa &, const Actor &actor) {
+            return credentials.setPasswordPolicy(actor, policy);
+        });
+}
+
+QFuture<Result<SessionPolicy>> LocalBackend::sessionPolicy()
+{
+    return submit<SessionPolicy>([](const Services &services, const Actor &actor) {
+        return services.sessions.policy(actor);
+    });
+}
+
+QFuture<Result<SessionPolicy>> LocalBackend::setSessionPolicy(const SessionPolicy &policy)
+{
+    return submit<SessionPolicy>([policy](const Services &services, const Actor &actor) {
+        return services.sessions.setPolicy(actor, policy);
+    });
+}
+
+QFuture<Result<MfaPolicy>> LocalBackend::mfaPolicy()
+{
+    return submitCredentials<MfaPolicy>(
+        [](const Credentials &, const Mfa &mfa, const Actor &actor) { return mfa.policy(actor); });
+}
+
+QFuture<Result<MfaPolicy>> LocalBackend::setMfaPolicy(const MfaPolicy &policy)
+{
+    return submitCredentials<MfaPolicy>(
+        [policy](const Credentials &, const Mfa &mfa, const Actor &actor) {
+            return mfa.setPolicy(actor, policy);
+        });
+}
+
+QFuture<Result<Credentials::SignIn>>
+LocalBackend::login(const QString &usernameOrEmail, const QString &password, const QString &mfaCode)
+{
+    return submitCredentials<Credentials::SignIn>(
+        [usernameOrEmail, password, mfaCode](const Credentials &credentials, const Mfa &,
+                                             const Actor &actor) {
+            return credentials.login(clientOf(actor), usernameOrEmail, password, mfaCode);
+        });
+}
+
+QFuture<Result<Credentials::SignIn>> LocalBackend::completeLogin(const QString &challenge,
+                                                                 const QString &code)
+{
+    return submitCredentials<Credentials::SignIn>(
+        [challenge, code](const Credentials &credentials, const Mfa &, const Actor &actor) {
+            return credentials.completeLogin(clientOf(actor), challenge, code);
+        });
+}
+
+QFuture<Result<ValidatedSession>> LocalBackend::validateSession(const QString &token)
+{
+    return submit<ValidatedSession>([token](const Services &services, const Actor &) {
+        return services.sessions.validate(token);
+    });
+}
+
+QFuture<Result<void>> LocalBackend::logout(const QString &token)
+{
+    return submit<void>([token](const Services &services, const Actor &actor) {
+        return services.sessions.logout(token, clientOf(actor));
+    });
+}
+
+QFuture<Result<User>> LocalBackend::redeemPasswordCode(const QString &code,
+                                                       const QString &newPassword)
+{
+    return submitCredentials<User>(
+        [code, newPassword](const Credentials &credentials, const Mfa &, const Actor &actor) {
+            return credentials.redeemCode(clientOf(actor), code, newPassword);
+        });
+}
+
+QFuture<Result<ValidatedServiceToken>> LocalBackend::verifyServiceToken(const QString &secret)
+{
+    return submit<ValidatedServiceToken>([secret](const Services &services, const Actor &actor) {
+        return services.tokens.validate(secret, clientOf(actor));
+    });
+}
+
+QFuture<Result<IssuedAccessToken>> LocalBackend::issueAccessToken(const QString &sessionToken)
+{
+    return submit<IssuedAccessToken>([sessionToken](const Services &services, const Actor &actor) {
+        return services.accessTokens.issue(sessionToken, clientOf(actor));
+    });
+}
+
+QFuture<Result<VerifiedAccessToken>> LocalBackend::verifyAccessToken(const QString &jwt)
+{
+    return submit<VerifiedAccessToken>([jwt](const Services &services, const Actor &) {
+        return services.accessTokens.verify(jwt);
     });
 }
 

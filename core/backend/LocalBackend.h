@@ -2,6 +2,9 @@
 
 #include "AdminBackend.h"
 #include "auth/AccessTokens.h"
+#include "auth/Credentials.h"
+#include "auth/Mfa.h"
+#include "auth/PasswordBlocklist.h"
 #include "auth/ServiceContext.h"
 #include "auth/ServiceTokens.h"
 #include "auth/Sessions.h"
@@ -40,8 +43,12 @@ class LocalBackend final : public AdminBackend
 {
 public:
     // `store` must outlive the backend. `dataKey` seals MFA seeds and signing keys.
+    // `blocklist` (common passwords) may be null only when the password policy does not check
+    // one. `actor` is who calls act as until a sign-in; its network details (source address,
+    // user agent) also describe the client of the end-user flows.
     LocalBackend(Store &store, std::shared_ptr<const Clock> clock, Actor actor,
-                 std::optional<crypto::SecretBox> dataKey = std::nullopt);
+                 std::optional<crypto::SecretBox> dataKey = std::nullopt,
+                 std::shared_ptr<const PasswordBlocklist> blocklist = nullptr);
     ~LocalBackend() override;
 
     // Who later calls act as, e.g. after signing in as someone else.
@@ -49,6 +56,12 @@ public:
     Actor actor() const;
 
     QString displayName() const override;
+
+    QFuture<Result<Credentials::SignIn>> signIn(const QString &usernameOrEmail,
+                                                const QString &password,
+                                                const QString &mfaCode) override;
+    QFuture<Result<QString>> signInWithToken(const QString &token) override;
+    QFuture<Result<User>> createFirstOwner(const NewUser &owner, const QString &password) override;
 
     QFuture<Result<User>> createUser(const NewUser &user) override;
     QFuture<Result<User>> getUser(const QString &id) override;
@@ -62,6 +75,16 @@ public:
     QFuture<Result<Page<User>>> searchUsers(const UserQuery &query) override;
     QFuture<Result<UserImport::Report>> importUsers(const QByteArray &document,
                                                     const UserImport::Options &options) override;
+
+    QFuture<Result<Credentials::IssuedCode>> issuePasswordCode(const QString &userId) override;
+    QFuture<Result<User>> resetUserMfa(const QString &userId, const QString &reason) override;
+
+    QFuture<Result<void>> changePassword(const QString &currentPassword,
+                                         const QString &newPassword) override;
+    QFuture<Result<Mfa::Enrolment>> enrollMfa(const QString &currentPassword) override;
+    QFuture<Result<Mfa::Activation>> confirmMfa(const QString &code) override;
+    QFuture<Result<QStringList>> regenerateRecoveryCodes(const QString &currentPassword) override;
+    QFuture<Result<void>> disableMfa(const QString &currentPassword) override;
 
     QFuture<Result<Page<Session>>> listSessions(const SessionQuery &query) override;
     QFuture<Result<Session>> revokeSession(const QString &id, const QString &reason) override;
@@ -93,6 +116,25 @@ public:
     QFuture<Result<JwtPolicy>> jwtPolicy() override;
     QFuture<Result<JwtPolicy>> setJwtPolicy(const JwtPolicy &policy) override;
 
+    QFuture<Result<PasswordPolicy>> passwordPolicy() override;
+    QFuture<Result<PasswordPolicy>> setPasswordPolicy(const PasswordPolicy &policy) override;
+    QFuture<Result<SessionPolicy>> sessionPolicy() override;
+    QFuture<Result<SessionPolicy>> setSessionPolicy(const SessionPolicy &policy) override;
+    QFuture<Result<MfaPolicy>> mfaPolicy() override;
+    QFuture<Result<MfaPolicy>> setMfaPolicy(const MfaPolicy &policy) override;
+
+    QFuture<Result<Credentials::SignIn>>
+    login(const QString &usernameOrEmail, const QString &password, const QString &mfaCode) override;
+    QFuture<Result<Credentials::SignIn>> completeLogin(const QString &challenge,
+                                                       const QString &code) override;
+    QFuture<Result<ValidatedSession>> validateSession(const QString &token) override;
+    QFuture<Result<void>> logout(const QString &token) override;
+    QFuture<Result<User>> redeemPasswordCode(const QString &code,
+                                             const QString &newPassword) override;
+    QFuture<Result<ValidatedServiceToken>> verifyServiceToken(const QString &secret) override;
+    QFuture<Result<IssuedAccessToken>> issueAccessToken(const QString &sessionToken) override;
+    QFuture<Result<VerifiedAccessToken>> verifyAccessToken(const QString &jwt) override;
+
 private:
     // A queued call. std::function wants a copyable callable, so a job holds its move-only
     // QPromise through a shared_ptr that only the job owns: dropping the job cancels the future.
@@ -105,7 +147,28 @@ private:
         ServiceTokens tokens;
         SigningKeys keys;
         AccessTokens accessTokens;
+        // Null only if the password hasher could not start; then `unavailable` says why.
+        std::shared_ptr<const Credentials> credentials;
+        std::shared_ptr<const Mfa> mfa;
+        std::optional<Error> unavailable;
     };
+    static Services makeServices(const ServiceContext &context,
+                                 std::shared_ptr<const PasswordBlocklist> blocklist);
+
+    // Queues `call(const Credentials &, const Mfa &, const Actor &) -> Result<T>`: the calls
+    // that check passwords or codes.
+    template<typename T, typename Call>
+    QFuture<Result<T>> submitCredentials(Call &&call)
+    {
+        return submit<T>([call = std::forward<Call>(call)](const Services &services,
+                                                           const Actor &actor) -> Result<T> {
+            if (!services.credentials)
+                return *services.unavailable;
+            return call(*services.credentials, *services.mfa, actor);
+        });
+    }
+    // The client of an end-user flow: the caller's network details, no identity.
+    static Actor clientOf(const Actor &actor);
 
     // Queues `call(const Services &, const Actor &) -> Result<T>` for the worker.
     template<typename T, typename Call>
