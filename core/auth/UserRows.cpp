@@ -5,6 +5,8 @@
 
 #include <QJsonArray>
 
+#include <optional>
+
 namespace gatehouse::UserRows {
 
 QString isoUtc(const QDateTime &time)
@@ -12,11 +14,45 @@ QString isoUtc(const QDateTime &time)
     return time.isValid() ? time.toUTC().toString(Qt::ISODateWithMs) : QString();
 }
 
+namespace {
+
+// isoUtc()'s own shape, "yyyy-MM-ddTHH:mm:ss.zzzZ", read without QDateTime::fromString(): the
+// session checks of every validated request parse several of these, and the general parser
+// costs more than the lookup itself. Anything else (older rows, other offsets) takes the
+// general path.
+std::optional<QDateTime> fromStoredShape(QStringView text)
+{
+    static constexpr QStringView shape = u"0000-00-00T00:00:00.000Z";
+    if (text.size() != shape.size())
+        return std::nullopt;
+    for (qsizetype i = 0; i < shape.size(); ++i) {
+        const bool digit = shape[i] == u'0';
+        if (digit ? !text[i].isDigit() || text[i].unicode() > u'9' : text[i] != shape[i])
+            return std::nullopt;
+    }
+    const auto number = [&](qsizetype from, qsizetype length) {
+        int value = 0;
+        for (qsizetype i = from; i < from + length; ++i)
+            value = value * 10 + (text[i].unicode() - u'0');
+        return value;
+    };
+    const QDate date(number(0, 4), number(5, 2), number(8, 2));
+    const QTime time(number(11, 2), number(14, 2), number(17, 2), number(20, 3));
+    if (!date.isValid() || !time.isValid())
+        return QDateTime();
+    return QDateTime(date, time, Qt::UTC);
+}
+
+} // namespace
+
 QDateTime fromIso(const QVariant &value)
 {
     if (value.isNull())
         return {};
-    QDateTime time = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
+    const QString text = value.toString();
+    if (std::optional<QDateTime> stored = fromStoredShape(text))
+        return *stored;
+    QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
     return time.isValid() ? time.toUTC() : QDateTime();
 }
 

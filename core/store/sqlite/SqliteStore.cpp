@@ -99,8 +99,12 @@ Result<void> configureWriter(QSqlDatabase &db)
                                             "WAL journal; put the store on a local disk."));
         }
     }
-    for (const char *pragma : {"PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL",
-                               "PRAGMA trusted_schema = OFF", "PRAGMA secure_delete = ON"}) {
+    // mmap_size: reads come straight from the page cache instead of a pread() per page, which
+    // is most of a point lookup's cost (token validation). Writes still go through the normal
+    // path. 256 MiB of address space per connection, not memory.
+    for (const char *pragma :
+         {"PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL", "PRAGMA trusted_schema = OFF",
+          "PRAGMA secure_delete = ON", "PRAGMA mmap_size = 268435456"}) {
         Result<QSqlQuery> done = session.exec(QString::fromLatin1(pragma));
         if (!done)
             return done.error();
