@@ -35,6 +35,7 @@ QString serverName()
 struct Lookup {
     std::optional<SessionRows::Lookup> row;
     SessionPolicy policy;
+    qint64 revision = -1; // the session revision (migration 0008) in the same snapshot
 };
 
 // validate() runs on every request, so it reads everything it needs in one statement: the
@@ -43,7 +44,8 @@ struct Lookup {
 constexpr auto kValidationSql =
     "SELECT s.id, s.user_id, u.username, s.state, s.last_seen_at, s.idle_expires_at,"
     " s.absolute_expires_at, s.revoked_at, s.mfa_authenticated, u.status, s.token_hash,"
-    " (SELECT document FROM policies WHERE name = ?)"
+    " (SELECT document FROM policies WHERE name = ?),"
+    " (SELECT value FROM session_revision WHERE id = 1)"
     " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?";
 
 // The validation statement of this thread's connection, prepared once and run many times:
@@ -52,7 +54,7 @@ constexpr auto kValidationSql =
 // QSqlQuery::driver() turns null once that connection's driver is gone. A connection that
 // closes finalizes its statements; the next run then fails and the statement is prepared
 // anew through SqlTransaction, which reports a real failure like any other store error.
-// Only the compiled statement is kept here, never a result (SEC-23: no stale cache).
+// Only the compiled statement is kept here; results are SessionCache's business.
 class ValidationStatement
 {
 public:
@@ -147,7 +149,8 @@ Result<Lookup> lookUp(SqlTransaction &tx, const QByteArray &hash)
     session.revokedAt = UserRows::fromIso(row.value(7));
     session.mfaAuthenticated = row.value(8).toInt() != 0;
     const bool userActive = row.value(9).toString() == QStringLiteral("active");
-    return Lookup{SessionRows::Lookup{std::move(session), userActive}, *policy};
+    return Lookup{SessionRows::Lookup{std::move(session), userActive}, *policy,
+                  row.value(12).toLongLong()};
 }
 
 } // namespace
@@ -263,12 +266,24 @@ Result<ValidatedSession> Sessions::validate(const QString &token, bool allowPend
     if (!hash)
         return invalidSession();
     const QDateTime now = m_context.clock().now();
-    Result<Lookup> found = m_context.store().transact<Lookup>(
-        Store::Access::Read, [&](SqlTransaction &tx) { return lookUp(tx, *hash); });
+    // Read before the store is, so that the cache never takes a row for newer than it is.
+    const std::optional<QByteArray> stamp = m_context.store().changeStamp();
+    SessionCache &cache = m_context.sessionCache();
+    std::optional<SessionCache::Entry> cached = stamp ? cache.find(*hash, *stamp) : std::nullopt;
+    // A kept row that no longer looks usable is read again before the token is refused: its
+    // idle expiry may have been pushed later by another validator's activity record.
+    if (cached && cached->session.status(now) != Session::Status::Active)
+        cached.reset();
+    Result<Lookup> found = cached
+        ? Result<Lookup>(Lookup{SessionRows::Lookup{cached->session, true}, cached->policy, -1})
+        : m_context.store().transact<Lookup>(Store::Access::Read,
+                                             [&](SqlTransaction &tx) { return lookUp(tx, *hash); });
     if (!found)
         return found.error();
     if (!found->row || !found->row->userActive)
         return invalidSession();
+    if (!cached && stamp)
+        cache.remember(*hash, {found->row->session, found->policy}, *stamp, found->revision);
     const Session &session = found->row->session;
     const Session::Status status = session.status(now);
     if (status != Session::Status::Active

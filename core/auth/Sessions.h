@@ -56,7 +56,10 @@ struct ValidatedSession {
 //   same transaction (so enabling the account again revives none), and validate() reads the
 //   account status on every call. Deleting a user deletes their sessions with the row
 //   (ON DELETE CASCADE) (SEC-24).
-// - A revocation is effective on the next validate(): there is no cache (SEC-23).
+// - A revocation is effective on the next validate() (SEC-23), whoever made it and from
+//   whichever process: validate() keeps what it read only while the store shows that nothing
+//   which could end a session has happened since (SessionCache), so most validations need no
+//   query and none trusts a stale row.
 // - Callers without sessions:revoke may revoke only their own sessions; someone else's id is
 //   NotFound, exactly like a missing one (SEC-32). Likewise listings without sessions:read show
 //   only the caller's own sessions.

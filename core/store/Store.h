@@ -42,6 +42,13 @@ public:
     virtual Result<void> transaction(Access access,
                                      const std::function<Result<void>(SqlTransaction &)> &work) = 0;
 
+    // A value that differs whenever anyone (this process or another) has committed a change
+    // to the store since it was last read; nullopt when the store cannot tell without a query.
+    // Read it before a read transaction: while it still equals what was read, nothing has been
+    // committed since, so what that transaction saw is what the store holds. No lock, no query;
+    // thread-safe.
+    virtual std::optional<QByteArray> changeStamp() const { return std::nullopt; }
+
     // Convenience for work that produces a value.
     template<typename T, typename Work>
     Result<T> transact(Access access, Work &&work)

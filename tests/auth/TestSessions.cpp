@@ -14,6 +14,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 
 #include <condition_variable>
@@ -842,6 +845,103 @@ private Q_SLOTS:
         validator.join();
         GH_VERIFY_OK(before);
         GH_VERIFY_ERROR(after, ErrorCode::Unauthenticated);
+    }
+
+    // What validate() read is kept while the store shows nothing has changed, and only that
+    // long: any change that can end a session, made through any connection (here SQL typed
+    // by hand on a connection of its own, as another program would), ends a kept one on the
+    // very next validation. Activity records neither end nor move anything.
+    void keptSessionsEndWithAnyChangeFromAnyConnection_data()
+    {
+        QTest::addColumn<QString>("statement");
+        QTest::addColumn<bool>("stillValid");
+        QTest::addColumn<bool>("dropsKeptRows"); // moves the session revision
+        QTest::newRow("revoked") << QStringLiteral(
+            "UPDATE sessions SET revoked_at = '2026-06-01T09:00:00.000Z' WHERE token_hash = :hash")
+                                 << false << true;
+        QTest::newRow("deleted") << QStringLiteral("DELETE FROM sessions WHERE token_hash = :hash")
+                                 << false << true;
+        QTest::newRow("shortened") << QStringLiteral(
+            "UPDATE sessions SET idle_expires_at = '2026-06-01T08:59:00.000Z',"
+            " absolute_expires_at = '2026-06-01T08:59:00.000Z' WHERE token_hash = :hash")
+                                   << false << true;
+        QTest::newRow("back to pending")
+            << QStringLiteral("UPDATE sessions SET state = 'pending_mfa' WHERE token_hash = :hash")
+            << false << true;
+        QTest::newRow("owner disabled")
+            << QStringLiteral("UPDATE users SET status = 'disabled' WHERE id ="
+                              " (SELECT user_id FROM sessions WHERE token_hash = :hash)")
+            << false << true;
+        QTest::newRow("owner deleted") << QStringLiteral(
+            "DELETE FROM users WHERE id = (SELECT user_id FROM sessions WHERE token_hash = :hash)")
+                                       << false << true;
+        QTest::newRow("session policy")
+            << QStringLiteral("INSERT INTO policies (name, document, updated_at, updated_by)"
+                              " VALUES ('session', '{\"idleTimeoutSeconds\": 600}', '', '')"
+                              " ON CONFLICT (name) DO UPDATE SET document = excluded.document")
+            << true << true;
+        QTest::newRow("activity record") << QStringLiteral(
+            "UPDATE sessions SET last_seen_at = '2026-06-01T09:03:00.000Z',"
+            " idle_expires_at = '2026-06-01T09:33:00.000Z' WHERE token_hash = :hash")
+                                         << true << false;
+        QTest::newRow("unrelated write")
+            << QStringLiteral("UPDATE users SET display_name = 'Someone' WHERE id ="
+                              " (SELECT user_id FROM sessions WHERE token_hash = :hash)")
+            << true << false;
+    }
+
+    void keptSessionsEndWithAnyChangeFromAnyConnection()
+    {
+        QFETCH(QString, statement);
+        QFETCH(bool, stillValid);
+        QFETCH(bool, dropsKeptRows);
+        Result<IssuedSession> issued = start(m_alice);
+        Result<IssuedSession> bystander = start(m_bob);
+        GH_VERIFY_OK(issued);
+        GH_VERIFY_OK(bystander);
+        m_clock->advance(2 * 60 * 1000); // past the idle expiry a shortened session gets
+        // The first validations record activity (commits); the next ones read the rows again.
+        for (int i = 0; i < 2; ++i) {
+            GH_VERIFY_OK(m_sessions->validate(issued->token));
+            GH_VERIFY_OK(m_sessions->validate(bystander->token));
+        }
+        // Both are kept under the store's current stamp: validating them needs no query.
+        const QByteArray hash = crypto::sha256(issued->token.toLatin1());
+        const std::optional<QByteArray> stamp = m_store->changeStamp();
+        QVERIFY(stamp);
+        QVERIFY(m_context->sessionCache().find(hash, *stamp));
+        QVERIFY(
+            m_context->sessionCache().find(crypto::sha256(bystander->token.toLatin1()), *stamp));
+        const qint64 revision =
+            value(QStringLiteral("SELECT value FROM session_revision")).toLongLong();
+
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("by-hand"));
+            db.setDatabaseName(m_path);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("PRAGMA foreign_keys = ON")));
+            QVERIFY(query.prepare(statement));
+            if (statement.contains(QStringLiteral(":hash")))
+                query.bindValue(QStringLiteral(":hash"), hash);
+            QVERIFY2(query.exec(), qPrintable(query.lastError().text()));
+            query = QSqlQuery();
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("by-hand"));
+        QVERIFY(m_store->changeStamp() != stamp);
+        QCOMPARE(value(QStringLiteral("SELECT value FROM session_revision")).toLongLong()
+                     != revision,
+                 dropsKeptRows);
+        // The bystander is read again first and kept under the new stamp; had the change not
+        // moved the revision, the changed session's old row would be trusted after it.
+        GH_VERIFY_OK(m_sessions->validate(bystander->token));
+        if (stillValid) {
+            GH_VERIFY_OK(m_sessions->validate(issued->token));
+        } else {
+            verifyRefused(issued->token);
+        }
     }
 
     // The stored policy is read with every validation; a changed one applies at once, and a

@@ -432,6 +432,58 @@ private Q_SLOTS:
         GH_VERIFY_OK(touch());
     }
 
+    // The change stamp moves with every commit that changes something, by any connection of
+    // any process, and stands still while the store is only read.
+    void changeStampMovesWithEveryCommit()
+    {
+        const QString path = freshPath();
+        auto store = SqliteStore::create(path, quickOptions());
+        GH_VERIFY_OK(store);
+        auto read = [&] {
+            return (*store)->transaction(Store::Access::Read, [](SqlTransaction &tx) {
+                Result<QVariant> id =
+                    tx.scalar(QStringLiteral("SELECT store_id FROM store_metadata"));
+                return id ? Result<void>() : Result<void>(id.error());
+            });
+        };
+        auto write = [&] {
+            return (*store)->transaction(Store::Access::Write, [](SqlTransaction &tx) {
+                Result<QSqlQuery> done = tx.exec(
+                    QStringLiteral("UPDATE store_metadata SET created_by = created_by || '+'"));
+                return done ? Result<void>() : Result<void>(done.error());
+            });
+        };
+        const std::optional<QByteArray> first = (*store)->changeStamp();
+        QVERIFY(first);
+        GH_VERIFY_OK(read());
+        QCOMPARE((*store)->changeStamp(), first);
+        GH_VERIFY_OK(write());
+        const std::optional<QByteArray> written = (*store)->changeStamp();
+        QVERIFY(written && written != first);
+        // A rolled-back write changes nothing.
+        GH_VERIFY_ERROR((*store)->transaction(Store::Access::Write,
+                                              [](SqlTransaction &) -> Result<void> {
+                                                  return makeError(ErrorCode::Conflict,
+                                                                   QStringLiteral("no"));
+                                              }),
+                        ErrorCode::Conflict);
+        QCOMPARE((*store)->changeStamp(), written);
+        {
+            test::LockHolderProcess holder(path, test::LockHolderProcess::Mode::Change);
+            QVERIFY(holder.locked());
+            // (The stamp may move already: a writer that finds the WAL fully checkpointed
+            // starts it afresh. A stamp that moves without a commit only costs a cache miss;
+            // a commit that did not move it would be the bug.)
+            QVERIFY(holder.release()); // commits
+        }
+        const std::optional<QByteArray> committed = (*store)->changeStamp();
+        QVERIFY(committed && committed != written);
+        // A checkpoint that empties the WAL is no change to the data, but a new stamp is
+        // harmless; only missing a commit would not be.
+        GH_VERIFY_OK(read());
+        QVERIFY((*store)->changeStamp());
+    }
+
     void openWhileAnotherProcessHoldsTheFileLocked()
     {
         const QString path = freshPath();

@@ -1,6 +1,9 @@
 // gatehouse_lockholder PATH MODE: holds a lock on a SQLite file from a separate process, as
 // another program would, until its standard input closes.
-//   MODE write     - an open write transaction (WAL readers still get through)
+//   MODE write     - an open write transaction (WAL readers still get through) that changes
+//                    nothing, so its commit writes nothing
+//   MODE change    - the same, with a real change (store_metadata.created_by gets a '.'),
+//                    committed on release
 //   MODE exclusive - switches the file to a rollback journal and holds it exclusively
 // Prints "locked" once the lock is held. Exits 0 after releasing it.
 #include <QCoreApplication>
@@ -29,7 +32,9 @@ int main(int argc, char *argv[])
                    << QStringLiteral("BEGIN EXCLUSIVE");
     else
         statements << QStringLiteral("BEGIN IMMEDIATE");
-    statements << QStringLiteral("UPDATE store_metadata SET created_by = created_by");
+    statements << (args.at(2) == QStringLiteral("change")
+                       ? QStringLiteral("UPDATE store_metadata SET created_by = created_by || '.'")
+                       : QStringLiteral("UPDATE store_metadata SET created_by = created_by"));
     for (const QString &statement : statements) {
         if (!query.exec(statement)) {
             std::fprintf(stderr, "%s\n", qPrintable(query.lastError().text()));

@@ -105,9 +105,11 @@ bool writeFile(const QString &path, const QByteArray &bytes, int mode)
 LockHolderProcess::LockHolderProcess(const QString &path, Mode mode)
     : m_process(std::make_unique<QProcess>())
 {
-    m_process->start(
-        QStringLiteral(GATEHOUSE_LOCKHOLDER_PATH),
-        {path, mode == Mode::Write ? QStringLiteral("write") : QStringLiteral("exclusive")});
+    m_process->start(QStringLiteral(GATEHOUSE_LOCKHOLDER_PATH),
+                     {path,
+                      mode == Mode::Write        ? QStringLiteral("write")
+                          : mode == Mode::Change ? QStringLiteral("change")
+                                                 : QStringLiteral("exclusive")});
     if (m_process->waitForReadyRead(30000))
         m_locked = m_process->readLine().trimmed() == "locked";
 }

@@ -42,7 +42,7 @@ bool writeFile(const QString &path, const QByteArray &bytes, int mode = 0600);
 class LockHolderProcess
 {
 public:
-    enum class Mode { Write, Exclusive };
+    enum class Mode { Write, Change, Exclusive }; // as gatehouse_lockholder's modes
     LockHolderProcess(const QString &path, Mode mode);
     ~LockHolderProcess();
     bool locked() const { return m_locked; }

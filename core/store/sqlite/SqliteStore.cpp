@@ -243,7 +243,8 @@ int SqliteStore::supportedSchemaVersion()
 SqliteStore::SqliteStore(QString path, SqliteStoreOptions options)
     : m_path(QFileInfo(path).absoluteFilePath()),
       m_options(std::move(options)),
-      m_serial(g_nextSerial.fetch_add(1))
+      m_serial(g_nextSerial.fetch_add(1)),
+      m_changes(m_path)
 {
     m_info.backend = QStringLiteral("sqlite");
     m_info.location = m_path;
@@ -252,6 +253,11 @@ SqliteStore::SqliteStore(QString path, SqliteStoreOptions options)
 SqliteStore::~SqliteStore()
 {
     t_connections.remove(m_serial);
+}
+
+std::optional<QByteArray> SqliteStore::changeStamp() const
+{
+    return m_changes.read();
 }
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::create(const QString &path,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "WalChangeStamp.h"
 #include "model/Clock.h"
 #include "store/Migrations.h"
 #include "store/Store.h"
@@ -56,6 +57,9 @@ public:
     StoreInfo info() const override;
     Result<void> transaction(Access access,
                              const std::function<Result<void>(SqlTransaction &)> &work) override;
+    // From the WAL-index header. This thread's connection, open until the destructor, keeps
+    // that file the one SQLite uses.
+    std::optional<QByteArray> changeStamp() const override;
 
 private:
     SqliteStore(QString path, SqliteStoreOptions options);
@@ -70,6 +74,7 @@ private:
     bool m_createdHere = false;
     mutable QMutex m_infoMutex;
     StoreInfo m_info;
+    const WalChangeStamp m_changes;
 };
 
 } // namespace gatehouse
