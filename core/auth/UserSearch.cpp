@@ -180,9 +180,9 @@ Result<Page<User>> run(SqlTransaction &tx, const UserQuery &query, const QDateTi
     // a unary + keeps SQLite from using an index for it instead of the sort order.
     const bool byLastLogin = query.sortKey == UserQuery::SortKey::LastLogin;
     QList<Condition> conditions;
+    const QString low = query.prefix.toLower();
+    const QString high = prefixEnd(low);
     if (!query.prefix.isEmpty()) {
-        const QString low = query.prefix.toLower();
-        const QString high = prefixEnd(low);
         const QVariantList bounds{low, high, low, high, low, high};
         // UNION drops users found twice but collects every match before the first comes out;
         // UNION ALL streams, so counting up to the limit stops there.
@@ -313,36 +313,95 @@ Result<Page<User>> run(SqlTransaction &tx, const UserQuery &query, const QDateTi
             driver = &condition;
     }
 
-    QStringList where;
-    QVariantList parameters;
-    if (driver)
-        parameters << driver->sourceParameters;
-    for (const Condition &condition : conditions) {
-        if (&condition == driver && condition.impliedBySource)
-            continue;
-        where << condition.sql;
-        parameters << condition.parameters;
-    }
-    const QString from = driver ? driver->source : QStringLiteral("users");
     const QString direction = query.descending ? QStringLiteral("DESC") : QStringLiteral("ASC");
-    const QString sql =
-        QStringLiteral("SELECT %1, ifnull(users.email_key, '') FROM %2 %3 ORDER BY %4 %5,"
-                       " users.id %5 LIMIT ?")
-            .arg(UserRows::columns(), from,
-                 where.isEmpty() ? QString()
-                                 : QStringLiteral("WHERE ") + where.join(QStringLiteral(" AND ")),
-                 sort, direction);
-    parameters << query.pageSize + 1;
+    // One page (plus one row, to tell whether another follows) from `from`, whose parameters
+    // come first, testing every condition but one that its source already guarantees.
+    struct Rows {
+        QList<User> users;
+        QStringList emailKeys;
+    };
+    const auto fetch = [&](const QString &from, const QVariantList &fromParameters,
+                           const Condition *implied, const QString &also = {},
+                           const QVariantList &alsoParameters = {}) -> Result<Rows> {
+        QStringList where;
+        QVariantList parameters = fromParameters;
+        if (!also.isEmpty()) {
+            where << also;
+            parameters << alsoParameters;
+        }
+        for (const Condition &condition : conditions) {
+            if (&condition == implied && condition.impliedBySource)
+                continue;
+            where << condition.sql;
+            parameters << condition.parameters;
+        }
+        const QString sql =
+            QStringLiteral("SELECT %1, ifnull(users.email_key, '') FROM %2 %3 ORDER BY %4 %5,"
+                           " users.id %5 LIMIT ?")
+                .arg(UserRows::columns(), from,
+                     where.isEmpty()
+                         ? QString()
+                         : QStringLiteral("WHERE ") + where.join(QStringLiteral(" AND ")),
+                     sort, direction);
+        parameters << query.pageSize + 1;
+        Result<QSqlQuery> result = tx.exec(sql, parameters);
+        if (!result)
+            return result.error();
+        Rows rows;
+        while (result->next()) {
+            rows.users.append(UserRows::fromRow(*result));
+            rows.emailKeys.append(result->value(13).toString());
+        }
+        return rows;
+    };
 
-    Result<QSqlQuery> rows = tx.exec(sql, parameters);
-    if (!rows)
-        return rows.error();
-    Page<User> page;
-    QStringList emailKeys;
-    while (rows->next()) {
-        page.items.append(UserRows::fromRow(*rows));
-        emailKeys.append(rows->value(13).toString());
+    std::optional<Rows> rows;
+    // A common prefix, first page by name: its matches by name sit together in name order, but
+    // those by e-mail or display name may sort anywhere, so all of them would be collected and
+    // sorted. Instead, the first page of matches by name alone (walked in name order within
+    // the prefix's range) bounds the page: no user past its last one can be on it. Matches by
+    // e-mail and display name are then read only up to that bound, from indexes that hold the
+    // name (migration 0009), and the few found join the ones by name.
+    if (driver && driver->clustered && query.sortKey == UserQuery::SortKey::Username) {
+        Result<Rows> byName =
+            fetch(QStringLiteral("users"), {}, nullptr,
+                  QStringLiteral("users.username >= ? AND users.username < ?"), {low, high});
+        if (!byName)
+            return byName.error();
+        if (byName->users.size() > query.pageSize) {
+            const User &bound = byName->users.last();
+            const QString within = query.descending ? QStringLiteral("(username, id) >= (?, ?)")
+                                                    : QStringLiteral("(username, id) <= (?, ?)");
+            const QString branches =
+                QStringLiteral("SELECT rowid AS rid FROM users WHERE username >= ? AND"
+                               " username < ? AND %1"
+                               " UNION SELECT rowid FROM users WHERE email_key >= ? AND"
+                               " email_key < ? AND %1"
+                               " UNION SELECT rowid FROM users WHERE display_name_key >= ? AND"
+                               " display_name_key < ? AND %1")
+                    .arg(within);
+            QVariantList bounds;
+            for (int i = 0; i < 3; ++i)
+                bounds << low << high << bound.username << bound.id;
+            Result<Rows> bounded =
+                fetch(QStringLiteral("(%1) AS pick CROSS JOIN users ON users.rowid = pick.rid")
+                          .arg(branches),
+                      bounds, nullptr);
+            if (!bounded)
+                return bounded.error();
+            rows = std::move(bounded).value();
+        }
     }
+    if (!rows) {
+        Result<Rows> started = fetch(driver ? driver->source : QStringLiteral("users"),
+                                     driver ? driver->sourceParameters : QVariantList(), driver);
+        if (!started)
+            return started.error();
+        rows = std::move(started).value();
+    }
+    Page<User> page;
+    page.items = std::move(rows->users);
+    const QStringList &emailKeys = rows->emailKeys;
     if (page.items.size() > query.pageSize) {
         page.items.removeLast();
         const User &last = page.items.last();
