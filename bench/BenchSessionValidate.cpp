@@ -4,6 +4,7 @@
 // Target: at least 300,000 validations per second per core.
 #include "BenchSupport.h"
 
+#include "auth/ServiceTokens.h"
 #include "auth/Sessions.h"
 #include "auth/UserDirectory.h"
 #include "auth/UserRows.h"
@@ -35,9 +36,12 @@ constexpr double kRoundSeconds = 0.5;
 constexpr int kRounds = 7;
 constexpr double kTargetPerCore = 300000;
 
+constexpr int kServiceTokens = 100; // the per-owner ceiling
+
 struct Fixture {
     QStringList tokens;
     QList<QByteArray> asciiTokens;
+    QStringList serviceTokens; // live, introspect scope, the owner's
 };
 
 Fixture populate(const BenchStore &bench)
@@ -107,6 +111,17 @@ Fixture populate(const BenchStore &bench)
                 return {};
             }),
         "start sessions");
+    ServiceTokens serviceTokens(bench.context());
+    for (int i = 0; i < kServiceTokens; ++i) {
+        const ServiceTokenSecret created = require(
+            serviceTokens.create(actorFor(bench.owner()),
+                                 NewServiceToken{{},
+                                                 QStringLiteral("resource server %1").arg(i),
+                                                 {ServiceTokenScope::Introspect},
+                                                 0}),
+            "create a service token");
+        fixture.serviceTokens.append(created.secret);
+    }
     return fixture;
 }
 
@@ -265,8 +280,18 @@ void run()
 #else
     print(QStringLiteral("(The raw SQLite peer was not built: install libsqlite3-dev.)"));
 #endif
-    // Service tokens: ServiceTokens' validation joins here as one more subject, with a fixture
-    // of live service tokens beside the sessions, and its own RESULT lines below.
+    const ServiceTokens serviceTokens(bench.context());
+    Actor resourceServer;
+    resourceServer.sourceIp = QStringLiteral("198.51.100.20");
+    resourceServer.userAgent = QStringLiteral("Gatehouse-bench resource server");
+    const qsizetype serviceCount = fixture.serviceTokens.size();
+    subjects.append(Subject(QStringLiteral("ServiceTokens::validate()"), [&] {
+        return std::function<bool(quint32)>([&](quint32 index) {
+            return serviceTokens
+                .validate(fixture.serviceTokens.at(index % serviceCount), resourceServer)
+                .ok();
+        });
+    }));
 
     // Alternated rounds, so every subject sees the same machine: a slow spell hits all.
     const int threads = cores();
@@ -302,15 +327,22 @@ void run()
     print(QStringLiteral("Load average at end: %1").arg(loadAverage()));
     print();
 
-    const double single = summarize(product.cpu1).median;
-    const double perCore = summarize(product.cpuN).median;
-    printResult(QStringLiteral("session validation, 1 thread"), QStringLiteral(">= 300,000/s"),
-                QStringLiteral("%1 per CPU-s").arg(grouped(single)),
-                percent(single / kTargetPerCore), single >= kTargetPerCore);
-    printResult(QStringLiteral("session validation, %1 threads, per core").arg(threads),
-                QStringLiteral(">= 300,000/s"),
-                QStringLiteral("%1 per CPU-s").arg(grouped(perCore)),
-                percent(perCore / kTargetPerCore), perCore >= kTargetPerCore);
+    for (const Subject &subject : subjects) {
+        const bool isSessions = &subject == &product;
+        if (!isSessions && subject.name != u"ServiceTokens::validate()")
+            continue; // the raw peer has no target
+        const QString what = isSessions ? QStringLiteral("session validation")
+                                        : QStringLiteral("service token validation");
+        const double single = summarize(subject.cpu1).median;
+        const double perCore = summarize(subject.cpuN).median;
+        printResult(QStringLiteral("%1, 1 thread").arg(what), QStringLiteral(">= 300,000/s"),
+                    QStringLiteral("%1 per CPU-s").arg(grouped(single)),
+                    percent(single / kTargetPerCore), single >= kTargetPerCore);
+        printResult(QStringLiteral("%1, %2 threads, per core").arg(what).arg(threads),
+                    QStringLiteral(">= 300,000/s"),
+                    QStringLiteral("%1 per CPU-s").arg(grouped(perCore)),
+                    percent(perCore / kTargetPerCore), perCore >= kTargetPerCore);
+    }
 }
 
 } // namespace
