@@ -1,6 +1,6 @@
 #pragma once
 
-#include "SessionCache.h"
+#include "ValidationCache.h"
 #include "audit/AuditLog.h"
 #include "crypto/SecretBox.h"
 #include "model/Clock.h"
@@ -27,14 +27,14 @@ public:
           m_clock(std::move(clock)),
           m_audit(store.info().storeId, m_clock),
           m_dataKey(std::move(dataKey)),
-          m_sessionCache(std::make_shared<SessionCache>())
+          m_validationCaches(std::make_shared<ValidationCaches>())
     {}
 
     Store &store() const { return m_store; }
     const Clock &clock() const { return *m_clock; }
     const AuditLog &audit() const { return m_audit; }
-    // Shared by every Sessions over this context (Sessions::validate()).
-    SessionCache &sessionCache() const { return *m_sessionCache; }
+    // Shared by every service over this context (Sessions and ServiceTokens validate()).
+    ValidationCaches &validationCaches() const { return *m_validationCaches; }
 
     // The data key, or Unavailable with what to do when this process was not given one.
     Result<crypto::SecretBox> dataKey() const
@@ -96,7 +96,7 @@ private:
     std::shared_ptr<const Clock> m_clock;
     AuditLog m_audit;
     std::optional<crypto::SecretBox> m_dataKey;
-    std::shared_ptr<SessionCache> m_sessionCache;
+    std::shared_ptr<ValidationCaches> m_validationCaches;
 };
 
 } // namespace gatehouse

@@ -59,12 +59,6 @@ Result<qint64> lifetimeSeconds(qint64 requested, const ServiceTokenPolicy &polic
     return seconds;
 }
 
-struct Lookup {
-    ServiceToken token;
-    bool ownerActive = false;
-    QList<ServiceTokenRows::StoredSecret> secrets;
-};
-
 } // namespace
 
 Result<ServiceTokenSecret> ServiceTokens::create(const Actor &actor,
@@ -177,31 +171,53 @@ Result<ValidatedServiceToken> ServiceTokens::validate(const QString &presented,
     if (!parsed)
         return invalidToken();
     const QDateTime now = m_context.clock().now();
-    Result<std::optional<Lookup>> found = m_context.store().transact<std::optional<Lookup>>(
-        Store::Access::Read, [&](SqlTransaction &tx) -> Result<std::optional<Lookup>> {
-            Result<ServiceToken> token = ServiceTokenRows::byId(tx, parsed->keyId);
-            if (!token) {
-                if (token.error().code == ErrorCode::NotFound)
-                    return std::optional<Lookup>();
-                return token.error();
-            }
-            Result<QVariant> status = tx.scalar(
-                QStringLiteral("SELECT status FROM users WHERE id = ?"), {token->ownerId});
-            if (!status)
-                return status.error();
-            Result<QList<ServiceTokenRows::StoredSecret>> secrets =
-                ServiceTokenRows::secretsOf(tx, token->id);
-            if (!secrets)
-                return secrets.error();
-            return std::optional<Lookup>(
-                Lookup{*token, status->toString() == QStringLiteral("active"), *secrets});
-        });
+    // Read before the store is, so that the cache never takes a row for newer than it is.
+    const std::optional<QByteArray> stamp = m_context.store().changeStamp();
+    ValidationCache<CachedServiceToken> &cache = m_context.validationCaches().serviceTokens;
+    const QByteArray key = parsed->keyId.toLatin1();
+    std::optional<CachedServiceToken> cached = stamp ? cache.find(key, *stamp) : std::nullopt;
+    // A kept row due for a last-use record is read again: the record may be written already,
+    // and only the row can tell (otherwise every validation would try to write it again).
+    const QDateTime threshold = now.addSecs(-kLastUsedWriteIntervalSeconds);
+    if (cached && (!cached->token.lastUsedAt.isValid() || cached->token.lastUsedAt < threshold))
+        cached.reset();
+    qint64 revision = -1;
+    Result<std::optional<CachedServiceToken>> found = cached
+        ? Result<std::optional<CachedServiceToken>>(cached)
+        : m_context.store().transact<std::optional<CachedServiceToken>>(
+            Store::Access::Read,
+            [&](SqlTransaction &tx) -> Result<std::optional<CachedServiceToken>> {
+                Result<QVariant> counter =
+                    tx.scalar(QStringLiteral("SELECT value FROM credential_revision WHERE id = 1"));
+                if (!counter)
+                    return counter.error();
+                revision = counter->toLongLong();
+                Result<ServiceToken> token = ServiceTokenRows::byId(tx, parsed->keyId);
+                if (!token) {
+                    if (token.error().code == ErrorCode::NotFound)
+                        return std::optional<CachedServiceToken>();
+                    return token.error();
+                }
+                Result<QVariant> status = tx.scalar(
+                    QStringLiteral("SELECT status FROM users WHERE id = ?"), {token->ownerId});
+                if (!status)
+                    return status.error();
+                Result<QList<ServiceTokenRows::StoredSecret>> secrets =
+                    ServiceTokenRows::secretsOf(tx, token->id);
+                if (!secrets)
+                    return secrets.error();
+                return std::optional<CachedServiceToken>(CachedServiceToken{
+                    *token, status->toString() == QStringLiteral("active"), *secrets});
+            });
     if (!found)
         return found.error();
     // An unknown key id is not audited: nothing names it, and anyone can make up well-formed
     // ids, so recording each would let them fill the audit trail.
     if (!*found)
         return invalidToken();
+    if (!cached && stamp) {
+        cache.remember(key, **found, *stamp, revision);
+    }
     const ServiceToken &token = (*found)->token;
 
     // The secret first: for someone guessing, the state of the token is none of their business
@@ -226,7 +242,6 @@ Result<ValidatedServiceToken> ServiceTokens::validate(const QString &presented,
                                 token.name,    token.scopes,        token.expiresAt};
     // Coalesced last-use record: one write per interval per token, not one per request. The
     // WHERE repeats the interval check, so concurrent validations write once between them.
-    const QDateTime threshold = now.addSecs(-kLastUsedWriteIntervalSeconds);
     if (!token.lastUsedAt.isValid() || token.lastUsedAt < threshold) {
         Result<void> touched =
             m_context.store().transaction(Store::Access::Write, [&](SqlTransaction &tx) {

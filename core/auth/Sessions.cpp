@@ -45,7 +45,7 @@ constexpr auto kValidationSql =
     "SELECT s.id, s.user_id, u.username, s.state, s.last_seen_at, s.idle_expires_at,"
     " s.absolute_expires_at, s.revoked_at, s.mfa_authenticated, u.status, s.token_hash,"
     " (SELECT document FROM policies WHERE name = ?),"
-    " (SELECT value FROM session_revision WHERE id = 1)"
+    " (SELECT value FROM credential_revision WHERE id = 1)"
     " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?";
 
 // The validation statement of this thread's connection, prepared once and run many times:
@@ -54,7 +54,7 @@ constexpr auto kValidationSql =
 // QSqlQuery::driver() turns null once that connection's driver is gone. A connection that
 // closes finalizes its statements; the next run then fails and the statement is prepared
 // anew through SqlTransaction, which reports a real failure like any other store error.
-// Only the compiled statement is kept here; results are SessionCache's business.
+// Only the compiled statement is kept here; results are ValidationCache's business.
 class ValidationStatement
 {
 public:
@@ -268,12 +268,18 @@ Result<ValidatedSession> Sessions::validate(const QString &token, bool allowPend
     const QDateTime now = m_context.clock().now();
     // Read before the store is, so that the cache never takes a row for newer than it is.
     const std::optional<QByteArray> stamp = m_context.store().changeStamp();
-    SessionCache &cache = m_context.sessionCache();
-    std::optional<SessionCache::Entry> cached = stamp ? cache.find(*hash, *stamp) : std::nullopt;
+    ValidationCache<CachedSession> &cache = m_context.validationCaches().sessions;
+    std::optional<CachedSession> cached = stamp ? cache.find(*hash, *stamp) : std::nullopt;
     // A kept row that no longer looks usable is read again before the token is refused: its
-    // idle expiry may have been pushed later by another validator's activity record.
-    if (cached && cached->session.status(now) != Session::Status::Active)
+    // idle expiry may have been pushed later by another validator's activity record. So is
+    // one due for an activity record: the record may be written already, and only the row can
+    // tell (otherwise every validation would try to write it again).
+    if (cached
+        && (cached->session.status(now) != Session::Status::Active
+            || cached->session.lastSeenAt
+                < now.addSecs(-cached->policy.lastSeenWriteIntervalSeconds))) {
         cached.reset();
+    }
     Result<Lookup> found = cached
         ? Result<Lookup>(Lookup{SessionRows::Lookup{cached->session, true}, cached->policy, -1})
         : m_context.store().transact<Lookup>(Store::Access::Read,

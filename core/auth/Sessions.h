@@ -58,7 +58,7 @@ struct ValidatedSession {
 //   (ON DELETE CASCADE) (SEC-24).
 // - A revocation is effective on the next validate() (SEC-23), whoever made it and from
 //   whichever process: validate() keeps what it read only while the store shows that nothing
-//   which could end a session has happened since (SessionCache), so most validations need no
+//   which could end a session has happened since (ValidationCache), so most validations need no
 //   query and none trusts a stale row.
 // - Callers without sessions:revoke may revoke only their own sessions; someone else's id is
 //   NotFound, exactly like a missing one (SEC-32). Likewise listings without sessions:read show

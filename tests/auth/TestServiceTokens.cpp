@@ -16,6 +16,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QUuid>
 
@@ -50,6 +53,7 @@ public:
         : m_inner(inner)
     {}
     StoreInfo info() const override { return m_inner.info(); }
+    std::optional<QByteArray> changeStamp() const override { return m_inner.changeStamp(); }
     Result<void> transaction(Access access,
                              const std::function<Result<void>(SqlTransaction &)> &work) override
     {
@@ -297,6 +301,104 @@ private Q_SLOTS:
         GH_VERIFY_OK(second);
         QVERIFY(second->token.id != token.id);
         QVERIFY(secretPart(second->secret) != secretPart(secret));
+    }
+
+    // What validate() read is kept while the store shows nothing has changed, and only that
+    // long: any change that can end or narrow a token, made through any connection (here SQL
+    // typed by hand on a connection of its own, as another program would), applies on the very
+    // next validation. Last-use records neither end nor move anything.
+    void keptTokensFollowAnyChangeFromAnyConnection_data()
+    {
+        QTest::addColumn<QString>("statement");
+        QTest::addColumn<bool>("stillValid");
+        QTest::addColumn<bool>("dropsKeptRows"); // moves the credential revision
+        QTest::newRow("revoked") << QStringLiteral(
+            "UPDATE service_tokens SET revoked_at = '2026-06-01T09:00:00.000Z' WHERE id = :id")
+                                 << false << true;
+        QTest::newRow("deactivated") << QStringLiteral("UPDATE service_tokens SET deactivated_at ="
+                                                       " '2026-06-01T09:00:00.000Z' WHERE id = :id")
+                                     << false << true;
+        QTest::newRow("expired") << QStringLiteral(
+            "UPDATE service_tokens SET expires_at = '2026-06-01T09:00:00.500Z' WHERE id = :id")
+                                 << false << true;
+        QTest::newRow("deleted") << QStringLiteral("DELETE FROM service_tokens WHERE id = :id")
+                                 << false << true;
+        QTest::newRow("secret retired")
+            << QStringLiteral("UPDATE service_token_secrets SET retires_at ="
+                              " '2026-06-01T09:00:00.000Z' WHERE token_id = :id")
+            << false << true;
+        QTest::newRow("secret deleted")
+            << QStringLiteral("DELETE FROM service_token_secrets WHERE token_id = :id") << false
+            << true;
+        QTest::newRow("owner disabled")
+            << QStringLiteral("UPDATE users SET status = 'disabled' WHERE id ="
+                              " (SELECT user_id FROM service_tokens WHERE id = :id)")
+            << false << true;
+        QTest::newRow("scope removed")
+            << QStringLiteral("DELETE FROM service_token_scopes WHERE token_id = :id"
+                              " AND scope = 'admin:read'")
+            << true << true;
+        QTest::newRow("last-use record")
+            << QStringLiteral("UPDATE service_tokens SET last_used_at ="
+                              " '2026-06-01T09:30:00.000Z', last_used_ip = '192.0.2.99'"
+                              " WHERE id = :id")
+            << true << false;
+    }
+
+    void keptTokensFollowAnyChangeFromAnyConnection()
+    {
+        QFETCH(QString, statement);
+        QFETCH(bool, stillValid);
+        QFETCH(bool, dropsKeptRows);
+        const ServiceTokenSecret target =
+            mustCreate(m_alice, {ServiceTokenScope::Introspect, ServiceTokenScope::AdminRead});
+        const ServiceTokenSecret bystander = mustCreate(m_bob, {ServiceTokenScope::Introspect});
+        m_clock->advance(1000); // so that an expiry half a second after creation has passed
+        CountingStore counting(*m_store);
+        ServiceContext context(counting, m_clock);
+        ServiceTokens tokens(context);
+        // The first validations record last use (commits); the next ones read the rows again
+        // and keep them; after that, validating needs no transaction at all.
+        for (int i = 0; i < 2; ++i) {
+            GH_VERIFY_OK(tokens.validate(target.secret, client()));
+            GH_VERIFY_OK(tokens.validate(bystander.secret, client()));
+        }
+        const int before = counting.transactions;
+        GH_VERIFY_OK(tokens.validate(target.secret, client()));
+        GH_VERIFY_OK(tokens.validate(bystander.secret, client()));
+        QCOMPARE(counting.transactions.load(), before);
+        const qint64 revision =
+            value(QStringLiteral("SELECT value FROM credential_revision")).toLongLong();
+
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("by-hand"));
+            db.setDatabaseName(m_path);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("PRAGMA foreign_keys = ON")));
+            QVERIFY(query.prepare(statement));
+            query.bindValue(QStringLiteral(":id"), target.token.id);
+            QVERIFY2(query.exec(), qPrintable(query.lastError().text()));
+            query = QSqlQuery();
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("by-hand"));
+        QCOMPARE(value(QStringLiteral("SELECT value FROM credential_revision")).toLongLong()
+                     != revision,
+                 dropsKeptRows);
+        // The bystander is read again first and kept under the new stamp; had the change not
+        // moved the revision, the changed token's old row would be trusted after it.
+        GH_VERIFY_OK(tokens.validate(bystander.secret, client()));
+        Result<ValidatedServiceToken> after = tokens.validate(target.secret, client());
+        if (!stillValid) {
+            GH_VERIFY_ERROR(after, ErrorCode::Unauthenticated);
+            QCOMPARE(after.error().message, kGeneric);
+            return;
+        }
+        GH_VERIFY_OK(after);
+        QCOMPARE(after->hasScope(ServiceTokenScope::AdminRead),
+                 !statement.contains(QStringLiteral("admin:read")));
     }
 
     void typosAreRefusedWithoutALookup() // SEC-27

@@ -909,11 +909,11 @@ private Q_SLOTS:
         const QByteArray hash = crypto::sha256(issued->token.toLatin1());
         const std::optional<QByteArray> stamp = m_store->changeStamp();
         QVERIFY(stamp);
-        QVERIFY(m_context->sessionCache().find(hash, *stamp));
-        QVERIFY(
-            m_context->sessionCache().find(crypto::sha256(bystander->token.toLatin1()), *stamp));
+        QVERIFY(m_context->validationCaches().sessions.find(hash, *stamp));
+        QVERIFY(m_context->validationCaches().sessions.find(
+            crypto::sha256(bystander->token.toLatin1()), *stamp));
         const qint64 revision =
-            value(QStringLiteral("SELECT value FROM session_revision")).toLongLong();
+            value(QStringLiteral("SELECT value FROM credential_revision")).toLongLong();
 
         {
             QSqlDatabase db =
@@ -931,7 +931,7 @@ private Q_SLOTS:
         }
         QSqlDatabase::removeDatabase(QStringLiteral("by-hand"));
         QVERIFY(m_store->changeStamp() != stamp);
-        QCOMPARE(value(QStringLiteral("SELECT value FROM session_revision")).toLongLong()
+        QCOMPARE(value(QStringLiteral("SELECT value FROM credential_revision")).toLongLong()
                      != revision,
                  dropsKeptRows);
         // The bystander is read again first and kept under the new stamp; had the change not
