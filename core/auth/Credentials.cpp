@@ -113,6 +113,16 @@ Result<QString> Credentials::hashNewPassword(SqlTransaction &tx, const User &use
     return m_hasher.hash(PasswordPolicy::normalize(password));
 }
 
+Result<void> Credentials::checkNewUserPassword(const NewUser &user, const QString &password) const
+{
+    Result<PasswordPolicy> policy = m_context.store().transact<PasswordPolicy>(
+        Store::Access::Read, [&](SqlTransaction &tx) { return loadPolicy(tx); });
+    if (!policy)
+        return policy.error();
+    return policy->check(password, PasswordContext{user.username, user.email, user.displayName},
+                         false, m_blocklist.get());
+}
+
 Result<Credentials::IssuedCode> Credentials::issueCode(const Actor &actor,
                                                        const QString &userId) const
 {

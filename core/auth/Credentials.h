@@ -66,6 +66,10 @@ public:
     create(const ServiceContext &context, std::shared_ptr<const PasswordBlocklist> blocklist,
            crypto::PasswordHasher::Parameters hashing = {});
 
+    // Whether the password policy accepts `password` for a user about to be created (no MFA
+    // yet), so that a user is never created only to be refused their password.
+    Result<void> checkNewUserPassword(const NewUser &user, const QString &password) const;
+
     Result<IssuedCode> issueCode(const Actor &actor, const QString &userId) const;
     // Anonymous: whoever holds the code. Sets the password, ends the user's lock and every
     // session the user had (SEC-25).

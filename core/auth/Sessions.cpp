@@ -35,7 +35,7 @@ QString serverName()
 struct Lookup {
     std::optional<SessionRows::Lookup> row;
     SessionPolicy policy;
-    qint64 revision = -1; // the session revision (migration 0008) in the same snapshot
+    qint64 revision = -1; // the credential revision (ValidationCache) in the same snapshot
 };
 
 // validate() runs on every request, so it reads everything it needs in one statement: the

@@ -114,6 +114,11 @@ QFuture<Result<User>> LocalBackend::createFirstOwner(const NewUser &owner, const
     return submitCredentials<User>([this, owner, password](const Credentials &credentials,
                                                            const Mfa &,
                                                            const Actor &actor) -> Result<User> {
+        // Checked first, so that a refused password leaves no owner without one behind.
+        if (Result<void> acceptable = credentials.checkNewUserPassword(owner, password);
+            !acceptable) {
+            return acceptable.error();
+        }
         Result<User> created = m_services.users.createFirstOwner(Actor::localConsole(), owner);
         if (!created)
             return created;

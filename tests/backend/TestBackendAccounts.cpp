@@ -100,6 +100,28 @@ private Q_SLOTS:
         m_store.reset();
     }
 
+    void aRefusedPasswordCreatesNoOwner()
+    {
+        // A fresh store of its own: the fixture's already has its owner.
+        SqliteStoreOptions options;
+        options.clock = m_clock;
+        auto store = SqliteStore::create(m_dir.filePath(QStringLiteral("no-owner.db")), options);
+        GH_VERIFY_OK(store);
+        {
+            LocalBackend backend(**store, m_clock, client(), std::nullopt,
+                                 std::make_shared<const PasswordBlocklist>(
+                                     PasswordBlocklist::fromWords({QStringLiteral("password")})));
+            Result<User> refused =
+                take(backend.createFirstOwner(NewUser{QStringLiteral("root"), {}, {}, {}},
+                                              QStringLiteral("root root root root")));
+            GH_VERIFY_ERROR(refused, ErrorCode::InvalidInput);
+            QCOMPARE(backend.actor().kind, Actor::Kind::Anonymous);
+            // Nothing was created: the same owner can be created with a good password.
+            GH_VERIFY_OK(take(backend.createFirstOwner(NewUser{QStringLiteral("root"), {}, {}, {}},
+                                                       kRootPassword)));
+        }
+    }
+
     void thereIsOnlyOneFirstOwner()
     {
         GH_VERIFY_ERROR(take(m_backend->createFirstOwner(
