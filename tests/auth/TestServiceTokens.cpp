@@ -16,8 +16,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSqlDatabase>
-#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QUuid>
@@ -370,20 +368,9 @@ private Q_SLOTS:
         const qint64 revision =
             value(QStringLiteral("SELECT value FROM credential_revision")).toLongLong();
 
-        {
-            QSqlDatabase db =
-                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("by-hand"));
-            db.setDatabaseName(m_path);
-            QVERIFY(db.open());
-            QSqlQuery query(db);
-            QVERIFY(query.exec(QStringLiteral("PRAGMA foreign_keys = ON")));
-            QVERIFY(query.prepare(statement));
-            query.bindValue(QStringLiteral(":id"), target.token.id);
-            QVERIFY2(query.exec(), qPrintable(query.lastError().text()));
-            query = QSqlQuery();
-            db.close();
-        }
-        QSqlDatabase::removeDatabase(QStringLiteral("by-hand"));
+        const QString problem =
+            test::execByHand(m_path, statement, {{QStringLiteral(":id"), target.token.id}});
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
         QCOMPARE(value(QStringLiteral("SELECT value FROM credential_revision")).toLongLong()
                      != revision,
                  dropsKeptRows);

@@ -14,8 +14,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
-#include <QSqlDatabase>
-#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 
@@ -915,21 +913,9 @@ private Q_SLOTS:
         const qint64 revision =
             value(QStringLiteral("SELECT value FROM credential_revision")).toLongLong();
 
-        {
-            QSqlDatabase db =
-                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("by-hand"));
-            db.setDatabaseName(m_path);
-            QVERIFY(db.open());
-            QSqlQuery query(db);
-            QVERIFY(query.exec(QStringLiteral("PRAGMA foreign_keys = ON")));
-            QVERIFY(query.prepare(statement));
-            if (statement.contains(QStringLiteral(":hash")))
-                query.bindValue(QStringLiteral(":hash"), hash);
-            QVERIFY2(query.exec(), qPrintable(query.lastError().text()));
-            query = QSqlQuery();
-            db.close();
-        }
-        QSqlDatabase::removeDatabase(QStringLiteral("by-hand"));
+        const QString problem =
+            test::execByHand(m_path, statement, {{QStringLiteral(":hash"), hash}});
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
         QVERIFY(m_store->changeStamp() != stamp);
         QCOMPARE(value(QStringLiteral("SELECT value FROM credential_revision")).toLongLong()
                      != revision,

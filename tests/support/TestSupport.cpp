@@ -5,6 +5,9 @@
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 
 namespace gatehouse::test {
 
@@ -36,6 +39,33 @@ bool requireMfaForNoRole(const QString &storePath)
                                              QStringLiteral("test"));
                       })
         .ok();
+}
+
+QString execByHand(const QString &storePath, const QString &statement, const QVariantMap &bindings)
+{
+    const QString name = QStringLiteral("by-hand");
+    QString problem;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(storePath);
+        if (!db.open()) {
+            problem = db.lastError().text();
+        } else {
+            QSqlQuery query(db);
+            if (!query.exec(QStringLiteral("PRAGMA foreign_keys = ON"))
+                || !query.prepare(statement))
+                problem = query.lastError().text();
+            for (auto it = bindings.cbegin(); problem.isEmpty() && it != bindings.cend(); ++it) {
+                if (statement.contains(it.key()))
+                    query.bindValue(it.key(), it.value());
+            }
+            if (problem.isEmpty() && !query.exec())
+                problem = query.lastError().text();
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return problem;
 }
 
 QByteArray base32Decode(const QString &text)

@@ -8,6 +8,7 @@
 #include <QProcess>
 #include <QString>
 #include <QTest>
+#include <QVariantMap>
 
 #include <memory>
 
@@ -21,6 +22,12 @@ Actor actorFor(const User &user, const QString &sessionId = {});
 // policy code, in a store no other connection of this process holds: for suites that drive
 // gatehousectl with password-only session tokens and are not about MFA.
 bool requireMfaForNoRole(const QString &storePath);
+
+// Runs one SQL statement on a connection of its own to the store file, with foreign keys on,
+// as another program (or someone at the sqlite3 prompt) would; `:hash`-style placeholders are
+// bound from `bindings`. Empty on success, else SQLite's message.
+QString execByHand(const QString &storePath, const QString &statement,
+                   const QVariantMap &bindings = {});
 
 // RFC 4648 base32 (upper case, unpadded), as a user types a TOTP secret into an authenticator
 // app; empty for anything else.
