@@ -99,7 +99,8 @@ Result<PasswordPolicy> Credentials::loadPolicy(SqlTransaction &tx) const
 }
 
 Result<QString> Credentials::hashNewPassword(SqlTransaction &tx, const User &user,
-                                             const QString &password) const
+                                             const QString &password,
+                                             const PreparedPassword &prepared) const
 {
     Result<PasswordPolicy> policy = loadPolicy(tx);
     if (!policy)
@@ -110,7 +111,52 @@ Result<QString> Credentials::hashNewPassword(SqlTransaction &tx, const User &use
         !allowed) {
         return allowed.error();
     }
+    if (!prepared.newHash.isEmpty() && prepared.userId == user.id)
+        return prepared.newHash;
     return m_hasher.hash(PasswordPolicy::normalize(password));
+}
+
+Credentials::PreparedPassword
+Credentials::preparePassword(const std::function<Result<User>(SqlTransaction &)> &findUser,
+                             const QString &currentPassword, const QString &newPassword) const
+{
+    // Only what the write transaction will check again is read here; a failed read or a
+    // refused password just leaves the work to the transaction, which reports it.
+    struct Read {
+        User user;
+        QString storedHash;
+        PasswordPolicy policy;
+    };
+    std::optional<Read> read;
+    (void)m_context.store().transaction(
+        Store::Access::Read, [&](SqlTransaction &tx) -> Result<void> {
+            Result<User> user = findUser(tx);
+            Result<PasswordPolicy> policy =
+                user ? loadPolicy(tx) : Result<PasswordPolicy>(user.error());
+            Result<QVariant> stored =
+                policy ? storedHash(tx, user->id) : Result<QVariant>(policy.error());
+            if (stored)
+                read = Read{*user, stored->toString(), *policy};
+            return {};
+        });
+    PreparedPassword prepared;
+    if (!read)
+        return prepared;
+    prepared.userId = read->user.id;
+    if (!currentPassword.isNull()) {
+        if (read->storedHash.isEmpty())
+            return prepared;
+        prepared.current =
+            checkPassword(PasswordPolicy::normalize(currentPassword), read->storedHash);
+        if (!prepared.current->verification || !prepared.current->verification->matches)
+            return prepared; // the transaction counts the failure; no new hash is due
+    }
+    const PasswordContext context{read->user.username, read->user.email, read->user.displayName};
+    if (read->policy.check(newPassword, context, read->user.mfaEnrolled, m_blocklist.get())) {
+        if (Result<QString> hashed = m_hasher.hash(PasswordPolicy::normalize(newPassword)))
+            prepared.newHash = *hashed;
+    }
+    return prepared;
 }
 
 Result<void> Credentials::checkNewUserPassword(const NewUser &user, const QString &password) const
@@ -169,6 +215,24 @@ Result<Credentials::IssuedCode> Credentials::issueCode(const Actor &actor,
 Result<User> Credentials::redeemCode(const Actor &client, const QString &code,
                                      const QString &newPassword) const
 {
+    Result<QByteArray> codeHash = TokenFormat::oneTimeCodeHash(code);
+    const QDateTime before = m_context.clock().now();
+    // Prepared only for a code that is live now, so a guessed code costs no scrypt.
+    const PreparedPassword prepared = !codeHash
+        ? PreparedPassword{}
+        : preparePassword(
+            [&](SqlTransaction &tx) -> Result<User> {
+                Result<QSqlQuery> row =
+                    tx.exec(QStringLiteral("SELECT user_id FROM one_time_codes WHERE code_hash = ?"
+                                           " AND used_at IS NULL AND expires_at > ?"),
+                            {*codeHash, UserRows::isoUtc(before)});
+                if (!row)
+                    return row.error();
+                if (!row->next())
+                    return invalidCode();
+                return UserRows::byId(tx, row->value(0).toString());
+            },
+            QString(), newPassword);
     return m_context.perform<User>(
         authEvent(client, "RedeemPasswordCode"), Store::Access::Write,
         [&](SqlTransaction &tx, AuditEvent &event) -> Result<User> {
@@ -192,7 +256,7 @@ Result<User> Credentials::redeemCode(const Actor &client, const QString &code,
                 return invalidCode();
             event.actor.username = user->username;
             event.resources.append({QString::fromLatin1(kUserResource), userId});
-            Result<QString> newHash = hashNewPassword(tx, *user, newPassword);
+            Result<QString> newHash = hashNewPassword(tx, *user, newPassword, prepared);
             if (!newHash)
                 return newHash.error();
             const QString stamp = UserRows::isoUtc(now);
@@ -557,6 +621,13 @@ Result<std::optional<Error>> Credentials::checkReauthentication(SqlTransaction &
                                                                 const User &user,
                                                                 const QString &password) const
 {
+    return reauthenticate(tx, actor, user, password, {});
+}
+
+Result<std::optional<Error>> Credentials::reauthenticate(SqlTransaction &tx, const Actor &actor,
+                                                         const User &user, const QString &password,
+                                                         const PreparedPassword &prepared) const
+{
     const QDateTime now = m_context.clock().now();
     // A service token is a credential of its own, never a way to change the others.
     if (actor.credential == Actor::Credential::ServiceToken) {
@@ -588,9 +659,12 @@ Result<std::optional<Error>> Credentials::checkReauthentication(SqlTransaction &
     Result<QVariant> stored = storedHash(tx, user.id);
     if (!stored)
         return stored.error();
+    const bool checkedBefore = prepared.current && prepared.userId == user.id && !stored->isNull()
+        && prepared.current->hash == stored->toString();
     Result<crypto::PasswordHasher::Verification> verified = stored->isNull()
         ? Result<crypto::PasswordHasher::Verification>(signInFailed())
-        : m_hasher.verify(PasswordPolicy::normalize(password), stored->toString());
+        : checkedBefore ? prepared.current->verification
+                        : m_hasher.verify(PasswordPolicy::normalize(password), stored->toString());
     if (verified && verified->matches)
         return std::optional<Error>();
     // Counts toward the lockout like a failed sign-in, so a stolen session cannot be used to
@@ -611,6 +685,13 @@ Result<void> Credentials::changePassword(const Actor &actor, const QString &curr
     struct Outcome {
         std::optional<Error> refused;
     };
+    // Only a caller that may change a password at all gets the work done in advance.
+    const bool mayChange = actor.credential == Actor::Credential::Session
+        || actor.credential == Actor::Credential::Password;
+    const PreparedPassword prepared = !mayChange
+        ? PreparedPassword{}
+        : preparePassword([&](SqlTransaction &tx) { return UserRows::byId(tx, actor.userId); },
+                          currentPassword, newPassword);
     Result<Outcome> outcome = m_context.perform<Outcome>(
         authEvent(actor, "ChangePassword"), Store::Access::Write,
         [&](SqlTransaction &tx, AuditEvent &ev) -> Result<Outcome> {
@@ -621,7 +702,7 @@ Result<void> Credentials::changePassword(const Actor &actor, const QString &curr
             if (!user)
                 return user.error();
             Result<std::optional<Error>> reauthenticated =
-                checkReauthentication(tx, actor, *user, currentPassword);
+                reauthenticate(tx, actor, *user, currentPassword, prepared);
             if (!reauthenticated)
                 return reauthenticated.error();
             if (*reauthenticated) {
@@ -629,7 +710,7 @@ Result<void> Credentials::changePassword(const Actor &actor, const QString &curr
                 ev.errorMessage = QStringLiteral("current password wrong");
                 return Outcome{*reauthenticated};
             }
-            Result<QString> newHash = hashNewPassword(tx, *user, newPassword);
+            Result<QString> newHash = hashNewPassword(tx, *user, newPassword, prepared);
             if (!newHash)
                 return newHash.error();
             const QString stamp = UserRows::isoUtc(m_context.clock().now());

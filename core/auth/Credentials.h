@@ -142,8 +142,24 @@ private:
     Result<void> countFailure(SqlTransaction &tx, const Actor &client, const User &user,
                               const QDateTime &now, const AuditEvent &event) const;
     Result<PasswordPolicy> loadPolicy(SqlTransaction &tx) const;
-    Result<QString> hashNewPassword(SqlTransaction &tx, const User &user,
-                                    const QString &password) const;
+    // The scrypt work of a password change or code redemption, done before its write
+    // transaction so that the store's write lock is not held for it: the current password
+    // checked against the stored hash, and the new password hashed once it passed the policy
+    // for that user. The transaction uses it only if the row still holds `storedHash` (or
+    // the user is `userId`); otherwise it does the work itself, as when nothing was prepared.
+    struct PreparedPassword {
+        QString userId;
+        std::optional<PasswordCheck> current;
+        QString newHash;
+    };
+    PreparedPassword preparePassword(const std::function<Result<User>(SqlTransaction &)> &findUser,
+                                     const QString &currentPassword,
+                                     const QString &newPassword) const;
+    Result<QString> hashNewPassword(SqlTransaction &tx, const User &user, const QString &password,
+                                    const PreparedPassword &prepared = {}) const;
+    Result<std::optional<Error>> reauthenticate(SqlTransaction &tx, const Actor &actor,
+                                                const User &user, const QString &password,
+                                                const PreparedPassword &prepared) const;
 
     const ServiceContext &m_context;
     Sessions m_sessions;

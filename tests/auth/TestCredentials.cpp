@@ -367,12 +367,29 @@ private Q_SLOTS:
 
     // scrypt runs with no transaction open, so other writers (sign-ins of other users, admin
     // changes) are not held up behind it. A second connection that never waits for a lock
-    // must get the write lock while the hash is being checked: some time after the sign-in
+    // must get the write lock while the hash is being checked: some time after the operation
     // began and some time before it ended. (Were the hash checked inside the write
     // transaction, the lock would be held for all of that time.)
+    void writesProceedWhileAPasswordIsChecked_data()
+    {
+        QTest::addColumn<QString>("operation");
+        QTest::newRow("sign-in") << QStringLiteral("sign-in");
+        QTest::newRow("password change") << QStringLiteral("change");
+        QTest::newRow("code redemption") << QStringLiteral("redeem");
+    }
+
     void writesProceedWhileAPasswordIsChecked()
     {
+        QFETCH(QString, operation);
         givePassword(m_alice, kGood);
+        Actor alice = client();
+        alice.kind = Actor::Kind::User;
+        alice.credential = Actor::Credential::Password;
+        alice.userId = m_alice.id;
+        alice.username = m_alice.username;
+        Result<Credentials::IssuedCode> code =
+            m_credentials->issueCode(actorFor(m_owner), m_alice.id);
+        GH_VERIFY_OK(code);
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"),
                                                     QStringLiteral("writer-during-signin"));
         db.setDatabaseName(m_path);
@@ -380,9 +397,17 @@ private Q_SLOTS:
         QVERIFY(db.open());
         QElapsedTimer clock;
         std::atomic<qint64> endedAt = -1;
+        std::atomic<bool> succeeded = false;
         clock.start();
-        std::thread signIn([&] {
-            (void)m_credentials->authenticate(client(), QStringLiteral("alice"), kGood);
+        std::thread work([&] {
+            if (operation == u"sign-in") {
+                succeeded =
+                    m_credentials->authenticate(client(), QStringLiteral("alice"), kGood).ok();
+            } else if (operation == u"change") {
+                succeeded = m_credentials->changePassword(alice, kGood, kOther).ok();
+            } else {
+                succeeded = m_credentials->redeemCode(client(), code->code, kOther).ok();
+            }
             endedAt = clock.elapsed();
         });
         QList<qint64> gotLockAt;
@@ -396,7 +421,8 @@ private Q_SLOTS:
                 QThread::msleep(2);
             }
         }
-        signIn.join();
+        work.join();
+        QVERIFY(succeeded);
         db.close();
         db = {};
         QSqlDatabase::removeDatabase(QStringLiteral("writer-during-signin"));
@@ -405,7 +431,8 @@ private Q_SLOTS:
             return at > margin && at < endedAt - margin;
         });
         QVERIFY2(duringHash,
-                 qPrintable(QStringLiteral("sign-in took %1 ms; lock taken %2 times")
+                 qPrintable(QStringLiteral("%1 took %2 ms; lock taken %3 times")
+                                .arg(operation)
                                 .arg(endedAt.load())
                                 .arg(gotLockAt.size())));
     }
