@@ -219,9 +219,7 @@ private Q_SLOTS:
         auto store = SqliteStore::create(m_path, options);
         GH_VERIFY_OK(store);
         m_store = std::move(store).value();
-        Result<QByteArray> key = crypto::SecretBox::generateKey();
-        GH_VERIFY_OK(key);
-        Result<crypto::SecretBox> box = crypto::SecretBox::fromKey(*key);
+        Result<crypto::SecretBox> box = test::newDataKey();
         GH_VERIFY_OK(box);
         m_box.emplace(*box);
         useDataKey(m_box);
@@ -450,8 +448,7 @@ private Q_SLOTS:
         GH_VERIFY_OK(before);
 
         // Another data key: a clear Integrity error naming the key, nothing else.
-        Result<crypto::SecretBox> other =
-            crypto::SecretBox::fromKey(*crypto::SecretBox::generateKey());
+        Result<crypto::SecretBox> other = test::newDataKey();
         GH_VERIFY_OK(other);
         useDataKey(*other);
         Result<IssuedAccessToken> wrong = m_tokens->issue(session, client());

@@ -75,9 +75,7 @@ private Q_SLOTS:
             m_dir.filePath(QStringLiteral("accounts-%1.db").arg(++counter)), options);
         GH_VERIFY_OK(store);
         m_store = std::move(store).value();
-        Result<QByteArray> key = crypto::SecretBox::generateKey();
-        GH_VERIFY_OK(key);
-        Result<crypto::SecretBox> box = crypto::SecretBox::fromKey(*key);
+        Result<crypto::SecretBox> box = test::newDataKey();
         GH_VERIFY_OK(box);
         auto blocklist = std::make_shared<const PasswordBlocklist>(
             PasswordBlocklist::fromWords({QStringLiteral("password")}));

@@ -41,6 +41,14 @@ bool requireMfaForNoRole(const QString &storePath)
         .ok();
 }
 
+Result<crypto::SecretBox> newDataKey()
+{
+    Result<QByteArray> key = crypto::SecretBox::generateKey();
+    if (!key)
+        return key.error();
+    return crypto::SecretBox::fromKey(*key);
+}
+
 QString execByHand(const QString &storePath, const QString &statement, const QVariantMap &bindings)
 {
     const QString name = QStringLiteral("by-hand");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "crypto/SecretBox.h"
 #include "model/Actor.h"
 #include "model/Result.h"
 #include "model/User.h"
@@ -22,6 +23,9 @@ Actor actorFor(const User &user, const QString &sessionId = {});
 // policy code, in a store no other connection of this process holds: for suites that drive
 // gatehousectl with password-only session tokens and are not about MFA.
 bool requireMfaForNoRole(const QString &storePath);
+
+// A data key of fresh random bytes, as `init` makes one for a store.
+Result<crypto::SecretBox> newDataKey();
 
 // Runs one SQL statement on a connection of its own to the store file, with foreign keys on,
 // as another program (or someone at the sqlite3 prompt) would; `:hash`-style placeholders are
