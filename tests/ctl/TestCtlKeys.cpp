@@ -1,3 +1,4 @@
+#include "CtlRunner.h"
 #include "TestSupport.h"
 
 #include "store/DataKeyFile.h"
@@ -7,7 +8,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 
 using namespace gatehouse;
@@ -17,28 +17,8 @@ namespace {
 const QByteArray kOwnerPassword = "correct horse battery staple";
 const QByteArray kAuditorPassword = "purple elephants dance quietly";
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-
-    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
-    QString errorCode() const
-    {
-        return json()
-            .value(QStringLiteral("error"))
-            .toObject()
-            .value(QStringLiteral("code"))
-            .toString();
-    }
-    QString errorMessage() const
-    {
-        return json()
-            .value(QStringLiteral("error"))
-            .toObject()
-            .value(QStringLiteral("message"))
-            .toString();
-    }
+// A run, with what this suite reads from its output.
+struct Run : test::CtlRun {
     QStringList kids() const
     {
         QStringList kids;
@@ -70,43 +50,16 @@ private:
     // The owner's session on the current store: most commands sign in with it (through
     // GATEHOUSE_TOKEN), which spares a password hash per run; --as is exercised on its own.
     QString m_rootSession;
-    // --json runs whose stdout was not exactly one line holding one JSON object.
-    QStringList m_badJson;
+    test::CtlRunner m_ctl; // also checks every --json run against the scripting contract
 
     Run ctl(const QStringList &arguments, const QByteArray &password = {},
             const QByteArray &input = {}, const QMap<QString, QString> &extraEnv = {})
     {
-        QProcess process;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const char *name : {"GATEHOUSE_DATABASE", "GATEHOUSE_PASSWORD", "GATEHOUSE_TOKEN",
-                                 "GATEHOUSE_DATA_KEY_FILE"}) {
-            env.remove(QString::fromLatin1(name));
-        }
+        QMap<QString, QString> environment = extraEnv;
         if (!password.isEmpty())
-            env.insert(QStringLiteral("GATEHOUSE_PASSWORD"), QString::fromUtf8(password));
-        for (auto it = extraEnv.begin(); it != extraEnv.end(); ++it)
-            env.insert(it.key(), it.value());
-        process.setProcessEnvironment(env);
-        process.start(QStringLiteral(GATEHOUSE_CTL_PATH),
-                      QStringList{QStringLiteral("--db"), m_path} + arguments);
-        process.write(input);
-        process.closeWriteChannel();
-        if (!process.waitForFinished(60000)) {
-            process.kill();
-            process.waitForFinished();
-        }
-        const Run run{process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-                      QString::fromUtf8(process.readAllStandardOutput()),
-                      QString::fromUtf8(process.readAllStandardError())};
-        if (arguments.contains(QStringLiteral("--json"))) {
-            QJsonParseError error{};
-            const QJsonDocument document = QJsonDocument::fromJson(run.out.toUtf8(), &error);
-            if (run.out.count(QLatin1Char('\n')) != 1 || !run.out.endsWith(QLatin1Char('\n'))
-                || error.error != QJsonParseError::NoError || !document.isObject())
-                m_badJson.append(arguments.join(QLatin1Char(' ')) + QStringLiteral(" => ")
-                                 + run.out);
-        }
-        return run;
+            environment.insert(QStringLiteral("GATEHOUSE_PASSWORD"), QString::fromUtf8(password));
+        m_ctl.setStorePath(m_path);
+        return Run{m_ctl.run(arguments, input, environment)};
     }
 
     // `gatehousectl ARGS --json` signed in with `session` (GATEHOUSE_TOKEN).
@@ -172,8 +125,9 @@ private Q_SLOTS:
 
     void cleanup()
     {
-        QVERIFY2(m_badJson.isEmpty(), qPrintable(m_badJson.join(QLatin1Char('\n'))));
-        m_badJson.clear();
+        QVERIFY2(m_ctl.contractBreaches().isEmpty(),
+                 qPrintable(m_ctl.contractBreaches().join(QLatin1Char('\n'))));
+        m_ctl.clearContractBreaches();
     }
 
     void helpListsTheCommands()

@@ -1,3 +1,4 @@
+#include "CtlRunner.h"
 #include "TestSupport.h"
 
 #include <QDateTime>
@@ -5,7 +6,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -16,23 +16,11 @@ namespace {
 
 const QByteArray kOwnerPassword = "correct horse battery staple";
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-
-    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
+// A run, with what this suite reads from its output.
+struct Run : test::CtlRun {
     QString field(const char *name) const
     {
         return json().value(QString::fromLatin1(name)).toString();
-    }
-    QString errorCode() const
-    {
-        return json()
-            .value(QStringLiteral("error"))
-            .toObject()
-            .value(QStringLiteral("code"))
-            .toString();
     }
     QStringList ids() const
     {
@@ -65,43 +53,20 @@ private:
     // An admin-scoped token of the owner's: most runs sign in with it through GATEHOUSE_TOKEN,
     // which spares a password hash per run (a few use --as root, to cover that path too).
     QString m_rootKey;
-    // --json runs whose stdout was not exactly one line holding one JSON object.
-    QStringList m_badJson;
+    test::CtlRunner m_ctl; // also checks every --json run against the scripting contract
 
     // Runs gatehousectl on the store; `password` goes to GATEHOUSE_PASSWORD, `token` to
     // GATEHOUSE_TOKEN, `input` to stdin.
     Run ctl(const QStringList &arguments, const QByteArray &password = {},
             const QString &token = {}, const QByteArray &input = {})
     {
-        QProcess process;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const char *name : {"GATEHOUSE_DATABASE", "GATEHOUSE_PASSWORD", "GATEHOUSE_TOKEN"})
-            env.remove(QString::fromLatin1(name));
+        QMap<QString, QString> environment;
         if (!password.isEmpty())
-            env.insert(QStringLiteral("GATEHOUSE_PASSWORD"), QString::fromUtf8(password));
+            environment.insert(QStringLiteral("GATEHOUSE_PASSWORD"), QString::fromUtf8(password));
         if (!token.isEmpty())
-            env.insert(QStringLiteral("GATEHOUSE_TOKEN"), token);
-        process.setProcessEnvironment(env);
-        process.start(QStringLiteral(GATEHOUSE_CTL_PATH),
-                      QStringList{QStringLiteral("--db"), m_path} + arguments);
-        process.write(input);
-        process.closeWriteChannel();
-        if (!process.waitForFinished(60000)) {
-            process.kill();
-            process.waitForFinished();
-        }
-        const Run run{process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-                      QString::fromUtf8(process.readAllStandardOutput()),
-                      QString::fromUtf8(process.readAllStandardError())};
-        if (arguments.contains(QStringLiteral("--json"))) {
-            QJsonParseError error{};
-            const QJsonDocument document = QJsonDocument::fromJson(run.out.toUtf8(), &error);
-            if (run.out.count(QLatin1Char('\n')) != 1 || !run.out.endsWith(QLatin1Char('\n'))
-                || error.error != QJsonParseError::NoError || !document.isObject())
-                m_badJson.append(arguments.join(QLatin1Char(' ')) + QStringLiteral(" => ")
-                                 + run.out);
-        }
-        return run;
+            environment.insert(QStringLiteral("GATEHOUSE_TOKEN"), token);
+        m_ctl.setStorePath(m_path);
+        return Run{m_ctl.run(arguments, input, environment)};
     }
 
     // `token ARGS --json`, signed in as the owner (with the owner's admin-scoped token).
@@ -184,8 +149,9 @@ private Q_SLOTS:
 
     void cleanup()
     {
-        QVERIFY2(m_badJson.isEmpty(), qPrintable(m_badJson.join(QLatin1Char('\n'))));
-        m_badJson.clear();
+        QVERIFY2(m_ctl.contractBreaches().isEmpty(),
+                 qPrintable(m_ctl.contractBreaches().join(QLatin1Char('\n'))));
+        m_ctl.clearContractBreaches();
     }
 
     void createShowsTheSecretOnlyOnce()

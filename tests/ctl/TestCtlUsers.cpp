@@ -1,10 +1,10 @@
+#include "CtlRunner.h"
 #include "TestSupport.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QSet>
 #include <QTemporaryDir>
 
@@ -15,20 +15,8 @@ namespace {
 const QByteArray kOwnerPassword = "correct horse battery staple";
 const QByteArray kOperatorPassword = "purple elephants dance quietly";
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-
-    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
-    QString errorCode() const
-    {
-        return json()
-            .value(QStringLiteral("error"))
-            .toObject()
-            .value(QStringLiteral("code"))
-            .toString();
-    }
+// A run, with what this suite reads from its output.
+struct Run : test::CtlRun {
     QStringList usernames() const
     {
         QStringList names;
@@ -57,39 +45,16 @@ class TestCtlUsers : public QObject
 private:
     QTemporaryDir m_dir;
     QString m_path;
-    // --json runs whose stdout was not exactly one line holding one JSON object.
-    QStringList m_badJson;
+    test::CtlRunner m_ctl; // also checks every --json run against the scripting contract
 
     Run ctl(const QStringList &arguments, const QByteArray &password = {},
             const QByteArray &input = {})
     {
-        QProcess process;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.remove(QStringLiteral("GATEHOUSE_DATABASE"));
-        env.remove(QStringLiteral("GATEHOUSE_PASSWORD"));
+        QMap<QString, QString> environment;
         if (!password.isEmpty())
-            env.insert(QStringLiteral("GATEHOUSE_PASSWORD"), QString::fromUtf8(password));
-        process.setProcessEnvironment(env);
-        process.start(QStringLiteral(GATEHOUSE_CTL_PATH),
-                      QStringList{QStringLiteral("--db"), m_path} + arguments);
-        process.write(input);
-        process.closeWriteChannel();
-        if (!process.waitForFinished(60000)) {
-            process.kill();
-            process.waitForFinished();
-        }
-        const Run run{process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-                      QString::fromUtf8(process.readAllStandardOutput()),
-                      QString::fromUtf8(process.readAllStandardError())};
-        if (arguments.contains(QStringLiteral("--json"))) {
-            QJsonParseError error{};
-            const QJsonDocument document = QJsonDocument::fromJson(run.out.toUtf8(), &error);
-            if (run.out.count(QLatin1Char('\n')) != 1 || !run.out.endsWith(QLatin1Char('\n'))
-                || error.error != QJsonParseError::NoError || !document.isObject())
-                m_badJson.append(arguments.join(QLatin1Char(' ')) + QStringLiteral(" => ")
-                                 + run.out);
-        }
-        return run;
+            environment.insert(QStringLiteral("GATEHOUSE_PASSWORD"), QString::fromUtf8(password));
+        m_ctl.setStorePath(m_path);
+        return Run{m_ctl.run(arguments, input, environment)};
     }
 
     // `user ARGS --as root --json`, signed in as the owner.
@@ -132,8 +97,9 @@ private Q_SLOTS:
 
     void cleanup()
     {
-        QVERIFY2(m_badJson.isEmpty(), qPrintable(m_badJson.join(QLatin1Char('\n'))));
-        m_badJson.clear();
+        QVERIFY2(m_ctl.contractBreaches().isEmpty(),
+                 qPrintable(m_ctl.contractBreaches().join(QLatin1Char('\n'))));
+        m_ctl.clearContractBreaches();
     }
 
     void createShowsTheSetupCodeOnlyOnce()

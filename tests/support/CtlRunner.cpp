@@ -20,6 +20,15 @@ QString CtlRun::errorCode() const
         .toString();
 }
 
+QString CtlRun::errorMessage() const
+{
+    return json()
+        .value(QStringLiteral("error"))
+        .toObject()
+        .value(QStringLiteral("message"))
+        .toString();
+}
+
 CtlRun CtlRunner::run(const QStringList &arguments, const QByteArray &input,
                       const QMap<QString, QString> &environment)
 {

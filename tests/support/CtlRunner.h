@@ -15,6 +15,7 @@ struct CtlRun {
 
     QJsonObject json() const;
     QString errorCode() const; // error.code of a --json failure
+    QString errorMessage() const; // error.message of a --json failure
 };
 
 // Runs gatehousectl on one store as scripts do: `--db <store>` first, a clean environment
@@ -35,6 +36,7 @@ public:
                const QMap<QString, QString> &environment = {});
 
     QStringList contractBreaches() const { return m_breaches; }
+    void clearContractBreaches() { m_breaches.clear(); }
 
 private:
     QString m_storePath;
