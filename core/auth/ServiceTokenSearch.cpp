@@ -1,5 +1,6 @@
 #include "ServiceTokenSearch.h"
 
+#include "NewestFirstPage.h"
 #include "PageToken.h"
 #include "ServiceTokenRows.h"
 #include "SessionRows.h"
@@ -105,32 +106,9 @@ Result<Page<ServiceToken>> run(SqlTransaction &tx, const ServiceTokenQuery &quer
         where << QStringLiteral("t.revoked_at IS NULL AND t.expires_at > ? AND t.rotated_at <= ?");
         parameters << at << isoUtc(now.addDays(-qint64(policy.rotationAgeDays)));
     }
-    if (!query.pageToken.isEmpty()) {
-        Result<PageToken::Position> position = PageToken::decode(query.pageToken, queryFingerprint);
-        if (!position)
-            return position.error();
-        where << QStringLiteral("(t.created_at, t.id) < (?, ?)");
-        parameters << position->key << position->id;
-    }
-    const QString sql =
-        QStringLiteral("SELECT %1 FROM %2 %3 ORDER BY t.created_at DESC, t.id DESC LIMIT ?")
-            .arg(ServiceTokenRows::columns(), ServiceTokenRows::from(),
-                 where.isEmpty() ? QString()
-                                 : QString(u"WHERE " + where.join(QStringLiteral(" AND "))));
-    parameters << query.pageSize + 1;
-
-    Result<QSqlQuery> rows = tx.exec(sql, parameters);
-    if (!rows)
-        return rows.error();
-    Page<ServiceToken> page;
-    while (rows->next())
-        page.items.append(ServiceTokenRows::fromRow(*rows));
-    if (page.items.size() > query.pageSize) {
-        page.items.removeLast();
-        const ServiceToken &last = page.items.last();
-        page.nextPageToken = PageToken::encode({isoUtc(last.createdAt), last.id}, queryFingerprint);
-    }
-    return page;
+    return newestFirstPage<ServiceToken>(
+        tx, ServiceTokenRows::columns(), ServiceTokenRows::from(), QStringLiteral("t"), where,
+        parameters, query.pageToken, queryFingerprint, query.pageSize, ServiceTokenRows::fromRow);
 }
 
 } // namespace gatehouse::ServiceTokenSearch

@@ -1,5 +1,6 @@
 #include "SessionSearch.h"
 
+#include "NewestFirstPage.h"
 #include "PageToken.h"
 #include "SessionRows.h"
 #include "UserRows.h"
@@ -99,32 +100,9 @@ Result<Page<Session>> run(SqlTransaction &tx, const SessionQuery &query, const Q
         where << QStringLiteral("s.created_at < ?");
         parameters << isoUtc(query.createdBefore);
     }
-    if (!query.pageToken.isEmpty()) {
-        Result<PageToken::Position> position = PageToken::decode(query.pageToken, queryFingerprint);
-        if (!position)
-            return position.error();
-        where << QStringLiteral("(s.created_at, s.id) < (?, ?)");
-        parameters << position->key << position->id;
-    }
-    const QString sql =
-        QStringLiteral("SELECT %1 FROM %2 %3 ORDER BY s.created_at DESC, s.id DESC LIMIT ?")
-            .arg(SessionRows::columns(), SessionRows::from(),
-                 where.isEmpty() ? QString()
-                                 : QString(u"WHERE " + where.join(QStringLiteral(" AND "))));
-    parameters << query.pageSize + 1;
-
-    Result<QSqlQuery> rows = tx.exec(sql, parameters);
-    if (!rows)
-        return rows.error();
-    Page<Session> page;
-    while (rows->next())
-        page.items.append(SessionRows::fromRow(*rows));
-    if (page.items.size() > query.pageSize) {
-        page.items.removeLast();
-        const Session &last = page.items.last();
-        page.nextPageToken = PageToken::encode({isoUtc(last.createdAt), last.id}, queryFingerprint);
-    }
-    return page;
+    return newestFirstPage<Session>(tx, SessionRows::columns(), SessionRows::from(),
+                                    QStringLiteral("s"), where, parameters, query.pageToken,
+                                    queryFingerprint, query.pageSize, SessionRows::fromRow);
 }
 
 } // namespace gatehouse::SessionSearch
