@@ -27,6 +27,19 @@ struct AuditEvent {
     QList<Resource> resources;
     QString errorCode; // empty on success
     QString errorMessage;
+
+    // An event named `name` done by `actor`, on one resource when `resourceName` is given.
+    static AuditEvent of(const Actor &actor, const char *name, bool readOnly,
+                         const char *resourceType = nullptr, const QString &resourceName = {})
+    {
+        AuditEvent event;
+        event.eventName = QString::fromLatin1(name);
+        event.readOnly = readOnly;
+        event.actor = actor;
+        if (resourceType && !resourceName.isEmpty())
+            event.resources.append({QString::fromLatin1(resourceType), resourceName});
+        return event;
+    }
 };
 
 } // namespace gatehouse

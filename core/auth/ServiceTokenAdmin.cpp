@@ -17,15 +17,8 @@ constexpr auto kTokenResource = "Gatehouse::ServiceToken";
 
 AuditEvent eventFor(const Actor &actor, const char *name, bool readOnly, const QString &id = {})
 {
-    AuditEvent event;
-    event.eventName = QString::fromLatin1(name);
-    event.readOnly = readOnly;
-    event.actor = actor;
-    if (!id.isEmpty()) {
-        event.resources.append(
-            {QString::fromLatin1(kTokenResource), ServiceTokenRows::auditableId(id)});
-    }
-    return event;
+    return AuditEvent::of(actor, name, readOnly, kTokenResource,
+                          id.isEmpty() ? QString() : ServiceTokenRows::auditableId(id));
 }
 
 } // namespace

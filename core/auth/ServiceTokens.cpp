@@ -25,14 +25,8 @@ Error invalidToken()
 
 AuditEvent eventFor(const Actor &actor, const char *name, const QString &id = {})
 {
-    AuditEvent event;
-    event.eventName = QString::fromLatin1(name);
-    event.actor = actor;
-    if (!id.isEmpty()) {
-        event.resources.append(
-            {QString::fromLatin1(kTokenResource), ServiceTokenRows::auditableId(id)});
-    }
-    return event;
+    return AuditEvent::of(actor, name, false, kTokenResource,
+                          id.isEmpty() ? QString() : ServiceTokenRows::auditableId(id));
 }
 
 QJsonArray scopeNames(const QList<ServiceTokenScope> &scopes)

@@ -18,14 +18,8 @@ constexpr int kIdsPerStatement = 500; // well under SQLite's bound-parameter lim
 
 AuditEvent eventFor(const Actor &actor, const char *name, bool readOnly, const QString &id = {})
 {
-    AuditEvent event;
-    event.eventName = QString::fromLatin1(name);
-    event.readOnly = readOnly;
-    event.actor = actor;
-    if (!id.isEmpty())
-        event.resources.append(
-            {QString::fromLatin1(kSessionResource), SessionRows::auditableId(id)});
-    return event;
+    return AuditEvent::of(actor, name, readOnly, kSessionResource,
+                          id.isEmpty() ? QString() : SessionRows::auditableId(id));
 }
 
 Error noSuchSession()

@@ -61,13 +61,8 @@ QString auditableKid(const QString &kid)
 
 AuditEvent eventFor(const Actor &actor, const char *name, bool readOnly, const QString &kid = {})
 {
-    AuditEvent event;
-    event.eventName = QString::fromLatin1(name);
-    event.readOnly = readOnly;
-    event.actor = actor;
-    if (!kid.isEmpty())
-        event.resources.append({QString::fromLatin1(kKeyResource), auditableKid(kid)});
-    return event;
+    return AuditEvent::of(actor, name, readOnly, kKeyResource,
+                          kid.isEmpty() ? QString() : auditableKid(kid));
 }
 
 Error noSuchKey()

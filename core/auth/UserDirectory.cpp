@@ -16,13 +16,7 @@ constexpr auto kUserResource = "Gatehouse::User";
 
 AuditEvent eventFor(const Actor &actor, const char *name, bool readOnly, const QString &userId)
 {
-    AuditEvent event;
-    event.eventName = QString::fromLatin1(name);
-    event.readOnly = readOnly;
-    event.actor = actor;
-    if (!userId.isEmpty())
-        event.resources.append({QString::fromLatin1(kUserResource), userId});
-    return event;
+    return AuditEvent::of(actor, name, readOnly, kUserResource, userId);
 }
 
 QJsonArray roleNames(const QList<Role> &roles)
