@@ -1,5 +1,7 @@
 #include "AuditLog.h"
 
+#include "AuditChain.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QUuid>
@@ -89,26 +91,24 @@ QJsonObject AuditLog::record(const AuditEvent &event, const QDateTime &time,
 
 Result<void> AuditLog::append(SqlTransaction &tx, const AuditEvent &event) const
 {
+    AuditRow row;
+    row.eventId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const QDateTime time = m_clock->now();
-    const QString eventId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    row.eventTime = isoUtc(time);
     // JSON escapes control and bidi characters inside strings, so user data cannot start a
     // new record or column (SEC-46).
-    const QByteArray json =
-        QJsonDocument(record(event, time, eventId)).toJson(QJsonDocument::Compact);
+    row.record = QJsonDocument(record(event, time, row.eventId)).toJson(QJsonDocument::Compact);
+    row.eventSource = event.eventSource;
+    row.eventName = event.eventName;
+    row.readOnly = event.readOnly;
+    row.username = event.actor.username;
+    row.accessKeyId = event.actor.accessKeyId;
+    row.sourceIp = event.actor.sourceIp;
+    row.errorCode = event.errorCode;
     const AuditEvent::Resource resource = event.resources.value(0);
-    Result<QSqlQuery> inserted = tx.exec(
-        QStringLiteral("INSERT INTO audit_events (event_id, event_time, event_source, event_name,"
-                       " read_only, username, access_key_id, source_ip, error_code,"
-                       " resource_type, resource_name, record)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        {eventId, isoUtc(time), event.eventSource, event.eventName, event.readOnly ? 1 : 0,
-         event.actor.username, event.actor.accessKeyId, event.actor.sourceIp,
-         event.errorCode.isEmpty() ? QVariant() : QVariant(event.errorCode),
-         resource.type.isEmpty() ? QVariant() : QVariant(resource.type),
-         resource.name.isEmpty() ? QVariant() : QVariant(resource.name), QString::fromUtf8(json)});
-    if (!inserted)
-        return inserted.error();
-    return {};
+    row.resourceType = resource.type;
+    row.resourceName = resource.name;
+    return AuditChain::append(tx, row);
 }
 
 } // namespace gatehouse

@@ -2,6 +2,7 @@
 
 #include "ValidationCache.h"
 #include "audit/AuditLog.h"
+#include "audit/AuditSigningKeys.h"
 #include "crypto/SecretBox.h"
 #include "model/Clock.h"
 #include "store/Store.h"
@@ -21,18 +22,26 @@ class ServiceContext
 public:
     // `dataKey` seals the secrets that must be read back (TOTP seeds, signing keys). It lives
     // outside the database (SEC-18); without it the store still works, except for those.
+    // `auditKeysPath` is the file of the keys that sign audit checkpoints (AuditSigningKeys);
+    // empty: the default beside a SQLite store.
     ServiceContext(Store &store, std::shared_ptr<const Clock> clock,
-                   std::optional<crypto::SecretBox> dataKey = std::nullopt)
+                   std::optional<crypto::SecretBox> dataKey = std::nullopt,
+                   QString auditKeysPath = {})
         : m_store(store),
           m_clock(std::move(clock)),
           m_audit(store.info().storeId, m_clock),
           m_dataKey(std::move(dataKey)),
+          m_auditKeysPath(std::move(auditKeysPath)),
           m_validationCaches(std::make_shared<ValidationCaches>())
-    {}
+    {
+        if (m_auditKeysPath.isEmpty() && store.info().backend == QLatin1String("sqlite"))
+            m_auditKeysPath = AuditSigningKeys::defaultPathFor(store.info().location);
+    }
 
     Store &store() const { return m_store; }
     const Clock &clock() const { return *m_clock; }
     const AuditLog &audit() const { return m_audit; }
+    QString auditKeysPath() const { return m_auditKeysPath; }
     // Shared by every service over this context (Sessions and ServiceTokens validate()).
     ValidationCaches &validationCaches() const { return *m_validationCaches; }
 
@@ -96,6 +105,7 @@ private:
     std::shared_ptr<const Clock> m_clock;
     AuditLog m_audit;
     std::optional<crypto::SecretBox> m_dataKey;
+    QString m_auditKeysPath;
     std::shared_ptr<ValidationCaches> m_validationCaches;
 };
 

@@ -1,0 +1,193 @@
+#include "AuditTrail.h"
+
+#include "AccessControl.h"
+#include "audit/AuditCheckpoints.h"
+
+#include <QJsonArray>
+
+namespace gatehouse {
+
+namespace {
+
+constexpr auto kLogResource = "Gatehouse::AuditLog";
+
+QString isoUtc(const QDateTime &time)
+{
+    return time.toUTC().toString(Qt::ISODateWithMs);
+}
+
+Result<void> require(SqlTransaction &tx, const Actor &actor, Permission permission)
+{
+    Result<AccessControl::Grant> grant = AccessControl::require(tx, actor, permission);
+    if (!grant)
+        return grant.error();
+    return {};
+}
+
+} // namespace
+
+Result<AuditSigningKeys> AuditTrail::signingKeys(SqlTransaction &tx) const
+{
+    const QString path = m_context.auditKeysPath();
+    if (path.isEmpty()) {
+        return makeError(ErrorCode::Unavailable,
+                         QStringLiteral("No audit signing key file is configured for this store."));
+    }
+    Result<AuditSigningKeys> keys = AuditSigningKeys::load(path);
+    if (keys || keys.error().code != ErrorCode::NotFound)
+        return keys;
+    Result<QVariant> signedBefore =
+        tx.scalar(QStringLiteral("SELECT count(*) FROM audit_checkpoints"));
+    if (!signedBefore)
+        return signedBefore.error();
+    if (signedBefore->toLongLong() > 0) {
+        return makeError(ErrorCode::Unavailable,
+                         QStringLiteral("The audit signing key file %1 is missing, but checkpoints "
+                                        "were signed with it. Restore it from a backup; if it is "
+                                        "lost, rotate the audit signing key to start a new one "
+                                        "(older checkpoints then verify only with their exported "
+                                        "public keys).")
+                             .arg(path));
+    }
+    return AuditSigningKeys::create(path);
+}
+
+Result<AuditCheckpoint> AuditTrail::checkpointIn(SqlTransaction &tx, AuditEvent &event) const
+{
+    Result<AuditSigningKeys> keys = signingKeys(tx);
+    if (!keys)
+        return keys.error();
+    const QString logId = m_context.store().info().storeId;
+    Result<AuditCheckpoint> checkpoint =
+        AuditCheckpoints::create(tx, *keys, logId, m_context.clock().now());
+    if (!checkpoint)
+        return checkpoint.error();
+    event.responseElements = QJsonObject{
+        {QStringLiteral("size"), checkpoint->size},
+        {QStringLiteral("headHash"), QString::fromLatin1(checkpoint->headHash.toHex())},
+        {QStringLiteral("time"), isoUtc(checkpoint->time)},
+        {QStringLiteral("keyFingerprint"), checkpoint->keyFingerprint},
+    };
+    return checkpoint;
+}
+
+Result<AuditCheckpoint> AuditTrail::createCheckpoint(const Actor &actor) const
+{
+    return m_context.perform<AuditCheckpoint>(
+        AuditEvent::of(actor, "CreateAuditCheckpoint", false, kLogResource,
+                       m_context.store().info().storeId),
+        Store::Access::Write,
+        [&](SqlTransaction &tx, AuditEvent &event) -> Result<AuditCheckpoint> {
+            if (Result<void> allowed = require(tx, actor, Permission::AuditManage); !allowed)
+                return allowed.error();
+            return checkpointIn(tx, event);
+        });
+}
+
+Result<std::optional<AuditCheckpoint>>
+AuditTrail::createScheduledCheckpoint(const Actor &actor) const
+{
+    // Asked first in a snapshot, so a tick with nothing new to sign leaves no trace at all.
+    Result<bool> due = m_context.store().transact<bool>(
+        Store::Access::Read, [](SqlTransaction &tx) { return AuditCheckpoints::due(tx); });
+    if (!due)
+        return due.error();
+    if (!*due)
+        return std::optional<AuditCheckpoint>();
+    Result<AuditCheckpoint> checkpoint = m_context.perform<AuditCheckpoint>(
+        AuditEvent::of(actor, "CreateAuditCheckpoint", false, kLogResource,
+                       m_context.store().info().storeId),
+        Store::Access::Write,
+        [&](SqlTransaction &tx, AuditEvent &event) { return checkpointIn(tx, event); });
+    if (!checkpoint)
+        return checkpoint.error();
+    return std::optional<AuditCheckpoint>(*checkpoint);
+}
+
+Result<QString> AuditTrail::rotateSigningKey(const Actor &actor) const
+{
+    return m_context.perform<QString>(
+        AuditEvent::of(actor, "RotateAuditSigningKey", false, kLogResource,
+                       m_context.store().info().storeId),
+        Store::Access::Write, [&](SqlTransaction &tx, AuditEvent &event) -> Result<QString> {
+            if (Result<void> allowed = require(tx, actor, Permission::AuditManage); !allowed)
+                return allowed.error();
+            const QString path = m_context.auditKeysPath();
+            Result<AuditSigningKeys> keys = AuditSigningKeys::load(path);
+            if (!keys && keys.error().code == ErrorCode::NotFound) {
+                // The file is lost: a new one, whose first key starts a new chain of trust.
+                keys = AuditSigningKeys::create(path);
+                if (!keys)
+                    return keys.error();
+                event.responseElements.insert(QStringLiteral("previousKeyLost"), true);
+            } else if (!keys) {
+                return keys.error();
+            } else {
+                event.requestParameters.insert(QStringLiteral("previousKeyFingerprint"),
+                                               keys->signingFingerprint());
+                if (Result<void> rotated = keys->rotate(path); !rotated)
+                    return rotated.error();
+            }
+            event.responseElements.insert(QStringLiteral("keyFingerprint"),
+                                          keys->signingFingerprint());
+            return keys->signingFingerprint();
+        });
+}
+
+Result<QList<AuditCheckpoint>> AuditTrail::checkpoints(const Actor &actor) const
+{
+    return m_context.perform<QList<AuditCheckpoint>>(
+        AuditEvent::of(actor, "ListAuditCheckpoints", true), Store::Access::Read,
+        [&](SqlTransaction &tx, AuditEvent &) -> Result<QList<AuditCheckpoint>> {
+            if (Result<void> allowed = require(tx, actor, Permission::AuditRead); !allowed)
+                return allowed.error();
+            return AuditCheckpoints::all(tx, m_context.store().info().storeId);
+        });
+}
+
+Result<QList<QByteArray>> AuditTrail::trustedKeys(const Actor &actor) const
+{
+    return m_context.perform<QList<QByteArray>>(
+        AuditEvent::of(actor, "ListAuditSigningKeys", true), Store::Access::Read,
+        [&](SqlTransaction &tx, AuditEvent &) -> Result<QList<QByteArray>> {
+            if (Result<void> allowed = require(tx, actor, Permission::AuditRead); !allowed)
+                return allowed.error();
+            Result<AuditSigningKeys> keys = AuditSigningKeys::load(m_context.auditKeysPath());
+            if (!keys)
+                return keys.error();
+            return keys->trustedPublicKeys();
+        });
+}
+
+Result<AuditVerification> AuditTrail::verify(const Actor &actor, const QList<AuditCheckpoint> &held,
+                                             const QList<QByteArray> &extraTrustedKeys,
+                                             const AuditVerifier::Progress &progress) const
+{
+    return m_context.perform<AuditVerification>(
+        AuditEvent::of(actor, "VerifyAuditLog", true, kLogResource,
+                       m_context.store().info().storeId),
+        Store::Access::Read,
+        [&](SqlTransaction &tx, AuditEvent &event) -> Result<AuditVerification> {
+            if (Result<void> allowed = require(tx, actor, Permission::AuditManage); !allowed)
+                return allowed.error();
+            QList<QByteArray> trusted = extraTrustedKeys;
+            // Without the key file, only the keys brought along are trusted; checkpoints
+            // signed by others are then reported, which is the honest answer.
+            if (Result<AuditSigningKeys> keys = AuditSigningKeys::load(m_context.auditKeysPath()))
+                trusted += keys->trustedPublicKeys();
+            AuditVerifier verifier(m_context.store().info().storeId, trusted);
+            for (const AuditCheckpoint &checkpoint : held)
+                verifier.addHeldCheckpoint(checkpoint);
+            Result<AuditVerification> verification = verifier.verify(tx, progress);
+            if (!verification)
+                return verification.error();
+            event.responseElements = QJsonObject{
+                {QStringLiteral("ok"), verification->ok()},
+                {QStringLiteral("lastSequence"), verification->lastSequence},
+                {QStringLiteral("problems"), qint64(verification->problems.size())},
+            };
+            return verification;
+        });
+}
+
+} // namespace gatehouse
