@@ -47,7 +47,7 @@ int runCtl(const QStringList &arguments)
 {
     const QList<CtlCommand> commands = storeCommands() + authCommands() + mfaCommands()
         + userCommands() + sessionCommands() + tokenCommands() + keyCommands() + jwtCommands()
-        + policyCommands();
+        + policyCommands() + auditCommands();
     const GlobalOptions global;
 
     // First pass: global options up to the command name.

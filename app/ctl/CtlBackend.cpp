@@ -87,7 +87,8 @@ Result<std::unique_ptr<CtlBackend>> CtlBackend::over(std::unique_ptr<SqliteStore
     opened->m_store = std::move(store);
     opened->m_backend = std::make_unique<LocalBackend>(
         *opened->m_store, Clock::system(), ctlClient(), std::move(*dataKey),
-        std::make_shared<const PasswordBlocklist>(std::move(*blocklist)));
+        std::make_shared<const PasswordBlocklist>(std::move(*blocklist)),
+        qEnvironmentVariable("GATEHOUSE_AUDIT_KEYS_FILE"));
     return opened;
 }
 

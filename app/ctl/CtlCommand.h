@@ -43,5 +43,7 @@ QList<CtlCommand> keyCommands();
 QList<CtlCommand> jwtCommands();
 // Stored policies: policy show [NAME], policy set NAME.
 QList<CtlCommand> policyCommands();
+// The audit trail: audit verify, checkpoint, rotate-key.
+QList<CtlCommand> auditCommands();
 
 } // namespace gatehouse::ctl

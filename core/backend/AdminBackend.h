@@ -1,5 +1,7 @@
 #pragma once
 
+#include "audit/AuditCheckpoint.h"
+#include "audit/AuditVerification.h"
 #include "auth/AccessTokens.h"
 #include "auth/Credentials.h"
 #include "auth/JwtPolicy.h"
@@ -164,6 +166,22 @@ public:
     virtual QFuture<Result<QJsonObject>> jwks() = 0;
     virtual QFuture<Result<JwtPolicy>> jwtPolicy() = 0;
     virtual QFuture<Result<JwtPolicy>> setJwtPolicy(const JwtPolicy &policy) = 0;
+
+    // --- Audit trail --------------------------------------------------------------------------
+    // Signs the audit log as it stands (audit:manage); the log records the checkpoint too.
+    virtual QFuture<Result<AuditCheckpoint>> createAuditCheckpoint() = 0;
+    // Stored checkpoints, oldest first, and the public keys that verify them (audit:read).
+    virtual QFuture<Result<QList<AuditCheckpoint>>> auditCheckpoints() = 0;
+    virtual QFuture<Result<QList<QByteArray>>> auditTrustedKeys() = 0;
+    // A new key signs checkpoints from now on; the old one stays trusted (audit:manage).
+    // Returns the new key's fingerprint.
+    virtual QFuture<Result<QString>> rotateAuditSigningKey() = 0;
+    // Checks the whole log against its chain and checkpoints (audit:manage). `held`:
+    // checkpoints kept outside the store, which the log must extend; `extraTrustedKeys`:
+    // exported public keys trusted besides the store's key file.
+    virtual QFuture<Result<AuditVerification>>
+    verifyAuditLog(const QList<AuditCheckpoint> &held,
+                   const QList<QByteArray> &extraTrustedKeys) = 0;
 
     // --- Policies -----------------------------------------------------------------------------
     virtual QFuture<Result<PasswordPolicy>> passwordPolicy() = 0;

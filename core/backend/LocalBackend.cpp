@@ -8,9 +8,10 @@ namespace gatehouse {
 
 LocalBackend::LocalBackend(Store &store, std::shared_ptr<const Clock> clock, Actor actor,
                            std::optional<crypto::SecretBox> dataKey,
-                           std::shared_ptr<const PasswordBlocklist> blocklist)
+                           std::shared_ptr<const PasswordBlocklist> blocklist,
+                           const QString &auditKeysPath)
     : m_store(store),
-      m_context(store, std::move(clock), std::move(dataKey)),
+      m_context(store, std::move(clock), std::move(dataKey), auditKeysPath),
       m_services(makeServices(m_context, std::move(blocklist))),
       m_actor(std::move(actor)),
       m_worker([this] { runWorker(); })
@@ -25,6 +26,7 @@ LocalBackend::makeServices(const ServiceContext &context,
                       ServiceTokens(context),
                       SigningKeys(context),
                       AccessTokens(context),
+                      AuditTrail(context),
                       {},
                       {},
                       {}};
@@ -426,6 +428,44 @@ QFuture<Result<JwtPolicy>> LocalBackend::setJwtPolicy(const JwtPolicy &policy)
     });
 }
 
+QFuture<Result<AuditCheckpoint>> LocalBackend::createAuditCheckpoint()
+{
+    return submit<AuditCheckpoint>([](const Services &services, const Actor &actor) {
+        return services.audit.createCheckpoint(actor);
+    });
+}
+
+QFuture<Result<QList<AuditCheckpoint>>> LocalBackend::auditCheckpoints()
+{
+    return submit<QList<AuditCheckpoint>>([](const Services &services, const Actor &actor) {
+        return services.audit.checkpoints(actor);
+    });
+}
+
+QFuture<Result<QList<QByteArray>>> LocalBackend::auditTrustedKeys()
+{
+    return submit<QList<QByteArray>>([](const Services &services, const Actor &actor) {
+        return services.audit.trustedKeys(actor);
+    });
+}
+
+QFuture<Result<QString>> LocalBackend::rotateAuditSigningKey()
+{
+    return submit<QString>([](const Services &services, const Actor &actor) {
+        return services.audit.rotateSigningKey(actor);
+    });
+}
+
+QFuture<Result<AuditVerification>>
+LocalBackend::verifyAuditLog(const QList<AuditCheckpoint> &held,
+                             const QList<QByteArray> &extraTrustedKeys)
+{
+    return submit<AuditVerification>(
+        [held, extraTrustedKeys](const Services &services, const Actor &actor) {
+            return services.audit.verify(actor, held, extraTrustedKeys);
+        });
+}
+
 QFuture<Result<PasswordPolicy>> LocalBackend::passwordPolicy()
 {
     return submitCredentials<PasswordPolicy>(
@@ -551,20 +591,52 @@ void LocalBackend::enqueue(Job job)
     m_queueChanged.wakeOne();
 }
 
+void LocalBackend::setCheckpointInterval(std::chrono::milliseconds interval)
+{
+    {
+        QMutexLocker lock(&m_queueMutex);
+        m_checkpointInterval = interval;
+        m_nextCheckpoint = interval.count() > 0 ? QDeadlineTimer(interval)
+                                                : QDeadlineTimer(QDeadlineTimer::Forever);
+    }
+    m_queueChanged.wakeAll();
+}
+
+void LocalBackend::runScheduledCheckpoint()
+{
+    Actor system;
+    system.kind = Actor::Kind::System;
+    system.userAgent = actor().userAgent;
+    Result<std::optional<AuditCheckpoint>> made = runGuarded<std::optional<AuditCheckpoint>>(
+        [&] { return m_services.audit.createScheduledCheckpoint(system); });
+    if (!made)
+        qCWarning(lcStore) << "scheduled audit checkpoint failed:" << made.error().message;
+}
+
 void LocalBackend::runWorker()
 {
     for (;;) {
         Job job;
+        bool checkpointDue = false;
         {
             QMutexLocker lock(&m_queueMutex);
-            while (m_queue.empty() && !m_stopping)
-                m_queueChanged.wait(&m_queueMutex);
+            while (m_queue.empty() && !m_stopping && !m_nextCheckpoint.hasExpired())
+                m_queueChanged.wait(&m_queueMutex, m_nextCheckpoint);
             if (m_stopping)
                 return;
-            job = std::move(m_queue.front());
-            m_queue.pop_front();
+            // A due checkpoint goes first, so a steady stream of calls cannot put it off.
+            if (m_nextCheckpoint.hasExpired()) {
+                checkpointDue = true;
+                m_nextCheckpoint.setRemainingTime(m_checkpointInterval);
+            } else {
+                job = std::move(m_queue.front());
+                m_queue.pop_front();
+            }
         }
-        job();
+        if (checkpointDue)
+            runScheduledCheckpoint();
+        else
+            job();
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include "AdminBackend.h"
 #include "auth/AccessTokens.h"
+#include "auth/AuditTrail.h"
 #include "auth/Credentials.h"
 #include "auth/Mfa.h"
 #include "auth/PasswordBlocklist.h"
@@ -13,10 +14,12 @@
 #include "model/Clock.h"
 #include "store/Store.h"
 
+#include <QDeadlineTimer>
 #include <QMutex>
 #include <QPromise>
 #include <QWaitCondition>
 
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -46,10 +49,17 @@ public:
     // `blocklist` (common passwords) may be null only when the password policy does not check
     // one. `actor` is who calls act as until a sign-in; its network details (source address,
     // user agent) also describe the client of the end-user flows.
+    // `auditKeysPath`: the audit checkpoint signing keys (empty: beside a SQLite store).
     LocalBackend(Store &store, std::shared_ptr<const Clock> clock, Actor actor,
                  std::optional<crypto::SecretBox> dataKey = std::nullopt,
-                 std::shared_ptr<const PasswordBlocklist> blocklist = nullptr);
+                 std::shared_ptr<const PasswordBlocklist> blocklist = nullptr,
+                 const QString &auditKeysPath = {});
     ~LocalBackend() override;
+
+    // How often the worker signs the audit log when anything was recorded since the last
+    // checkpoint (AuditTrail::createScheduledCheckpoint), between calls; 0 turns it off, the
+    // default. Thread-safe.
+    void setCheckpointInterval(std::chrono::milliseconds interval);
 
     // Who later calls act as, e.g. after signing in as someone else.
     void setActor(Actor actor);
@@ -116,6 +126,14 @@ public:
     QFuture<Result<JwtPolicy>> jwtPolicy() override;
     QFuture<Result<JwtPolicy>> setJwtPolicy(const JwtPolicy &policy) override;
 
+    QFuture<Result<AuditCheckpoint>> createAuditCheckpoint() override;
+    QFuture<Result<QList<AuditCheckpoint>>> auditCheckpoints() override;
+    QFuture<Result<QList<QByteArray>>> auditTrustedKeys() override;
+    QFuture<Result<QString>> rotateAuditSigningKey() override;
+    QFuture<Result<AuditVerification>>
+    verifyAuditLog(const QList<AuditCheckpoint> &held,
+                   const QList<QByteArray> &extraTrustedKeys) override;
+
     QFuture<Result<PasswordPolicy>> passwordPolicy() override;
     QFuture<Result<PasswordPolicy>> setPasswordPolicy(const PasswordPolicy &policy) override;
     QFuture<Result<SessionPolicy>> sessionPolicy() override;
@@ -147,6 +165,7 @@ private:
         ServiceTokens tokens;
         SigningKeys keys;
         AccessTokens accessTokens;
+        AuditTrail audit;
         // Null only if the password hasher could not start; then `unavailable` says why.
         std::shared_ptr<const Credentials> credentials;
         std::shared_ptr<const Mfa> mfa;
@@ -203,6 +222,7 @@ private:
 
     void enqueue(Job job);
     void runWorker();
+    void runScheduledCheckpoint();
 
     Store &m_store;
     ServiceContext m_context;
@@ -215,6 +235,8 @@ private:
     QWaitCondition m_queueChanged;
     std::deque<Job> m_queue;
     bool m_stopping = false;
+    std::chrono::milliseconds m_checkpointInterval{0};
+    QDeadlineTimer m_nextCheckpoint{QDeadlineTimer::Forever};
 
     // Last, so it starts after everything it uses exists; joined in the destructor.
     std::thread m_worker;

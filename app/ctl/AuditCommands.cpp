@@ -1,0 +1,277 @@
+#include "CtlCommand.h"
+
+#include "CtlBackend.h"
+#include "audit/AuditPublicKeys.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+
+namespace gatehouse::ctl {
+
+namespace {
+
+const QCommandLineOption &kAs = signInOption();
+const QCommandLineOption kCheckpoint(
+    QStringLiteral("checkpoint"),
+    QStringLiteral("verify: a checkpoint exported earlier (a file, or a folder of them) that the "
+                   "log must extend. Repeatable."),
+    QStringLiteral("path"));
+const QCommandLineOption kTrustedKeys(
+    QStringLiteral("trusted-keys"),
+    QStringLiteral("verify: exported audit public keys to trust besides the store's key file. "
+                   "Repeatable."),
+    QStringLiteral("file"));
+const QCommandLineOption kExport(
+    QStringLiteral("export"),
+    QStringLiteral("checkpoint: also write every checkpoint and the public keys that verify "
+                   "them into this folder."),
+    QStringLiteral("folder"));
+
+QString isoUtc(const QDateTime &time)
+{
+    return time.toUTC().toString(Qt::ISODateWithMs);
+}
+
+Result<QByteArray> readSmallFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return makeError(ErrorCode::InvalidInput,
+                         QStringLiteral("Cannot read %1: %2.").arg(path, file.errorString()));
+    }
+    constexpr qint64 kMax = 1024 * 1024; // a checkpoint or key list is a few hundred bytes
+    const QByteArray content = file.read(kMax + 1);
+    if (content.size() > kMax)
+        return makeError(ErrorCode::InvalidInput, QStringLiteral("%1 is far too large.").arg(path));
+    return content;
+}
+
+Result<QList<AuditCheckpoint>> heldCheckpoints(const QStringList &paths)
+{
+    QList<AuditCheckpoint> held;
+    for (const QString &path : paths) {
+        QStringList files{path};
+        if (QFileInfo(path).isDir()) {
+            files.clear();
+            const QDir folder(path);
+            for (const QString &name : folder.entryList(
+                     {QStringLiteral("*_AuditCheckpoint_*.json")}, QDir::Files, QDir::Name))
+                files.append(folder.filePath(name));
+            if (files.isEmpty()) {
+                return makeError(
+                    ErrorCode::InvalidInput,
+                    QStringLiteral("%1 holds no exported audit checkpoints.").arg(path));
+            }
+        }
+        for (const QString &file : files) {
+            Result<QByteArray> content = readSmallFile(file);
+            if (!content)
+                return content.error();
+            Result<AuditCheckpoint> checkpoint = AuditCheckpoint::fromJson(*content);
+            if (!checkpoint) {
+                return makeError(ErrorCode::InvalidInput,
+                                 QStringLiteral("%1: %2").arg(file, checkpoint.error().message));
+            }
+            held.append(*checkpoint);
+        }
+    }
+    return held;
+}
+
+Result<QList<QByteArray>> trustedKeys(const QStringList &paths)
+{
+    QList<QByteArray> keys;
+    for (const QString &path : paths) {
+        Result<QByteArray> content = readSmallFile(path);
+        if (!content)
+            return content.error();
+        Result<QList<QByteArray>> some = AuditPublicKeys::fromJson(*content);
+        if (!some)
+            return makeError(ErrorCode::InvalidInput,
+                             QStringLiteral("%1: %2").arg(path, some.error().message));
+        keys += *some;
+    }
+    return keys;
+}
+
+int verify(const CtlContext &context, const QCommandLineParser &parser, AdminBackend &backend)
+{
+    Result<QList<AuditCheckpoint>> held = heldCheckpoints(parser.values(kCheckpoint));
+    if (!held)
+        return context.output.failure(held.error());
+    Result<QList<QByteArray>> keys = trustedKeys(parser.values(kTrustedKeys));
+    if (!keys)
+        return context.output.failure(keys.error());
+    Result<AuditVerification> verification = await(backend.verifyAuditLog(*held, *keys));
+    if (!verification)
+        return context.output.failure(verification.error());
+    QJsonArray problems;
+    QString text;
+    for (const AuditProblem &problem : verification->problems) {
+        problems.append(QJsonObject{{QStringLiteral("sequence"), problem.sequence},
+                                    {QStringLiteral("kind"), problem.kind},
+                                    {QStringLiteral("message"), problem.message}});
+        text += QStringLiteral("  #%1 %2: %3\n")
+                    .arg(problem.sequence)
+                    .arg(problem.kind, problem.message);
+    }
+    const QJsonObject object{
+        {QStringLiteral("ok"), verification->ok()},
+        {QStringLiteral("problems"), problems},
+        {QStringLiteral("firstSequence"), verification->firstSequence},
+        {QStringLiteral("lastSequence"), verification->lastSequence},
+        {QStringLiteral("checkpoints"), verification->checkpointsChecked},
+    };
+    if (context.output.json()) {
+        context.output.success({}, object);
+    } else if (verification->ok()) {
+        context.output.printText(
+            QStringLiteral(
+                "The audit log is intact: records %1 to %2, %3 checkpoint(s) verified.\n")
+                .arg(verification->firstSequence)
+                .arg(verification->lastSequence)
+                .arg(verification->checkpointsChecked));
+    } else {
+        context.output.printText(
+            QStringLiteral("The audit log FAILED verification (%1 problem(s)):\n")
+                .arg(problems.size())
+            + text);
+    }
+    return verification->ok() ? CtlOutput::Success : CtlOutput::Failure;
+}
+
+Result<void> writeFile(const QString &path, const QByteArray &content)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size()
+        || !file.commit()) {
+        return makeError(ErrorCode::Unavailable,
+                         QStringLiteral("Cannot write %1: %2.").arg(path, file.errorString()));
+    }
+    return {};
+}
+
+// Every checkpoint and the public keys, ready to be copied off this machine.
+Result<int> exportCheckpoints(const QString &folder, AdminBackend &backend)
+{
+    if (!QDir().mkpath(folder))
+        return makeError(ErrorCode::Unavailable,
+                         QStringLiteral("Cannot create the folder %1.").arg(folder));
+    Result<QList<AuditCheckpoint>> checkpoints = await(backend.auditCheckpoints());
+    if (!checkpoints)
+        return checkpoints.error();
+    Result<QList<QByteArray>> keys = await(backend.auditTrustedKeys());
+    if (!keys)
+        return keys.error();
+    const QDir dir(folder);
+    for (const AuditCheckpoint &checkpoint : *checkpoints) {
+        if (Result<void> written = writeFile(dir.filePath(checkpoint.fileName()),
+                                             QJsonDocument(checkpoint.toJson()).toJson());
+            !written) {
+            return written.error();
+        }
+    }
+    const QString logId = checkpoints->isEmpty() ? QString() : checkpoints->first().logId;
+    if (Result<void> written = writeFile(dir.filePath(AuditPublicKeys::fileName(logId)),
+                                         AuditPublicKeys::toJson(logId, *keys));
+        !written) {
+        return written.error();
+    }
+    return int(checkpoints->size());
+}
+
+int checkpoint(const CtlContext &context, const QCommandLineParser &parser, AdminBackend &backend)
+{
+    Result<AuditCheckpoint> made = await(backend.createAuditCheckpoint());
+    if (!made)
+        return context.output.failure(made.error());
+    QList<QPair<QString, QString>> fields{
+        {QStringLiteral("Records"), QString::number(made->size)},
+        {QStringLiteral("Head hash"), QString::fromLatin1(made->headHash.toHex())},
+        {QStringLiteral("Time"), isoUtc(made->time)},
+        {QStringLiteral("Key"), made->keyFingerprint},
+    };
+    QJsonObject object = made->toJson();
+    if (parser.isSet(kExport)) {
+        Result<int> exported = exportCheckpoints(parser.value(kExport), backend);
+        if (!exported)
+            return context.output.failure(exported.error());
+        fields.append({QStringLiteral("Exported"),
+                       QStringLiteral("%1 checkpoint(s) and the public keys to %2")
+                           .arg(*exported)
+                           .arg(parser.value(kExport))});
+        object.insert(QStringLiteral("exported"), *exported);
+    }
+    return context.output.success(fields, object);
+}
+
+int rotateKey(const CtlContext &context, AdminBackend &backend)
+{
+    Result<QString> fingerprint = await(backend.rotateAuditSigningKey());
+    if (!fingerprint)
+        return context.output.failure(fingerprint.error());
+    return context.output.success({{QStringLiteral("Key"), *fingerprint}},
+                                  QJsonObject{{QStringLiteral("keyFingerprint"), *fingerprint}});
+}
+
+QString usageProblem(const QStringList &arguments)
+{
+    const QStringList known{QStringLiteral("verify"), QStringLiteral("checkpoint"),
+                            QStringLiteral("rotate-key")};
+    if (!known.contains(arguments.value(0)))
+        return QStringLiteral("audit needs an action: verify, checkpoint or rotate-key.");
+    if (arguments.size() > 1)
+        return QStringLiteral("audit %1 takes no arguments.").arg(arguments.first());
+    return {};
+}
+
+int run(const CtlContext &context, const QCommandLineParser &parser)
+{
+    const QStringList arguments = parser.positionalArguments();
+    if (const QString problem = usageProblem(arguments); !problem.isEmpty())
+        return context.output.usageError(problem);
+    if (!hasSignIn(parser))
+        return context.output.usageError(
+            QStringLiteral("audit commands need --as USER (or a token in GATEHOUSE_TOKEN)."));
+    Result<std::unique_ptr<CtlBackend>> opened =
+        CtlBackend::openAs(context.storePath, parser.value(kAs));
+    if (!opened)
+        return context.output.failure(opened.error());
+    AdminBackend &backend = (*opened)->backend();
+    const QString action = arguments.first();
+    if (action == u"verify")
+        return verify(context, parser, backend);
+    if (action == u"checkpoint")
+        return checkpoint(context, parser, backend);
+    return rotateKey(context, backend);
+}
+
+} // namespace
+
+QList<CtlCommand> auditCommands()
+{
+    return {CtlCommand{
+        QStringLiteral("audit"),
+        QStringLiteral("The audit trail: verify [--checkpoint PATH]... [--trusted-keys FILE]... "
+                       "(check the hash chain and signed checkpoints; exit 1 on any problem); "
+                       "checkpoint [--export FOLDER] (sign the log as it stands); rotate-key (a "
+                       "new checkpoint signing key; the old one stays trusted)."),
+        [](QCommandLineParser &parser) {
+            parser.addOption(kAs);
+            parser.addOption(kCheckpoint);
+            parser.addOption(kTrustedKeys);
+            parser.addOption(kExport);
+            parser.addPositionalArgument(QStringLiteral("action"),
+                                         QStringLiteral("verify, checkpoint or rotate-key."),
+                                         QStringLiteral("<action>"));
+        },
+        run,
+        1,
+    }};
+}
+
+} // namespace gatehouse::ctl
