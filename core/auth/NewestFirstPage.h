@@ -1,8 +1,8 @@
 #pragma once
 
-#include "PageToken.h"
 #include "UserRows.h"
 #include "model/Page.h"
+#include "model/PageToken.h"
 #include "store/SqlTransaction.h"
 
 #include <QSqlQuery>

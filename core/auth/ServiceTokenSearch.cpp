@@ -1,10 +1,10 @@
 #include "ServiceTokenSearch.h"
 
 #include "NewestFirstPage.h"
-#include "PageToken.h"
 #include "ServiceTokenRows.h"
 #include "SessionRows.h"
 #include "UserRows.h"
+#include "model/PageToken.h"
 
 namespace gatehouse::ServiceTokenSearch {
 

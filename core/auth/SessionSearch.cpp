@@ -1,9 +1,9 @@
 #include "SessionSearch.h"
 
 #include "NewestFirstPage.h"
-#include "PageToken.h"
 #include "SessionRows.h"
 #include "UserRows.h"
+#include "model/PageToken.h"
 
 #include <QJsonDocument>
 

@@ -1,8 +1,8 @@
 #include "UserSearch.h"
 
-#include "PageToken.h"
 #include "UserDirectory.h"
 #include "UserRows.h"
+#include "model/PageToken.h"
 
 #include <QJsonDocument>
 

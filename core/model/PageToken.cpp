@@ -1,8 +1,6 @@
 #include "PageToken.h"
 
-#include "crypto/Base64.h"
-#include "crypto/Hash.h"
-
+#include <QCryptographicHash>
 #include <QJsonDocument>
 
 namespace gatehouse::PageToken {
@@ -10,6 +8,7 @@ namespace gatehouse::PageToken {
 namespace {
 
 constexpr qsizetype kMaxTokenLength = 2048;
+constexpr auto kBase64Url = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
 
 Error badToken()
 {
@@ -23,7 +22,9 @@ Error badToken()
 QString fingerprint(const QJsonObject &query)
 {
     const QByteArray canonical = QJsonDocument(query).toJson(QJsonDocument::Compact);
-    return QString::fromLatin1(crypto::base64UrlEncode(crypto::sha256(canonical).first(12)));
+    return QString::fromLatin1(QCryptographicHash::hash(canonical, QCryptographicHash::Sha256)
+                                   .first(12)
+                                   .toBase64(kBase64Url));
 }
 
 QString encode(const Position &position, const QString &queryFingerprint)
@@ -32,14 +33,15 @@ QString encode(const Position &position, const QString &queryFingerprint)
                              {QStringLiteral("i"), position.id},
                              {QStringLiteral("q"), queryFingerprint}};
     return QString::fromLatin1(
-        crypto::base64UrlEncode(QJsonDocument(object).toJson(QJsonDocument::Compact)));
+        QJsonDocument(object).toJson(QJsonDocument::Compact).toBase64(kBase64Url));
 }
 
 Result<Position> decode(const QString &token, const QString &queryFingerprint)
 {
     if (token.size() > kMaxTokenLength)
         return badToken();
-    Result<QByteArray> bytes = crypto::base64UrlDecode(token.toLatin1());
+    const QByteArray::FromBase64Result bytes = QByteArray::fromBase64Encoding(
+        token.toLatin1(), kBase64Url | QByteArray::AbortOnBase64DecodingErrors);
     if (!bytes)
         return badToken();
     QJsonParseError error{};
