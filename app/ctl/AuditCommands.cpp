@@ -1,6 +1,7 @@
 #include "CtlCommand.h"
 
 #include "CtlBackend.h"
+#include "LookupOptions.h"
 #include "audit/AuditPublicKeys.h"
 
 #include <QDir>
@@ -220,10 +221,10 @@ int rotateKey(const CtlContext &context, AdminBackend &backend)
 
 QString usageProblem(const QStringList &arguments)
 {
-    const QStringList known{QStringLiteral("verify"), QStringLiteral("checkpoint"),
-                            QStringLiteral("rotate-key")};
+    const QStringList known{QStringLiteral("lookup"), QStringLiteral("verify"),
+                            QStringLiteral("checkpoint"), QStringLiteral("rotate-key")};
     if (!known.contains(arguments.value(0)))
-        return QStringLiteral("audit needs an action: verify, checkpoint or rotate-key.");
+        return QStringLiteral("audit needs an action: lookup, verify, checkpoint or rotate-key.");
     if (arguments.size() > 1)
         return QStringLiteral("audit %1 takes no arguments.").arg(arguments.first());
     return {};
@@ -234,6 +235,9 @@ int run(const CtlContext &context, const QCommandLineParser &parser)
     const QStringList arguments = parser.positionalArguments();
     if (const QString problem = usageProblem(arguments); !problem.isEmpty())
         return context.output.usageError(problem);
+    Result<EventLookup> lookup = LookupOptions::read(parser);
+    if (!lookup)
+        return context.output.usageError(lookup.error().message);
     if (!hasSignIn(parser))
         return context.output.usageError(
             QStringLiteral("audit commands need --as USER (or a token in GATEHOUSE_TOKEN)."));
@@ -243,6 +247,12 @@ int run(const CtlContext &context, const QCommandLineParser &parser)
         return context.output.failure(opened.error());
     AdminBackend &backend = (*opened)->backend();
     const QString action = arguments.first();
+    if (action == u"lookup") {
+        Result<EventPage> page = await(backend.lookupAuditEvents(*lookup));
+        if (!page)
+            return context.output.failure(page.error());
+        return LookupOptions::print(context.output, *page);
+    }
     if (action == u"verify")
         return verify(context, parser, backend);
     if (action == u"checkpoint")
@@ -256,18 +266,23 @@ QList<CtlCommand> auditCommands()
 {
     return {CtlCommand{
         QStringLiteral("audit"),
-        QStringLiteral("The audit trail: verify [--checkpoint PATH]... [--trusted-keys FILE]... "
-                       "(check the hash chain and signed checkpoints; exit 1 on any problem); "
-                       "checkpoint [--export FOLDER] (sign the log as it stands); rotate-key (a "
-                       "new checkpoint signing key; the old one stays trusted)."),
+        QStringLiteral(
+            "The audit trail: lookup [--attr KEY=VALUE]... [--start T] [--end T] "
+            "[--text S] [--max N] [--next-token T] (records newest first, like "
+            "CloudTrail's LookupEvents); verify [--checkpoint PATH]... [--trusted-keys FILE]... "
+            "(check the hash chain and signed checkpoints; exit 1 on any problem); "
+            "checkpoint [--export FOLDER] (sign the log as it stands); rotate-key (a "
+            "new checkpoint signing key; the old one stays trusted)."),
         [](QCommandLineParser &parser) {
             parser.addOption(kAs);
             parser.addOption(kCheckpoint);
             parser.addOption(kTrustedKeys);
             parser.addOption(kExport);
-            parser.addPositionalArgument(QStringLiteral("action"),
-                                         QStringLiteral("verify, checkpoint or rotate-key."),
-                                         QStringLiteral("<action>"));
+            LookupOptions::add(parser);
+            parser.addPositionalArgument(
+                QStringLiteral("action"),
+                QStringLiteral("lookup, verify, checkpoint or rotate-key."),
+                QStringLiteral("<action>"));
         },
         run,
         1,

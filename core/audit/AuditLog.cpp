@@ -108,7 +108,17 @@ Result<void> AuditLog::append(SqlTransaction &tx, const AuditEvent &event) const
     const AuditEvent::Resource resource = event.resources.value(0);
     row.resourceType = resource.type;
     row.resourceName = resource.name;
-    return AuditChain::append(tx, row);
+    if (Result<void> appended = AuditChain::append(tx, row); !appended)
+        return appended;
+    for (const AuditEvent::Resource &each : event.resources) {
+        Result<QSqlQuery> inserted =
+            tx.exec(QStringLiteral("INSERT INTO audit_resources (seq, event_time, resource_type,"
+                                   " resource_name) VALUES (?, ?, ?, ?)"),
+                    {row.seq, row.eventTime, each.type, each.name});
+        if (!inserted)
+            return inserted.error();
+    }
+    return {};
 }
 
 } // namespace gatehouse

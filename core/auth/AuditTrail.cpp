@@ -2,6 +2,7 @@
 
 #include "AccessControl.h"
 #include "audit/AuditCheckpoints.h"
+#include "audit/AuditQuery.h"
 
 #include <QJsonArray>
 
@@ -156,6 +157,29 @@ Result<QList<QByteArray>> AuditTrail::trustedKeys(const Actor &actor) const
             if (!keys)
                 return keys.error();
             return keys->trustedPublicKeys();
+        });
+}
+
+Result<EventPage> AuditTrail::lookup(const Actor &actor, const EventLookup &lookup) const
+{
+    // What was asked, without the values: they can be anything an administrator typed.
+    AuditEvent event = AuditEvent::of(actor, "LookupEvents", true);
+    QJsonArray attributes;
+    for (const EventLookup::Condition &condition : lookup.conditions)
+        attributes.append(lookupAttributeName(condition.attribute));
+    event.requestParameters = QJsonObject{
+        {QStringLiteral("lookupAttributes"), attributes},
+        {QStringLiteral("startTime"),
+         lookup.startTime.isValid() ? isoUtc(lookup.startTime) : QString()},
+        {QStringLiteral("endTime"), lookup.endTime.isValid() ? isoUtc(lookup.endTime) : QString()},
+        {QStringLiteral("text"), !lookup.text.isEmpty()},
+        {QStringLiteral("maxResults"), lookup.maxResults},
+    };
+    return m_context.perform<EventPage>(
+        event, Store::Access::Read, [&](SqlTransaction &tx, AuditEvent &) -> Result<EventPage> {
+            if (Result<void> allowed = require(tx, actor, Permission::AuditRead); !allowed)
+                return allowed.error();
+            return AuditQuery::lookup(tx, lookup);
         });
 }
 

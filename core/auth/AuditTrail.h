@@ -5,6 +5,7 @@
 #include "audit/AuditVerification.h"
 #include "audit/AuditVerifier.h"
 #include "model/Actor.h"
+#include "model/EventLookup.h"
 
 #include <QList>
 
@@ -43,6 +44,9 @@ public:
     // audit:read. Stored checkpoints, oldest first, and the public keys that verify them.
     Result<QList<AuditCheckpoint>> checkpoints(const Actor &actor) const;
     Result<QList<QByteArray>> trustedKeys(const Actor &actor) const;
+
+    // audit:read. One page of the log's records matching `lookup`, newest first.
+    Result<EventPage> lookup(const Actor &actor, const EventLookup &lookup) const;
 
     // audit:manage. `held`: checkpoints kept outside the store, which the log must extend.
     Result<AuditVerification> verify(const Actor &actor, const QList<AuditCheckpoint> &held,

@@ -13,6 +13,7 @@
 #include "auth/SessionPolicy.h"
 #include "auth/Sessions.h"
 #include "auth/UserImport.h"
+#include "model/EventLookup.h"
 #include "model/Page.h"
 #include "model/Result.h"
 #include "model/Role.h"
@@ -168,6 +169,8 @@ public:
     virtual QFuture<Result<JwtPolicy>> setJwtPolicy(const JwtPolicy &policy) = 0;
 
     // --- Audit trail --------------------------------------------------------------------------
+    // One page of the store's audit records matching `lookup`, newest first (audit:read).
+    virtual QFuture<Result<EventPage>> lookupAuditEvents(const EventLookup &lookup) = 0;
     // Signs the audit log as it stands (audit:manage); the log records the checkpoint too.
     virtual QFuture<Result<AuditCheckpoint>> createAuditCheckpoint() = 0;
     // Stored checkpoints, oldest first, and the public keys that verify them (audit:read).

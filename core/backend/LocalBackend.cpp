@@ -428,6 +428,13 @@ QFuture<Result<JwtPolicy>> LocalBackend::setJwtPolicy(const JwtPolicy &policy)
     });
 }
 
+QFuture<Result<EventPage>> LocalBackend::lookupAuditEvents(const EventLookup &lookup)
+{
+    return submit<EventPage>([lookup](const Services &services, const Actor &actor) {
+        return services.audit.lookup(actor, lookup);
+    });
+}
+
 QFuture<Result<AuditCheckpoint>> LocalBackend::createAuditCheckpoint()
 {
     return submit<AuditCheckpoint>([](const Services &services, const Actor &actor) {

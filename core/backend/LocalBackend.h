@@ -126,6 +126,7 @@ public:
     QFuture<Result<JwtPolicy>> jwtPolicy() override;
     QFuture<Result<JwtPolicy>> setJwtPolicy(const JwtPolicy &policy) override;
 
+    QFuture<Result<EventPage>> lookupAuditEvents(const EventLookup &lookup) override;
     QFuture<Result<AuditCheckpoint>> createAuditCheckpoint() override;
     QFuture<Result<QList<AuditCheckpoint>>> auditCheckpoints() override;
     QFuture<Result<QList<QByteArray>>> auditTrustedKeys() override;

@@ -183,6 +183,61 @@ private Q_SLOTS:
                  qPrintable(text.out));
     }
 
+    void lookup()
+    {
+        newStore(QStringLiteral("lookup.db"));
+        for (const char *name : {"ann", "ben"})
+            QCOMPARE(ctl(args({"user", "create", "--json", name}), {},
+                         {{QStringLiteral("GATEHOUSE_TOKEN"), m_rootSession}})
+                         .exitCode,
+                     0);
+        const test::CtlRun created =
+            audit(args({"lookup", "--attr", "EventName=CreateUser", "--attr", "readonly=false",
+                        "--max", "1", "--json"}));
+        QCOMPARE(created.exitCode, 0);
+        const QJsonArray events = created.json().value(QStringLiteral("Events")).toArray();
+        QCOMPARE(events.size(), 1);
+        const QJsonObject newest = events.first().toObject();
+        QCOMPARE(newest.value(QStringLiteral("EventName")).toString(),
+                 QStringLiteral("CreateUser"));
+        QCOMPARE(newest.value(QStringLiteral("ReadOnly")).toString(), QStringLiteral("false"));
+        // The whole record, as a string, as LookupEvents has it.
+        const QJsonObject record =
+            QJsonDocument::fromJson(
+                newest.value(QStringLiteral("CloudTrailEvent")).toString().toUtf8())
+                .object();
+        QCOMPARE(record.value(QStringLiteral("eventName")).toString(),
+                 QStringLiteral("CreateUser"));
+        QCOMPARE(record.value(QStringLiteral("requestParameters"))[QStringLiteral("username")]
+                     .toString(),
+                 QStringLiteral("ben"));
+        const QString token = created.json().value(QStringLiteral("NextToken")).toString();
+        QVERIFY(!token.isEmpty());
+
+        const test::CtlRun next =
+            audit({QStringLiteral("lookup"), QStringLiteral("--attr"),
+                   QStringLiteral("EventName=CreateUser"), QStringLiteral("--attr"),
+                   QStringLiteral("readonly=false"), QStringLiteral("--max"), QStringLiteral("1"),
+                   QStringLiteral("--next-token"), token, QStringLiteral("--json")});
+        QCOMPARE(next.exitCode, 0);
+        const QJsonObject older =
+            next.json().value(QStringLiteral("Events")).toArray().first().toObject();
+        QVERIFY(older.value(QStringLiteral("EventId")) != newest.value(QStringLiteral("EventId")));
+
+        const test::CtlRun text = audit(args({"lookup", "--attr", "EventName=CreateUser"}));
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.startsWith(QStringLiteral("TIME")), qPrintable(text.out));
+        QCOMPARE(text.out.count(QStringLiteral("CreateUser")), 3); // root, ann and ben
+
+        QCOMPARE(audit(args({"lookup", "--attr", "Colour=red", "--json"})).exitCode, 2);
+        QCOMPARE(audit(args({"lookup", "--attr", "EventName", "--json"})).exitCode, 2);
+        QCOMPARE(audit(args({"lookup", "--start", "yesterday", "--json"})).exitCode, 2);
+        QCOMPARE(audit(args({"lookup", "--start", "2026-03-01T09:00:00", "--json"})).exitCode, 2);
+        QCOMPARE(audit(args({"lookup", "--max", "1001", "--json"})).exitCode, 2);
+        const test::CtlRun none = audit(args({"lookup", "--start", "1h", "--end", "2d", "--json"}));
+        QCOMPARE(none.exitCode, 2); // the start (an hour ago) is after the end (two days ago)
+    }
+
     void badInputs()
     {
         newStore(QStringLiteral("inputs.db"));
