@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
+#include <QTemporaryDir>
 
 namespace gatehouse::ctl {
 
@@ -26,6 +27,14 @@ const QCommandLineOption kTrustedKeys(
     QStringLiteral("verify: exported audit public keys to trust besides the store's key file. "
                    "Repeatable."),
     QStringLiteral("file"));
+const QCommandLineOption kFormat(QStringLiteral("format"),
+                                 QStringLiteral("export: json (CloudTrail's {\"Records\":[...]}) "
+                                                "or csv."),
+                                 QStringLiteral("format"));
+const QCommandLineOption kOut(QStringLiteral("out"),
+                              QStringLiteral("export: the file to write (default: standard "
+                                             "output)."),
+                              QStringLiteral("file"));
 const QCommandLineOption kExport(
     QStringLiteral("export"),
     QStringLiteral("checkpoint: also write every checkpoint and the public keys that verify "
@@ -210,6 +219,41 @@ int checkpoint(const CtlContext &context, const QCommandLineParser &parser, Admi
     return context.output.success(fields, object);
 }
 
+int exportEvents(const CtlContext &context, const QCommandLineParser &parser, AdminBackend &backend,
+                 const EventLookup &lookup)
+{
+    const std::optional<EventExport::Format> format =
+        EventExport::formatFromName(parser.value(kFormat));
+    if (!format)
+        return context.output.usageError(
+            QStringLiteral("audit export needs --format json or --format csv."));
+    if (!parser.isSet(kOut) && context.output.json())
+        return context.output.usageError(QStringLiteral(
+            "audit export --json needs --out FILE: standard output carries the export."));
+    // To standard output through a private temporary file, so what a pipe receives is
+    // complete or nothing.
+    QTemporaryDir scratch;
+    const QString path =
+        parser.isSet(kOut) ? parser.value(kOut) : scratch.filePath(QStringLiteral("export"));
+    Result<qint64> written = await(backend.exportAuditEvents(lookup, *format, path));
+    if (!written)
+        return context.output.failure(written.error());
+    if (!parser.isSet(kOut)) {
+        QFile file(path);
+        QFile out;
+        if (!file.open(QIODevice::ReadOnly) || !out.open(stdout, QIODevice::WriteOnly))
+            return context.output.failure(
+                makeError(ErrorCode::Unavailable,
+                          QStringLiteral("Cannot copy the export to standard output.")));
+        while (!file.atEnd())
+            out.write(file.read(1 << 20));
+        return CtlOutput::Success;
+    }
+    return context.output.success(
+        {{QStringLiteral("Exported"), QStringLiteral("%1 events to %2").arg(*written).arg(path)}},
+        QJsonObject{{QStringLiteral("events"), *written}, {QStringLiteral("file"), path}});
+}
+
 int rotateKey(const CtlContext &context, AdminBackend &backend)
 {
     Result<QString> fingerprint = await(backend.rotateAuditSigningKey());
@@ -221,10 +265,12 @@ int rotateKey(const CtlContext &context, AdminBackend &backend)
 
 QString usageProblem(const QStringList &arguments)
 {
-    const QStringList known{QStringLiteral("lookup"), QStringLiteral("verify"),
-                            QStringLiteral("checkpoint"), QStringLiteral("rotate-key")};
+    const QStringList known{QStringLiteral("lookup"), QStringLiteral("export"),
+                            QStringLiteral("verify"), QStringLiteral("checkpoint"),
+                            QStringLiteral("rotate-key")};
     if (!known.contains(arguments.value(0)))
-        return QStringLiteral("audit needs an action: lookup, verify, checkpoint or rotate-key.");
+        return QStringLiteral("audit needs an action: lookup, export, verify, checkpoint or "
+                              "rotate-key.");
     if (arguments.size() > 1)
         return QStringLiteral("audit %1 takes no arguments.").arg(arguments.first());
     return {};
@@ -253,6 +299,8 @@ int run(const CtlContext &context, const QCommandLineParser &parser)
             return context.output.failure(page.error());
         return LookupOptions::print(context.output, *page);
     }
+    if (action == u"export")
+        return exportEvents(context, parser, backend, *lookup);
     if (action == u"verify")
         return verify(context, parser, backend);
     if (action == u"checkpoint")
@@ -269,7 +317,8 @@ QList<CtlCommand> auditCommands()
         QStringLiteral(
             "The audit trail: lookup [--attr KEY=VALUE]... [--start T] [--end T] "
             "[--text S] [--max N] [--next-token T] (records newest first, like "
-            "CloudTrail's LookupEvents); verify [--checkpoint PATH]... [--trusted-keys FILE]... "
+            "CloudTrail's LookupEvents); export --format json|csv [--out FILE] (everything the "
+            "same options find); verify [--checkpoint PATH]... [--trusted-keys FILE]... "
             "(check the hash chain and signed checkpoints; exit 1 on any problem); "
             "checkpoint [--export FOLDER] (sign the log as it stands); rotate-key (a "
             "new checkpoint signing key; the old one stays trusted)."),
@@ -278,10 +327,12 @@ QList<CtlCommand> auditCommands()
             parser.addOption(kCheckpoint);
             parser.addOption(kTrustedKeys);
             parser.addOption(kExport);
+            parser.addOption(kFormat);
+            parser.addOption(kOut);
             LookupOptions::add(parser);
             parser.addPositionalArgument(
                 QStringLiteral("action"),
-                QStringLiteral("lookup, verify, checkpoint or rotate-key."),
+                QStringLiteral("lookup, export, verify, checkpoint or rotate-key."),
                 QStringLiteral("<action>"));
         },
         run,

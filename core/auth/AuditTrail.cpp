@@ -25,6 +25,24 @@ Result<void> require(SqlTransaction &tx, const Actor &actor, Permission permissi
     return {};
 }
 
+// What was asked, without the values: they can be anything an administrator typed.
+AuditEvent lookupEvent(const Actor &actor, const char *name, const EventLookup &lookup)
+{
+    AuditEvent event = AuditEvent::of(actor, name, true);
+    QJsonArray attributes;
+    for (const EventLookup::Condition &condition : lookup.conditions)
+        attributes.append(lookupAttributeName(condition.attribute));
+    event.requestParameters = QJsonObject{
+        {QStringLiteral("lookupAttributes"), attributes},
+        {QStringLiteral("startTime"),
+         lookup.startTime.isValid() ? isoUtc(lookup.startTime) : QString()},
+        {QStringLiteral("endTime"), lookup.endTime.isValid() ? isoUtc(lookup.endTime) : QString()},
+        {QStringLiteral("text"), !lookup.text.isEmpty()},
+        {QStringLiteral("maxResults"), lookup.maxResults},
+    };
+    return event;
+}
+
 } // namespace
 
 Result<AuditSigningKeys> AuditTrail::signingKeys(SqlTransaction &tx) const
@@ -162,24 +180,35 @@ Result<QList<QByteArray>> AuditTrail::trustedKeys(const Actor &actor) const
 
 Result<EventPage> AuditTrail::lookup(const Actor &actor, const EventLookup &lookup) const
 {
-    // What was asked, without the values: they can be anything an administrator typed.
-    AuditEvent event = AuditEvent::of(actor, "LookupEvents", true);
-    QJsonArray attributes;
-    for (const EventLookup::Condition &condition : lookup.conditions)
-        attributes.append(lookupAttributeName(condition.attribute));
-    event.requestParameters = QJsonObject{
-        {QStringLiteral("lookupAttributes"), attributes},
-        {QStringLiteral("startTime"),
-         lookup.startTime.isValid() ? isoUtc(lookup.startTime) : QString()},
-        {QStringLiteral("endTime"), lookup.endTime.isValid() ? isoUtc(lookup.endTime) : QString()},
-        {QStringLiteral("text"), !lookup.text.isEmpty()},
-        {QStringLiteral("maxResults"), lookup.maxResults},
-    };
     return m_context.perform<EventPage>(
-        event, Store::Access::Read, [&](SqlTransaction &tx, AuditEvent &) -> Result<EventPage> {
+        lookupEvent(actor, "LookupEvents", lookup), Store::Access::Read,
+        [&](SqlTransaction &tx, AuditEvent &) -> Result<EventPage> {
             if (Result<void> allowed = require(tx, actor, Permission::AuditRead); !allowed)
                 return allowed.error();
             return AuditQuery::lookup(tx, lookup);
+        });
+}
+
+Result<qint64> AuditTrail::exportEvents(const Actor &actor, const EventLookup &lookup,
+                                        EventExport::Format format, QIODevice &out,
+                                        const EventExport::Progress &progress) const
+{
+    AuditEvent event = lookupEvent(actor, "ExportAuditEvents", lookup);
+    event.requestParameters.insert(QStringLiteral("format"),
+                                   format == EventExport::Format::Csv ? QStringLiteral("csv")
+                                                                      : QStringLiteral("json"));
+    // One snapshot for the whole export, so it is the log as it was at one moment.
+    return m_context.perform<qint64>(
+        event, Store::Access::Read,
+        [&](SqlTransaction &tx, AuditEvent &recorded) -> Result<qint64> {
+            if (Result<void> allowed = require(tx, actor, Permission::AuditRead); !allowed)
+                return allowed.error();
+            Result<qint64> written = EventExport::write(
+                [&](const EventLookup &page) { return AuditQuery::lookup(tx, page); }, lookup,
+                format, out, progress);
+            if (written)
+                recorded.responseElements.insert(QStringLiteral("events"), *written);
+            return written;
         });
 }
 

@@ -4,6 +4,7 @@
 #include "audit/AuditCheckpoint.h"
 #include "audit/AuditVerification.h"
 #include "audit/AuditVerifier.h"
+#include "audit/EventExport.h"
 #include "model/Actor.h"
 #include "model/EventLookup.h"
 
@@ -47,6 +48,11 @@ public:
 
     // audit:read. One page of the log's records matching `lookup`, newest first.
     Result<EventPage> lookup(const Actor &actor, const EventLookup &lookup) const;
+
+    // audit:read. Every record `lookup` finds, written to `out` (EventExport); returns how many.
+    Result<qint64> exportEvents(const Actor &actor, const EventLookup &lookup,
+                                EventExport::Format format, QIODevice &out,
+                                const EventExport::Progress &progress = {}) const;
 
     // audit:manage. `held`: checkpoints kept outside the store, which the log must extend.
     Result<AuditVerification> verify(const Actor &actor, const QList<AuditCheckpoint> &held,

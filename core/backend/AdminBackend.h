@@ -2,6 +2,7 @@
 
 #include "audit/AuditCheckpoint.h"
 #include "audit/AuditVerification.h"
+#include "audit/EventExport.h"
 #include "auth/AccessTokens.h"
 #include "auth/Credentials.h"
 #include "auth/JwtPolicy.h"
@@ -171,6 +172,12 @@ public:
     // --- Audit trail --------------------------------------------------------------------------
     // One page of the store's audit records matching `lookup`, newest first (audit:read).
     virtual QFuture<Result<EventPage>> lookupAuditEvents(const EventLookup &lookup) = 0;
+    // Every record `lookup` finds, written to the file at `path` (created or replaced) as
+    // CloudTrail JSON or CSV (audit:read). The future's progress value counts the records
+    // written; cancelling it stops the export. Returns how many were written.
+    virtual QFuture<Result<qint64>> exportAuditEvents(const EventLookup &lookup,
+                                                      EventExport::Format format,
+                                                      const QString &path) = 0;
     // Signs the audit log as it stands (audit:manage); the log records the checkpoint too.
     virtual QFuture<Result<AuditCheckpoint>> createAuditCheckpoint() = 0;
     // Stored checkpoints, oldest first, and the public keys that verify them (audit:read).

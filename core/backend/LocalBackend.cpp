@@ -3,6 +3,7 @@
 #include "auth/AdminCaller.h"
 
 #include <QMutexLocker>
+#include <QSaveFile>
 
 namespace gatehouse {
 
@@ -432,6 +433,30 @@ QFuture<Result<EventPage>> LocalBackend::lookupAuditEvents(const EventLookup &lo
 {
     return submit<EventPage>([lookup](const Services &services, const Actor &actor) {
         return services.audit.lookup(actor, lookup);
+    });
+}
+
+QFuture<Result<qint64>> LocalBackend::exportAuditEvents(const EventLookup &lookup,
+                                                        EventExport::Format format,
+                                                        const QString &path)
+{
+    return submit<qint64>([lookup, format, path](const Services &services, const Actor &actor,
+                                                 const Progress &progress) -> Result<qint64> {
+        // Written beside and renamed into place, so a failed or cancelled export leaves no
+        // half file where a finished one is expected.
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly)) {
+            return makeError(ErrorCode::Unavailable,
+                             QStringLiteral("Cannot create %1: %2.").arg(path, file.errorString()));
+        }
+        Result<qint64> written = services.audit.exportEvents(actor, lookup, format, file, progress);
+        if (!written)
+            return written;
+        if (!file.commit()) {
+            return makeError(ErrorCode::Unavailable,
+                             QStringLiteral("Cannot write %1: %2.").arg(path, file.errorString()));
+        }
+        return written;
     });
 }
 

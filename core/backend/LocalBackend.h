@@ -22,8 +22,10 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <thread>
+#include <type_traits>
 
 namespace gatehouse {
 
@@ -127,6 +129,8 @@ public:
     QFuture<Result<JwtPolicy>> setJwtPolicy(const JwtPolicy &policy) override;
 
     QFuture<Result<EventPage>> lookupAuditEvents(const EventLookup &lookup) override;
+    QFuture<Result<qint64>> exportAuditEvents(const EventLookup &lookup, EventExport::Format format,
+                                              const QString &path) override;
     QFuture<Result<AuditCheckpoint>> createAuditCheckpoint() override;
     QFuture<Result<QList<AuditCheckpoint>>> auditCheckpoints() override;
     QFuture<Result<QList<QByteArray>>> auditTrustedKeys() override;
@@ -190,7 +194,12 @@ private:
     // The client of an end-user flow: the caller's network details, no identity.
     static Actor clientOf(const Actor &actor);
 
-    // Queues `call(const Services &, const Actor &) -> Result<T>` for the worker.
+    // Called by long calls with how far they got; false once the caller cancelled the future.
+    using Progress = std::function<bool(qint64 done)>;
+
+    // Queues `call(const Services &, const Actor &) -> Result<T>` for the worker, or
+    // `call(const Services &, const Actor &, const Progress &)` for a long call, whose progress
+    // then shows as the future's progress value and which stops when the future is cancelled.
     template<typename T, typename Call>
     QFuture<Result<T>> submit(Call &&call)
     {
@@ -202,7 +211,20 @@ private:
         enqueue([this, promise, caller = actor(), call = std::forward<Call>(call)]() {
             // Cancelled before it started: drop it, so its effect never happens.
             if (!promise->isCanceled())
-                promise->addResult(runGuarded<T>([&] { return call(m_services, caller); }));
+                promise->addResult(runGuarded<T>([&] {
+                    if constexpr (std::is_invocable_v<Call, const Services &, const Actor &,
+                                                      const Progress &>) {
+                        promise->setProgressRange(0, std::numeric_limits<int>::max());
+                        const Progress progress = [&](qint64 done) {
+                            promise->setProgressValue(
+                                int(std::min<qint64>(done, std::numeric_limits<int>::max())));
+                            return !promise->isCanceled();
+                        };
+                        return call(m_services, caller, progress);
+                    } else {
+                        return call(m_services, caller);
+                    }
+                }));
             promise->finish();
         });
         return future;

@@ -1,5 +1,6 @@
 #include "audit/AuditLog.h"
 #include "audit/AuditQuery.h"
+#include "audit/EventExport.h"
 #include "auth/AuditTrail.h"
 #include "auth/UserDirectory.h"
 #include "model/Clock.h"
@@ -7,6 +8,7 @@
 
 #include "TestSupport.h"
 
+#include <QBuffer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -171,8 +173,10 @@ private:
         for (int pages = 0; pages < 10000; ++pages) {
             // The query itself, in a snapshot: the service around it (permission, its own
             // record) is checked below.
-            Result<EventPage> page = m_store->transact<EventPage>(
-                Store::Access::Read, [&](SqlTransaction &tx) { return AuditQuery::lookup(tx, lookup); });
+            Result<EventPage> page =
+                m_store->transact<EventPage>(Store::Access::Read, [&](SqlTransaction &tx) {
+                    return AuditQuery::lookup(tx, lookup);
+                });
             if (!page) {
                 qWarning() << page.error().message;
                 return {QStringLiteral("failed")};
@@ -317,6 +321,88 @@ private Q_SLOTS:
         QVERIFY(!refused);
         QCOMPARE(refused.error().code, ErrorCode::InvalidInput);
         QVERIFY2(refused.error().message.contains(expected), qPrintable(refused.error().message));
+    }
+
+    void csvCells_data()
+    {
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QByteArray>("cell");
+        QTest::newRow("plain") << QStringLiteral("alice") << QByteArray("\"alice\"");
+        QTest::newRow("formula") << QStringLiteral("=1+2") << QByteArray("\"'=1+2\"");
+        QTest::newRow("hyperlink") << QStringLiteral("=HYPERLINK(\"http://x\")")
+                                   << QByteArray("\"'=HYPERLINK(\"\"http://x\"\")\"");
+        QTest::newRow("plus") << QStringLiteral("+SUM(A1)") << QByteArray("\"'+SUM(A1)\"");
+        QTest::newRow("minus") << QStringLiteral("-2+3") << QByteArray("\"'-2+3\"");
+        QTest::newRow("at") << QStringLiteral("@cmd") << QByteArray("\"'@cmd\"");
+        QTest::newRow("tab") << QStringLiteral("\t=1") << QByteArray("\"'\\u0009=1\"");
+        QTest::newRow("carriage return") << QStringLiteral("\r=1") << QByteArray("\"'\\u000d=1\"");
+        QTest::newRow("newline inside")
+            << QStringLiteral("a\nb,c") << QByteArray("\"a\\u000ab,c\"");
+        QTest::newRow("bidi override")
+            << QStringLiteral("abc\u202Eexe.txt") << QByteArray("\"abc\\u202eexe.txt\"");
+        QTest::newRow("empty") << QString() << QByteArray("\"\"");
+        QTest::newRow("inner equals") << QStringLiteral("a=b") << QByteArray("\"a=b\"");
+    }
+
+    void csvCells()
+    {
+        QFETCH(QString, value);
+        QFETCH(QByteArray, cell);
+        QCOMPARE(EventExport::csvCell(value), cell);
+    }
+
+    // Both formats hold exactly what the lookup finds, one record per line, even for a record
+    // whose text pretends to be another (F9).
+    void exports()
+    {
+        Actor injected = as(m_owner);
+        injected.userAgent =
+            QStringLiteral("=cmd|' /C calc'!A0\n{\"seq\":999,\"action\":\"grant_admin\"}");
+        QVERIFY(m_users->create(injected, NewUser{QStringLiteral("injected"), {}, {}, {}}));
+        reloadReference();
+        EventLookup lookup;
+        lookup.conditions.append({LookupAttribute::ReadOnly, QStringLiteral("false")});
+        const QStringList expected = expectedIds(lookup);
+        QVERIFY(expected.size() > 1000); // more than one page
+
+        const auto pages = [&](const EventLookup &page) {
+            return m_store->transact<EventPage>(Store::Access::Read, [&](SqlTransaction &tx) {
+                return AuditQuery::lookup(tx, page);
+            });
+        };
+        QBuffer json;
+        QVERIFY(json.open(QIODevice::WriteOnly));
+        Result<qint64> written = EventExport::write(pages, lookup, EventExport::Format::Json, json);
+        QVERIFY(written);
+        QCOMPARE(*written, qint64(expected.size()));
+        QJsonParseError error{};
+        const QJsonDocument document = QJsonDocument::fromJson(json.data(), &error);
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        const QJsonArray records = document[QStringLiteral("Records")].toArray();
+        QCOMPARE(records.size(), expected.size());
+        QCOMPARE(records.first()[QStringLiteral("eventID")].toString(), expected.first());
+        QCOMPARE(records.last()[QStringLiteral("eventID")].toString(), expected.last());
+        QCOMPARE(json.data().count('\n'), expected.size() + 2); // opening, records, closing
+
+        QBuffer csv;
+        QVERIFY(csv.open(QIODevice::WriteOnly));
+        QVERIFY(EventExport::write(pages, lookup, EventExport::Format::Csv, csv));
+        const QList<QByteArray> lines = csv.data().split('\n');
+        QCOMPARE(lines.size(), expected.size() + 2); // header, records, the empty piece at the end
+        QVERIFY(lines.first().startsWith("EventId,EventTime,Username,EventName"));
+        const QByteArray newest = lines.at(1);
+        QVERIFY2(newest.contains("\"'=cmd|' /C calc'!A0\\u000a{\"\"seq\"\":999"),
+                 newest.constData());
+        QVERIFY(newest.startsWith(QByteArray('"' + expected.first().toUtf8() + '"')));
+
+        // Cancelling stops the export with a clear error.
+        QBuffer cancelled;
+        QVERIFY(cancelled.open(QIODevice::WriteOnly));
+        Result<qint64> stopped =
+            EventExport::write(pages, lookup, EventExport::Format::Csv, cancelled,
+                               [](qint64 done) { return done < 1000; });
+        QVERIFY(!stopped);
+        QVERIFY(stopped.error().message.contains(QStringLiteral("cancelled after 1000 events")));
     }
 
     void onlyForAuditReaders()

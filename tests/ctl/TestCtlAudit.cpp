@@ -238,6 +238,40 @@ private Q_SLOTS:
         QCOMPARE(none.exitCode, 2); // the start (an hour ago) is after the end (two days ago)
     }
 
+    void exports()
+    {
+        newStore(QStringLiteral("export.db"));
+        const QString file = m_dir.filePath(QStringLiteral("created.json"));
+        const test::CtlRun toFile =
+            audit({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("json"),
+                   QStringLiteral("--attr"), QStringLiteral("EventName=CreateUser"),
+                   QStringLiteral("--out"), file, QStringLiteral("--json")});
+        QCOMPARE(toFile.exitCode, 0);
+        QCOMPARE(toFile.json().value(QStringLiteral("events")).toInt(), 1);
+        QFile written(file);
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        const QJsonArray records =
+            QJsonDocument::fromJson(written.readAll())[QStringLiteral("Records")].toArray();
+        QCOMPARE(records.size(), 1);
+        QCOMPARE(records.first()[QStringLiteral("eventName")].toString(),
+                 QStringLiteral("CreateUser"));
+
+        const test::CtlRun toStdout = audit(args({"export", "--format", "csv"}));
+        QCOMPARE(toStdout.exitCode, 0);
+        QVERIFY2(toStdout.out.startsWith(QStringLiteral("EventId,EventTime,Username,")),
+                 qPrintable(toStdout.out));
+        QVERIFY(toStdout.out.contains(QStringLiteral("\"CreateUser\"")));
+
+        QCOMPARE(audit(args({"export", "--format", "xml", "--json"})).exitCode, 2);
+        QCOMPARE(audit(args({"export", "--format", "csv", "--json"})).exitCode, 2);
+        const test::CtlRun nowhere =
+            audit({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("csv"),
+                   QStringLiteral("--out"), m_dir.filePath(QStringLiteral("missing/dir/x.csv")),
+                   QStringLiteral("--json")});
+        QCOMPARE(nowhere.exitCode, 1);
+        QCOMPARE(nowhere.errorCode(), QStringLiteral("Unavailable"));
+    }
+
     void badInputs()
     {
         newStore(QStringLiteral("inputs.db"));
