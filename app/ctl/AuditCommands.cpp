@@ -32,8 +32,8 @@ const QCommandLineOption kFormat(QStringLiteral("format"),
                                                 "or csv."),
                                  QStringLiteral("format"));
 const QCommandLineOption kOut(QStringLiteral("out"),
-                              QStringLiteral("export: the file to write (default: standard "
-                                             "output)."),
+                              QStringLiteral("export, report: the file to write (default: "
+                                             "standard output)."),
                               QStringLiteral("file"));
 const QCommandLineOption kExport(
     QStringLiteral("export"),
@@ -219,39 +219,51 @@ int checkpoint(const CtlContext &context, const QCommandLineParser &parser, Admi
     return context.output.success(fields, object);
 }
 
-int exportEvents(const CtlContext &context, const QCommandLineParser &parser, AdminBackend &backend,
-                 const EventLookup &lookup)
+// Runs `produce(path)` into the --out file, or into a private temporary file that is then
+// copied to standard output, so what a pipe receives is complete or nothing. `unit` names
+// what the count counts.
+int deliver(const CtlContext &context, const QCommandLineParser &parser, const QString &unit,
+            const std::function<QFuture<Result<qint64>>(const QString &)> &produce)
 {
-    const std::optional<EventExport::Format> format =
-        EventExport::formatFromName(parser.value(kFormat));
-    if (!format)
+    if (!parser.isSet(kOut) && context.output.json()) {
         return context.output.usageError(
-            QStringLiteral("audit export needs --format json or --format csv."));
-    if (!parser.isSet(kOut) && context.output.json())
-        return context.output.usageError(QStringLiteral(
-            "audit export --json needs --out FILE: standard output carries the export."));
-    // To standard output through a private temporary file, so what a pipe receives is
-    // complete or nothing.
+            QStringLiteral("--json needs --out FILE: standard output carries the file."));
+    }
     QTemporaryDir scratch;
     const QString path =
-        parser.isSet(kOut) ? parser.value(kOut) : scratch.filePath(QStringLiteral("export"));
-    Result<qint64> written = await(backend.exportAuditEvents(lookup, *format, path));
+        parser.isSet(kOut) ? parser.value(kOut) : scratch.filePath(QStringLiteral("out"));
+    Result<qint64> written = await(produce(path));
     if (!written)
         return context.output.failure(written.error());
     if (!parser.isSet(kOut)) {
         QFile file(path);
         QFile out;
-        if (!file.open(QIODevice::ReadOnly) || !out.open(stdout, QIODevice::WriteOnly))
+        if (!file.open(QIODevice::ReadOnly) || !out.open(stdout, QIODevice::WriteOnly)) {
             return context.output.failure(
                 makeError(ErrorCode::Unavailable,
-                          QStringLiteral("Cannot copy the export to standard output.")));
+                          QStringLiteral("Cannot copy the result to standard output.")));
+        }
         while (!file.atEnd())
             out.write(file.read(1 << 20));
         return CtlOutput::Success;
     }
     return context.output.success(
-        {{QStringLiteral("Exported"), QStringLiteral("%1 events to %2").arg(*written).arg(path)}},
-        QJsonObject{{QStringLiteral("events"), *written}, {QStringLiteral("file"), path}});
+        {{QStringLiteral("Written"), QStringLiteral("%1 %2 to %3").arg(*written).arg(unit, path)}},
+        QJsonObject{{unit, *written}, {QStringLiteral("file"), path}});
+}
+
+int exportEvents(const CtlContext &context, const QCommandLineParser &parser, AdminBackend &backend,
+                 const EventLookup &lookup)
+{
+    const std::optional<EventExport::Format> format =
+        EventExport::formatFromName(parser.value(kFormat));
+    if (!format) {
+        return context.output.usageError(
+            QStringLiteral("audit export needs --format json or --format csv."));
+    }
+    return deliver(context, parser, QStringLiteral("events"), [&](const QString &path) {
+        return backend.exportAuditEvents(lookup, *format, path);
+    });
 }
 
 int rotateKey(const CtlContext &context, AdminBackend &backend)
@@ -265,12 +277,17 @@ int rotateKey(const CtlContext &context, AdminBackend &backend)
 
 QString usageProblem(const QStringList &arguments)
 {
-    const QStringList known{QStringLiteral("lookup"), QStringLiteral("export"),
-                            QStringLiteral("verify"), QStringLiteral("checkpoint"),
-                            QStringLiteral("rotate-key")};
+    const QStringList known{QStringLiteral("lookup"),     QStringLiteral("export"),
+                            QStringLiteral("report"),     QStringLiteral("verify"),
+                            QStringLiteral("checkpoint"), QStringLiteral("rotate-key")};
     if (!known.contains(arguments.value(0)))
-        return QStringLiteral("audit needs an action: lookup, export, verify, checkpoint or "
-                              "rotate-key.");
+        return QStringLiteral("audit needs an action: lookup, export, report credentials, verify, "
+                              "checkpoint or rotate-key.");
+    if (arguments.first() == u"report") {
+        if (arguments.size() != 2 || arguments.at(1) != u"credentials")
+            return QStringLiteral("audit report needs the report's name: credentials.");
+        return {};
+    }
     if (arguments.size() > 1)
         return QStringLiteral("audit %1 takes no arguments.").arg(arguments.first());
     return {};
@@ -301,6 +318,10 @@ int run(const CtlContext &context, const QCommandLineParser &parser)
     }
     if (action == u"export")
         return exportEvents(context, parser, backend, *lookup);
+    if (action == u"report") {
+        return deliver(context, parser, QStringLiteral("users"),
+                       [&](const QString &path) { return backend.writeCredentialReport(path); });
+    }
     if (action == u"verify")
         return verify(context, parser, backend);
     if (action == u"checkpoint")
@@ -318,7 +339,8 @@ QList<CtlCommand> auditCommands()
             "The audit trail: lookup [--attr KEY=VALUE]... [--start T] [--end T] "
             "[--text S] [--max N] [--next-token T] (records newest first, like "
             "CloudTrail's LookupEvents); export --format json|csv [--out FILE] (everything the "
-            "same options find); verify [--checkpoint PATH]... [--trusted-keys FILE]... "
+            "same options find); report credentials [--out FILE] (CSV of every user's "
+            "credentials); verify [--checkpoint PATH]... [--trusted-keys FILE]... "
             "(check the hash chain and signed checkpoints; exit 1 on any problem); "
             "checkpoint [--export FOLDER] (sign the log as it stands); rotate-key (a "
             "new checkpoint signing key; the old one stays trusted)."),
@@ -332,11 +354,11 @@ QList<CtlCommand> auditCommands()
             LookupOptions::add(parser);
             parser.addPositionalArgument(
                 QStringLiteral("action"),
-                QStringLiteral("lookup, export, verify, checkpoint or rotate-key."),
+                QStringLiteral("lookup, export, report, verify, checkpoint or rotate-key."),
                 QStringLiteral("<action>"));
         },
         run,
-        1,
+        2,
     }};
 }
 

@@ -178,6 +178,9 @@ public:
     virtual QFuture<Result<qint64>> exportAuditEvents(const EventLookup &lookup,
                                                       EventExport::Format format,
                                                       const QString &path) = 0;
+    // The credential report (CredentialReport: one CSV row per user) written to `path`
+    // (users:read, sessions:read, tokens:read). Returns how many users it lists.
+    virtual QFuture<Result<qint64>> writeCredentialReport(const QString &path) = 0;
     // Signs the audit log as it stands (audit:manage); the log records the checkpoint too.
     virtual QFuture<Result<AuditCheckpoint>> createAuditCheckpoint() = 0;
     // Stored checkpoints, oldest first, and the public keys that verify them (audit:read).

@@ -28,6 +28,7 @@ LocalBackend::makeServices(const ServiceContext &context,
                       SigningKeys(context),
                       AccessTokens(context),
                       AuditTrail(context),
+                      CredentialReport(context),
                       {},
                       {},
                       {}};
@@ -40,6 +41,26 @@ LocalBackend::makeServices(const ServiceContext &context,
     services.credentials = std::move(credentials).value();
     services.mfa = std::make_shared<const Mfa>(context, *services.credentials);
     return services;
+}
+
+Result<qint64> LocalBackend::writeFile(const QString &path,
+                                       const std::function<Result<qint64>(QIODevice &)> &write)
+{
+    // Written beside and renamed into place, so a failed or cancelled write leaves no half
+    // file where a finished one is expected.
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        return makeError(ErrorCode::Unavailable,
+                         QStringLiteral("Cannot create %1: %2.").arg(path, file.errorString()));
+    }
+    Result<qint64> written = write(file);
+    if (!written)
+        return written;
+    if (!file.commit()) {
+        return makeError(ErrorCode::Unavailable,
+                         QStringLiteral("Cannot write %1: %2.").arg(path, file.errorString()));
+    }
+    return written;
 }
 
 Actor LocalBackend::clientOf(const Actor &actor)
@@ -441,22 +462,18 @@ QFuture<Result<qint64>> LocalBackend::exportAuditEvents(const EventLookup &looku
                                                         const QString &path)
 {
     return submit<qint64>([lookup, format, path](const Services &services, const Actor &actor,
-                                                 const Progress &progress) -> Result<qint64> {
-        // Written beside and renamed into place, so a failed or cancelled export leaves no
-        // half file where a finished one is expected.
-        QSaveFile file(path);
-        if (!file.open(QIODevice::WriteOnly)) {
-            return makeError(ErrorCode::Unavailable,
-                             QStringLiteral("Cannot create %1: %2.").arg(path, file.errorString()));
-        }
-        Result<qint64> written = services.audit.exportEvents(actor, lookup, format, file, progress);
-        if (!written)
-            return written;
-        if (!file.commit()) {
-            return makeError(ErrorCode::Unavailable,
-                             QStringLiteral("Cannot write %1: %2.").arg(path, file.errorString()));
-        }
-        return written;
+                                                 const Progress &progress) {
+        return writeFile(path, [&](QIODevice &file) {
+            return services.audit.exportEvents(actor, lookup, format, file, progress);
+        });
+    });
+}
+
+QFuture<Result<qint64>> LocalBackend::writeCredentialReport(const QString &path)
+{
+    return submit<qint64>([path](const Services &services, const Actor &actor) {
+        return writeFile(
+            path, [&](QIODevice &file) { return services.credentialReport.write(actor, file); });
     });
 }
 

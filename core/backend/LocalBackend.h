@@ -3,6 +3,7 @@
 #include "AdminBackend.h"
 #include "auth/AccessTokens.h"
 #include "auth/AuditTrail.h"
+#include "auth/CredentialReport.h"
 #include "auth/Credentials.h"
 #include "auth/Mfa.h"
 #include "auth/PasswordBlocklist.h"
@@ -131,6 +132,7 @@ public:
     QFuture<Result<EventPage>> lookupAuditEvents(const EventLookup &lookup) override;
     QFuture<Result<qint64>> exportAuditEvents(const EventLookup &lookup, EventExport::Format format,
                                               const QString &path) override;
+    QFuture<Result<qint64>> writeCredentialReport(const QString &path) override;
     QFuture<Result<AuditCheckpoint>> createAuditCheckpoint() override;
     QFuture<Result<QList<AuditCheckpoint>>> auditCheckpoints() override;
     QFuture<Result<QList<QByteArray>>> auditTrustedKeys() override;
@@ -171,6 +173,7 @@ private:
         SigningKeys keys;
         AccessTokens accessTokens;
         AuditTrail audit;
+        CredentialReport credentialReport;
         // Null only if the password hasher could not start; then `unavailable` says why.
         std::shared_ptr<const Credentials> credentials;
         std::shared_ptr<const Mfa> mfa;
@@ -191,6 +194,9 @@ private:
             return call(*services.credentials, *services.mfa, actor);
         });
     }
+    // Runs `write` on a file that replaces `path` only when it succeeds.
+    static Result<qint64> writeFile(const QString &path,
+                                    const std::function<Result<qint64>(QIODevice &)> &write);
     // The client of an end-user flow: the caller's network details, no identity.
     static Actor clientOf(const Actor &actor);
 

@@ -272,6 +272,38 @@ private Q_SLOTS:
         QCOMPARE(nowhere.errorCode(), QStringLiteral("Unavailable"));
     }
 
+    void credentialReport()
+    {
+        newStore(QStringLiteral("report.db"));
+        QCOMPARE(ctl(args({"user", "create", "--json", "dana", "--role", "auditor"}), {},
+                     {{QStringLiteral("GATEHOUSE_TOKEN"), m_rootSession}})
+                     .exitCode,
+                 0);
+        const test::CtlRun report = audit(args({"report", "credentials"}));
+        QCOMPARE(report.exitCode, 0);
+        const QStringList lines = report.out.split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3); // header, dana, root
+        QVERIFY2(lines.at(0).startsWith(QStringLiteral("user,user_id,email,status,roles,locked,"
+                                                       "password_enabled,password_last_changed")),
+                 qPrintable(lines.at(0)));
+        QVERIFY2(lines.at(1).startsWith(QStringLiteral("\"dana\",")), qPrintable(lines.at(1)));
+        QVERIFY(lines.at(1).contains(QStringLiteral("\"auditor\"")));
+        QVERIFY(lines.at(1).contains(
+            QStringLiteral(",\"false\",\"\",\"\",\"false\","))); // no password, no MFA
+        // root: owner, a password, one live session (the one these runs use).
+        QVERIFY2(lines.at(2).startsWith(QStringLiteral("\"root\",")), qPrintable(lines.at(2)));
+        QVERIFY(lines.at(2).contains(QStringLiteral("\"owner\",\"false\",\"true\",")));
+        QVERIFY(lines.at(2).contains(QStringLiteral(",\"0\",\"1\",\"0\",")));
+
+        const QString file = m_dir.filePath(QStringLiteral("report.csv"));
+        const test::CtlRun toFile =
+            audit({QStringLiteral("report"), QStringLiteral("credentials"), QStringLiteral("--out"),
+                   file, QStringLiteral("--json")});
+        QCOMPARE(toFile.exitCode, 0);
+        QCOMPARE(toFile.json().value(QStringLiteral("users")).toInt(), 2);
+        QCOMPARE(audit(args({"report", "passwords", "--json"})).exitCode, 2);
+    }
+
     void badInputs()
     {
         newStore(QStringLiteral("inputs.db"));
