@@ -14,10 +14,12 @@ build_pkgs=(
   libsimdjson-dev libdeflate-dev libqrencode-dev
 )
 # Test services: a real X server, a private D-Bus session with the Secret Service
-# (gnome-keyring), and a PostgreSQL server for throwaway clusters.
+# (gnome-keyring), a PostgreSQL server for throwaway clusters, and Python for the independent
+# reading of the CloudTrail test files (tests/audit/trail_reference.py).
 test_pkgs=(
   xvfb xauth x11-utils dbus dbus-x11 gnome-keyring libsecret-tools
   postgresql postgresql-client
+  python3
 )
 run_pkgs=(
   libqt6widgets6 libqt6network6 libqt6sql6 libqt6sql6-sqlite libqt6sql6-psql
