@@ -24,6 +24,7 @@ test_pkgs=(
 run_pkgs=(
   libqt6widgets6 libqt6network6 libqt6sql6 libqt6sql6-sqlite libqt6sql6-psql
   libqt6charts6 libqt6concurrent6 libqt6svg6 qt6-qpa-plugins libqt6keychain1 libssl3
+  libsimdjson14 libdeflate0
   john-data
 )
 
