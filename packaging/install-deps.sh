@@ -14,14 +14,17 @@ build_pkgs=(
   libsimdjson-dev libdeflate-dev libqrencode-dev
 )
 # Test services: a real X server, a private D-Bus session with the Secret Service
-# (gnome-keyring), and a PostgreSQL server for throwaway clusters.
+# (gnome-keyring), a PostgreSQL server for throwaway clusters, and Python for the independent
+# reading of the CloudTrail test files (tests/audit/trail_reference.py).
 test_pkgs=(
   xvfb xauth x11-utils dbus dbus-x11 gnome-keyring libsecret-tools
   postgresql postgresql-client
+  python3
 )
 run_pkgs=(
   libqt6widgets6 libqt6network6 libqt6sql6 libqt6sql6-sqlite libqt6sql6-psql
   libqt6charts6 libqt6concurrent6 libqt6svg6 qt6-qpa-plugins libqt6keychain1 libssl3
+  libsimdjson14 libdeflate0
   john-data
 )
 

@@ -1,0 +1,81 @@
+#include "TrailFileFinder.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSet>
+
+#include <algorithm>
+
+namespace gatehouse::cloudtrail {
+
+namespace {
+
+TrailFile describe(const QFileInfo &info)
+{
+    return TrailFile{QDir::cleanPath(info.absoluteFilePath()), info.size(),
+                     info.lastModified().toMSecsSinceEpoch()};
+}
+
+void collect(const QString &folder, QList<TrailFile> &found)
+{
+    const QDir dir(folder);
+    // Hidden entries are left out by not asking for QDir::Hidden.
+    const QFileInfoList entries =
+        dir.entryInfoList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+    for (const QFileInfo &entry : entries) {
+        if (entry.fileName().startsWith(u'.'))
+            continue;
+        if (entry.isDir()) {
+            if (!entry.isSymLink() && entry.fileName() != u"CloudTrail-Digest")
+                collect(entry.absoluteFilePath(), found);
+        } else if (TrailFileFinder::isLogFileName(entry.fileName())
+                   && !TrailFileFinder::isDigest(entry.fileName())) {
+            found.append(describe(entry));
+        }
+    }
+}
+
+} // namespace
+
+Result<QList<TrailFile>> TrailFileFinder::find(const QStringList &paths)
+{
+    QList<TrailFile> found;
+    for (const QString &path : paths) {
+        const QFileInfo info(path);
+        if (!info.exists())
+            return makeError(ErrorCode::NotFound,
+                             QStringLiteral("%1: no such file or folder").arg(path));
+        if (info.isDir())
+            collect(info.absoluteFilePath(), found);
+        else
+            found.append(describe(info));
+    }
+    std::sort(found.begin(), found.end(),
+              [](const TrailFile &a, const TrailFile &b) { return a.path < b.path; });
+    found.erase(
+        std::unique(found.begin(), found.end(),
+                    [](const TrailFile &a, const TrailFile &b) { return a.path == b.path; }),
+        found.end());
+    return found;
+}
+
+bool TrailFileFinder::isLogFileName(QStringView fileName)
+{
+    static constexpr QStringView kSuffixes[] = {u".json", u".gz", u".jsonl", u".ndjson"};
+    return std::any_of(std::begin(kSuffixes), std::end(kSuffixes), [&](QStringView suffix) {
+        return fileName.size() > suffix.size() && fileName.endsWith(suffix, Qt::CaseInsensitive);
+    });
+}
+
+bool TrailFileFinder::isDigest(QStringView path)
+{
+    if (path.contains(u"_CloudTrail-Digest_"))
+        return true;
+    for (const QStringView part : path.split(u'/')) {
+        if (part == u"CloudTrail-Digest")
+            return true;
+    }
+    return false;
+}
+
+} // namespace gatehouse::cloudtrail

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "TrailFile.h"
+#include "model/Result.h"
+
+#include <QList>
+#include <QStringList>
+#include <QStringView>
+
+namespace gatehouse::cloudtrail {
+
+// Finds the CloudTrail log files to read under the files and folders a user chose, e.g. a
+// local copy of a trail bucket (AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/...).
+class TrailFileFinder
+{
+public:
+    // Folders are searched recursively for *.json, *.json.gz, *.gz, *.jsonl and *.ndjson
+    // (any case). Skipped: digest files (anything under a CloudTrail-Digest folder or named
+    // *_CloudTrail-Digest_*: they hold hashes, not events), hidden files and folders, and
+    // symbolic links to folders (no loops). A file named directly is listed whatever its name.
+    // Each file is listed once, sorted by path, with its size and modification time.
+    // Fails with NotFound if a named path does not exist.
+    static Result<QList<TrailFile>> find(const QStringList &paths);
+
+    static bool isLogFileName(QStringView fileName);
+    static bool isDigest(QStringView path);
+};
+
+} // namespace gatehouse::cloudtrail
