@@ -11,7 +11,7 @@ build_pkgs=(
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6sql6-psql
   libqt6opengl6-dev qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   qtkeychain-qt6-dev libssl-dev libboost-dev
-  libsimdjson-dev libdeflate-dev libqrencode-dev
+  libsimdjson-dev libdeflate-dev libsqlite3-dev libqrencode-dev
 )
 # Test services: a real X server, a private D-Bus session with the Secret Service
 # (gnome-keyring), a PostgreSQL server for throwaway clusters, and Python for the independent

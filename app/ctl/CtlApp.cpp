@@ -47,7 +47,7 @@ int runCtl(const QStringList &arguments)
 {
     const QList<CtlCommand> commands = storeCommands() + authCommands() + mfaCommands()
         + userCommands() + sessionCommands() + tokenCommands() + keyCommands() + jwtCommands()
-        + policyCommands() + auditCommands();
+        + policyCommands() + auditCommands() + trailCommands();
     const GlobalOptions global;
 
     // First pass: global options up to the command name.

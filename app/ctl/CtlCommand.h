@@ -45,5 +45,7 @@ QList<CtlCommand> jwtCommands();
 QList<CtlCommand> policyCommands();
 // The audit trail: audit verify, checkpoint, rotate-key.
 QList<CtlCommand> auditCommands();
+// CloudTrail logs from AWS: trail import, lookup.
+QList<CtlCommand> trailCommands();
 
 } // namespace gatehouse::ctl

@@ -204,6 +204,8 @@ void TrailDocumentParser::addRecord(dom::element element, std::string_view raw, 
     }
     TrailRecord record;
     record.line = line;
+    record.textOffset = qint64(raw.data() - m_text);
+    record.textLength = qint64(raw.size());
     std::vector<TrailResource> &resources = m_storage->resources;
     const std::size_t firstResource = resources.size();
     const TrailRecordFields::Time time = TrailRecordFields::extract(object, record, resources);

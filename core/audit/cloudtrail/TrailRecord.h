@@ -44,6 +44,10 @@ struct TrailRecord {
     std::span<const TrailResource> resources;
     // 1-based line of the decompressed text on which the record starts.
     qint64 line = 0;
+    // Where the record's own bytes (as written, not minified) sit in the file's decompressed
+    // text, so an index can point at the record and read it again later.
+    qint64 textOffset = 0;
+    qint64 textLength = 0;
 
     // A view as a QString, for display and for Qt APIs.
     static QString text(std::string_view view)

@@ -1,0 +1,275 @@
+#include "TrailDatabase.h"
+
+#include <QFile>
+#include <QLoggingCategory>
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+namespace gatehouse::cloudtrail {
+
+Q_LOGGING_CATEGORY(lcTrail, "gatehouse.trail")
+
+namespace {
+
+// Bumped when the layout of the tables or the segment parts changes: an index of another
+// version is refused, and rebuilding it from the log files is the remedy.
+constexpr int kFormatVersion = 1;
+constexpr int kApplicationId = 0x47415449; // "GATI"
+
+const char *const kSchema = R"(
+CREATE TABLE files (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    modified_ms INTEGER NOT NULL,
+    records INTEGER NOT NULL
+);
+CREATE TABLE strings (
+    kind INTEGER NOT NULL,
+    value TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    PRIMARY KEY (kind, value)
+) WITHOUT ROWID;
+CREATE TABLE segments (
+    id INTEGER PRIMARY KEY,
+    min_time INTEGER NOT NULL,
+    max_time INTEGER NOT NULL,
+    count INTEGER NOT NULL
+);
+CREATE INDEX segments_max_time ON segments (max_time);
+CREATE TABLE parts (
+    id INTEGER PRIMARY KEY,
+    data BLOB NOT NULL
+);
+)";
+
+} // namespace
+
+TrailDatabase::Statement::Statement(Statement &&other) noexcept
+    : m_database(other.m_database),
+      m_statement(std::exchange(other.m_statement, nullptr))
+{}
+
+TrailDatabase::Statement &TrailDatabase::Statement::operator=(Statement &&other) noexcept
+{
+    std::swap(m_database, other.m_database);
+    std::swap(m_statement, other.m_statement);
+    return *this;
+}
+
+TrailDatabase::Statement::~Statement()
+{
+    sqlite3_finalize(m_statement);
+}
+
+TrailDatabase::Statement &TrailDatabase::Statement::bind(int index, qint64 value)
+{
+    sqlite3_bind_int64(m_statement, index, value);
+    return *this;
+}
+
+TrailDatabase::Statement &TrailDatabase::Statement::bind(int index, std::string_view text)
+{
+    sqlite3_bind_text(m_statement, index, text.data(), int(text.size()), SQLITE_TRANSIENT);
+    return *this;
+}
+
+TrailDatabase::Statement &TrailDatabase::Statement::bindBlob(int index, const void *data,
+                                                             std::size_t size)
+{
+    sqlite3_bind_blob64(m_statement, index, size ? data : "", size, SQLITE_TRANSIENT);
+    return *this;
+}
+
+Result<bool> TrailDatabase::Statement::step()
+{
+    const int rc = sqlite3_step(m_statement);
+    if (rc == SQLITE_ROW)
+        return true;
+    if (rc == SQLITE_DONE)
+        return false;
+    return m_database->error(QStringLiteral("read or write the CloudTrail index"));
+}
+
+Result<void> TrailDatabase::Statement::run()
+{
+    Result<bool> row = step();
+    reset();
+    if (!row)
+        return row.error();
+    return {};
+}
+
+void TrailDatabase::Statement::reset()
+{
+    sqlite3_reset(m_statement);
+    sqlite3_clear_bindings(m_statement);
+}
+
+qint64 TrailDatabase::Statement::integer(int column) const
+{
+    return sqlite3_column_int64(m_statement, column);
+}
+
+std::string_view TrailDatabase::Statement::text(int column) const
+{
+    const auto *data = reinterpret_cast<const char *>(sqlite3_column_text(m_statement, column));
+    return data ? std::string_view(data, std::size_t(sqlite3_column_bytes(m_statement, column)))
+                : std::string_view();
+}
+
+bool TrailDatabase::Statement::isNull(int column) const
+{
+    return sqlite3_column_type(m_statement, column) == SQLITE_NULL;
+}
+
+TrailDatabase::Blob::Blob(Blob &&other) noexcept
+    : m_blob(std::exchange(other.m_blob, nullptr)),
+      m_size(other.m_size)
+{}
+
+TrailDatabase::Blob &TrailDatabase::Blob::operator=(Blob &&other) noexcept
+{
+    std::swap(m_blob, other.m_blob);
+    std::swap(m_size, other.m_size);
+    return *this;
+}
+
+TrailDatabase::Blob::~Blob()
+{
+    sqlite3_blob_close(m_blob);
+}
+
+Result<void> TrailDatabase::Blob::read(std::size_t offset, void *out, std::size_t length) const
+{
+    if (offset + length > m_size || offset + length < offset
+        || sqlite3_blob_read(m_blob, out, int(length), int(offset)) != SQLITE_OK) {
+        return makeError(ErrorCode::Integrity,
+                         QStringLiteral("The CloudTrail index is damaged; delete it and import "
+                                        "the log files again."));
+    }
+    return {};
+}
+
+Result<std::unique_ptr<TrailDatabase>> TrailDatabase::open(const QString &path)
+{
+    std::unique_ptr<TrailDatabase> database(new TrailDatabase);
+    database->m_path = path;
+    const bool existed = QFile::exists(path);
+    const int rc =
+        sqlite3_open_v2(QFile::encodeName(path).constData(), &database->m_db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, nullptr);
+    if (rc != SQLITE_OK)
+        return database->error(QStringLiteral("open the CloudTrail index %1").arg(path));
+    if (!existed)
+        ::chmod(QFile::encodeName(path).constData(), 0600);
+    sqlite3_busy_timeout(database->m_db, 5000);
+    // A cache of what the log files hold: big pages for the big blobs, and a journal that
+    // keeps it whole if the import is stopped, without waiting for the disk at every commit
+    // (a machine that crashes mid-import may need the index rebuilt; the logs are the truth).
+    if (Result<void> set =
+            database->exec("PRAGMA page_size = 65536; PRAGMA journal_mode = TRUNCATE;"
+                           " PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;"
+                           " PRAGMA mmap_size = 1073741824;");
+        !set) {
+        return set.error();
+    }
+    Result<Statement> version = database->prepare("PRAGMA user_version");
+    if (!version)
+        return version.error();
+    Result<bool> row = version->step();
+    if (!row)
+        return row.error();
+    const qint64 found = version->integer(0);
+    version->reset();
+    if (found == 0) {
+        Result<Statement> tables = database->prepare("SELECT count(*) FROM sqlite_schema");
+        if (!tables)
+            return tables.error();
+        Result<bool> counted = tables->step();
+        if (!counted)
+            return database->error(QStringLiteral("read %1").arg(path));
+        if (tables->integer(0) != 0) {
+            return makeError(ErrorCode::Integrity,
+                             QStringLiteral("%1 is not a Gatehouse CloudTrail index.").arg(path));
+        }
+        tables->reset();
+        const QByteArray create = QByteArrayLiteral("BEGIN;") + kSchema
+            + QByteArray("PRAGMA application_id = ") + QByteArray::number(kApplicationId)
+            + "; PRAGMA user_version = " + QByteArray::number(kFormatVersion) + "; COMMIT;";
+        if (Result<void> created = database->exec(create.constData()); !created)
+            return created.error();
+    } else if (found != kFormatVersion) {
+        return makeError(ErrorCode::Integrity,
+                         QStringLiteral("%1 is a CloudTrail index of another Gatehouse version; "
+                                        "delete it and import the log files again.")
+                             .arg(path));
+    }
+    return database;
+}
+
+TrailDatabase::~TrailDatabase()
+{
+    sqlite3_close(m_db);
+}
+
+Result<void> TrailDatabase::exec(const char *sql)
+{
+    if (sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
+        return error(QStringLiteral("update the CloudTrail index"));
+    return {};
+}
+
+Result<TrailDatabase::Statement> TrailDatabase::prepare(const char *sql)
+{
+    sqlite3_stmt *statement = nullptr;
+    if (sqlite3_prepare_v3(m_db, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr)
+        != SQLITE_OK)
+        return error(QStringLiteral("read the CloudTrail index"));
+    return Statement(this, statement);
+}
+
+Result<TrailDatabase::Blob> TrailDatabase::openPart(qint64 id)
+{
+    Blob blob;
+    if (sqlite3_blob_open(m_db, "main", "parts", "data", id, 0, &blob.m_blob) != SQLITE_OK) {
+        return makeError(ErrorCode::Integrity,
+                         QStringLiteral("The CloudTrail index is damaged; delete it and import "
+                                        "the log files again."));
+    }
+    blob.m_size = std::size_t(sqlite3_blob_bytes(blob.m_blob));
+    return blob;
+}
+
+Error TrailDatabase::error(const QString &what) const
+{
+    const int code = m_db ? sqlite3_extended_errcode(m_db) : SQLITE_CANTOPEN;
+    qCWarning(lcTrail) << "SQLite:" << (m_db ? sqlite3_errmsg(m_db) : "cannot open");
+    switch (code & 0xff) {
+    case SQLITE_FULL:
+        return makeError(ErrorCode::Unavailable,
+                         QStringLiteral("Cannot %1: the disk is full.").arg(what));
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return makeError(ErrorCode::Unavailable,
+                         QStringLiteral("Cannot %1: another program is using it.").arg(what));
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return makeError(ErrorCode::Integrity,
+                         QStringLiteral("Cannot %1: the file is damaged or not a CloudTrail "
+                                        "index.")
+                             .arg(what));
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+        return makeError(ErrorCode::Unavailable,
+                         QStringLiteral("Cannot %1: check that the file and its folder can be "
+                                        "written.")
+                             .arg(what));
+    default:
+        return makeError(ErrorCode::Unavailable, QStringLiteral("Cannot %1.").arg(what));
+    }
+}
+
+} // namespace gatehouse::cloudtrail

@@ -1,0 +1,91 @@
+#pragma once
+
+#include "model/Result.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+struct sqlite3_blob;
+
+namespace gatehouse::cloudtrail {
+
+// The CloudTrail index's own SQLite file, through SQLite's C API: the import writes large
+// blobs and reads parts of them back (incremental blob I/O), which Qt's SQL layer does not
+// offer. One connection, used by one thread at a time (TrailIndex serialises). Every value is
+// bound; no SQL is built from input.
+class TrailDatabase
+{
+public:
+    class Statement
+    {
+    public:
+        Statement() = default;
+        Statement(Statement &&other) noexcept;
+        Statement &operator=(Statement &&other) noexcept;
+        ~Statement();
+
+        Statement &bind(int index, qint64 value);
+        Statement &bind(int index, std::string_view text); // copied by SQLite
+        Statement &bindBlob(int index, const void *data, std::size_t size); // copied
+        // The next row (true), the end (false), or the error.
+        Result<bool> step();
+        Result<void> run(); // step() to the end of a statement without rows
+        void reset();
+
+        qint64 integer(int column) const;
+        std::string_view text(int column) const;
+        bool isNull(int column) const;
+
+    private:
+        friend class TrailDatabase;
+        Statement(TrailDatabase *database, sqlite3_stmt *statement)
+            : m_database(database),
+              m_statement(statement)
+        {}
+        TrailDatabase *m_database = nullptr;
+        sqlite3_stmt *m_statement = nullptr;
+    };
+
+    // A blob opened for reading parts of it at offsets.
+    class Blob
+    {
+    public:
+        Blob() = default;
+        Blob(Blob &&other) noexcept;
+        Blob &operator=(Blob &&other) noexcept;
+        ~Blob();
+        std::size_t size() const { return m_size; }
+        Result<void> read(std::size_t offset, void *out, std::size_t length) const;
+
+    private:
+        friend class TrailDatabase;
+        sqlite3_blob *m_blob = nullptr;
+        std::size_t m_size = 0;
+    };
+
+    // Opens or creates the index at `path` (mode 0600). Unavailable when the file cannot be
+    // opened, Integrity when it is not a Gatehouse CloudTrail index.
+    static Result<std::unique_ptr<TrailDatabase>> open(const QString &path);
+    ~TrailDatabase();
+
+    Result<void> exec(const char *sql);
+    Result<Statement> prepare(const char *sql);
+    // The `data` blob of row `id` in table `parts`.
+    Result<Blob> openPart(qint64 id);
+
+    // The error of the last call, as a user can act on it (never SQL).
+    Error error(const QString &what) const;
+
+private:
+    TrailDatabase() = default;
+    sqlite3 *m_db = nullptr;
+    QString m_path;
+};
+
+} // namespace gatehouse::cloudtrail

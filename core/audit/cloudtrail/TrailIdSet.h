@@ -1,0 +1,81 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+namespace gatehouse::cloudtrail {
+
+// The event ids an index holds, for de-duplication during an import: an open-addressing hash
+// set of 16-byte ids (UUIDs, already uniformly random, so their first bytes are the hash). A
+// million ids take 32 MB.
+class TrailIdSet
+{
+public:
+    using Id = std::array<std::uint8_t, 16>;
+
+    // The key of an eventID: a UUID's 16 bytes (either case); anything else, the first 16
+    // bytes of its SHA-256. Fixed, so keys agree across imports and lookups.
+    static Id keyOf(std::string_view eventId);
+
+    // True when `id` was new.
+    bool insert(const Id &id)
+    {
+        if ((m_size + 1) * 2 > m_slots.size())
+            grow();
+        if (isZero(id)) {
+            const bool fresh = !m_hasZero;
+            m_hasZero = true;
+            return fresh;
+        }
+        const std::size_t mask = m_slots.size() - 1;
+        for (std::size_t slot = hash(id) & mask;; slot = (slot + 1) & mask) {
+            if (isZero(m_slots[slot])) {
+                m_slots[slot] = id;
+                ++m_size;
+                return true;
+            }
+            if (m_slots[slot] == id)
+                return false;
+        }
+    }
+
+    std::size_t size() const { return m_size + (m_hasZero ? 1 : 0); }
+
+private:
+    static bool isZero(const Id &id)
+    {
+        static const Id zero{};
+        return id == zero;
+    }
+    static std::size_t hash(const Id &id)
+    {
+        std::uint64_t h;
+        std::memcpy(&h, id.data() + 8, sizeof h); // a UUID's random half
+        return std::size_t(h ^ (h >> 29));
+    }
+    void grow()
+    {
+        std::vector<Id> old = std::move(m_slots);
+        m_slots.assign(old.empty() ? 1024 : old.size() * 2, Id{});
+        m_size = 0;
+        const std::size_t mask = m_slots.size() - 1;
+        for (const Id &id : old) {
+            if (isZero(id))
+                continue;
+            std::size_t slot = hash(id) & mask;
+            while (!isZero(m_slots[slot]))
+                slot = (slot + 1) & mask;
+            m_slots[slot] = id;
+            ++m_size;
+        }
+    }
+
+    std::vector<Id> m_slots;
+    std::size_t m_size = 0;
+    bool m_hasZero = false;
+};
+
+} // namespace gatehouse::cloudtrail

@@ -1,0 +1,95 @@
+#pragma once
+
+#include "TrailDatabase.h"
+#include "model/Result.h"
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace gatehouse::cloudtrail {
+
+// What the index can look records up by. Values are dictionary ids (TrailDictionary), 0 for
+// "absent"; a record has one value of each kind except the resource kinds, which have many.
+enum class TrailKind : int {
+    EventName,
+    EventSource,
+    Username,
+    AccessKeyId,
+    ReadOnly,
+    SourceIpAddress,
+    ErrorCode,
+    ResourceType,
+    ResourceName,
+};
+constexpr int kTrailKinds = 9;
+constexpr int kSingleKinds = 7; // EventName .. ErrorCode
+
+// A record as the index keeps it: where it is (file, offset, length in the file's
+// decompressed text), when, its event id (the UUID's 16 bytes, or a hash of another id) and
+// its attribute values.
+struct TrailEntry {
+    qint64 time = 0;
+    std::array<std::uint8_t, 16> id{};
+    std::uint32_t file = 0;
+    std::uint32_t offset = 0;
+    std::uint32_t length = 0;
+    std::array<std::uint32_t, kSingleKinds> values{};
+    std::uint32_t firstResource = 0; // into the builder's resource list
+    std::uint32_t resourceCount = 0;
+};
+
+// A segment: up to kMaxRecords records sorted newest first (position 0 is the newest), stored
+// as a few blobs ("parts") in column form:
+//   times    int64 per position
+//   refs     (file, offset, length) u32 each, per position
+//   ids      (16-byte id, u32 position), sorted by id
+//   per kind a directory (value, first, count) u32 each, sorted by value, and entries
+//            (int64 time, u32 position), grouped by value, each group newest first.
+// Lookups read only the parts and ranges they need (incremental blob I/O). Integers are
+// little-endian, as on every platform Gatehouse builds for.
+namespace TrailSegment {
+
+constexpr std::size_t kMaxRecords = 1 << 18;
+
+enum Part { Times = 0, Refs = 1, Ids = 2 };
+constexpr qint64 directoryPart(TrailKind kind)
+{
+    return 3 + 2 * int(kind);
+}
+constexpr qint64 entriesPart(TrailKind kind)
+{
+    return 4 + 2 * int(kind);
+}
+constexpr qint64 partId(qint64 segment, qint64 part)
+{
+    return segment * 32 + part;
+}
+
+struct DirectoryEntry {
+    std::uint32_t value;
+    std::uint32_t first;
+    std::uint32_t count;
+};
+struct PostingEntry {
+    qint64 time;
+    std::uint32_t position;
+    std::uint32_t padding = 0;
+};
+struct Ref {
+    std::uint32_t file;
+    std::uint32_t offset;
+    std::uint32_t length;
+};
+struct IdEntry {
+    std::array<std::uint8_t, 16> id;
+    std::uint32_t position;
+};
+
+// Sorts `records` newest first and writes them as segment `segment`.
+Result<void> write(TrailDatabase &database, qint64 segment, std::vector<TrailEntry> &records,
+                   const std::vector<std::pair<std::uint32_t, std::uint32_t>> &resources);
+
+} // namespace TrailSegment
+} // namespace gatehouse::cloudtrail

@@ -1,0 +1,382 @@
+#include "audit/cloudtrail/TrailFileFinder.h"
+#include "audit/cloudtrail/TrailFileReader.h"
+#include "audit/cloudtrail/TrailIndex.h"
+
+#include "TestSupport.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+
+using namespace gatehouse;
+using namespace gatehouse::cloudtrail;
+
+namespace {
+
+// One record as the independent Python reader sees it.
+struct Reference {
+    QString id;
+    qint64 ms = 0;
+    QJsonObject fields;
+    QJsonObject record;
+};
+
+bool matches(const Reference &reference, const EventLookup::Condition &condition)
+{
+    const QJsonObject &f = reference.fields;
+    const QString &value = condition.value;
+    const auto field = [&](const char *name) {
+        return f[QLatin1String(name)].toString() == value;
+    };
+    switch (condition.attribute) {
+    case LookupAttribute::EventId:
+        return reference.id == value;
+    case LookupAttribute::EventName:
+        return field("eventName");
+    case LookupAttribute::EventSource:
+        return field("eventSource");
+    case LookupAttribute::Username:
+        return field("username");
+    case LookupAttribute::AccessKeyId:
+        return field("accessKeyId");
+    case LookupAttribute::SourceIpAddress:
+        return field("sourceIPAddress");
+    case LookupAttribute::ErrorCode:
+        return field("errorCode");
+    case LookupAttribute::ReadOnly:
+        return f[QStringLiteral("readOnly")].isBool()
+            && (f[QStringLiteral("readOnly")].toBool() ? u"true" : u"false") == value;
+    case LookupAttribute::ResourceType:
+    case LookupAttribute::ResourceName:
+        for (const QJsonValue &resource : f[QStringLiteral("resources")].toArray()) {
+            const int at = condition.attribute == LookupAttribute::ResourceType ? 0 : 1;
+            if (resource.toArray().at(at).toString() == value)
+                return true;
+        }
+        return false;
+    }
+    return false;
+}
+
+QString copyTree(const QString &from, const QString &to)
+{
+    QDirIterator it(from, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString file = it.next();
+        const QString target = to + QLatin1Char('/') + QDir(from).relativeFilePath(file);
+        QDir().mkpath(QFileInfo(target).absolutePath());
+        if (!QFile::copy(file, target))
+            return file;
+    }
+    return {};
+}
+
+} // namespace
+
+// The CloudTrail index over every real file of the test data: exact counts, de-duplication,
+// re-imports that read only what changed, and lookups checked against an independent Python
+// reading of the same files.
+class TestTrailIndex : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_data; // a copy of the test data, so files can be changed and moved
+    std::unique_ptr<TrailIndex> m_index;
+    QList<Reference> m_reference; // every record, one per eventID
+
+    QList<Reference> expected(const EventLookup &lookup) const
+    {
+        QList<Reference> out;
+        for (const Reference &reference : m_reference) {
+            if (lookup.startTime.isValid() && reference.ms < lookup.startTime.toMSecsSinceEpoch())
+                continue;
+            if (lookup.endTime.isValid() && reference.ms > lookup.endTime.toMSecsSinceEpoch())
+                continue;
+            bool all = true;
+            for (const EventLookup::Condition &condition : lookup.conditions)
+                all = all && matches(reference, condition);
+            if (all && !lookup.text.isEmpty()) {
+                all = QString::fromUtf8(
+                          QJsonDocument(reference.record).toJson(QJsonDocument::Compact))
+                          .contains(lookup.text, Qt::CaseInsensitive);
+            }
+            if (all)
+                out.append(reference);
+        }
+        return out;
+    }
+
+    // Every page of the lookup; checks each page's order on the way.
+    QList<LookupEvent> allPages(EventLookup lookup)
+    {
+        QList<LookupEvent> events;
+        for (int pages = 0; pages < 1000; ++pages) {
+            Result<EventPage> page = m_index->lookup(lookup);
+            if (!page) {
+                qWarning() << page.error().message;
+                return {};
+            }
+            for (const LookupEvent &event : page->events) {
+                if (!events.isEmpty() && events.last().eventTime < event.eventTime) {
+                    qWarning() << "out of order at" << event.eventId;
+                    return {};
+                }
+                events.append(event);
+            }
+            if (page->nextToken.isEmpty())
+                return events;
+            lookup.nextToken = page->nextToken;
+        }
+        return {};
+    }
+
+    static QStringList idsByTime(QList<QPair<qint64, QString>> pairs)
+    {
+        std::sort(pairs.begin(), pairs.end(), [](const auto &a, const auto &b) {
+            return a.first != b.first ? a.first > b.first : a.second < b.second;
+        });
+        QStringList out;
+        for (const auto &pair : pairs)
+            out.append(QString::number(pair.first) + QLatin1Char(' ') + pair.second);
+        return out;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        const QString source = qEnvironmentVariable("GATEHOUSE_TRAIL_TESTDATA",
+                                                    QStringLiteral(GATEHOUSE_TRAIL_TESTDATA));
+        if (!QFileInfo(source).isDir())
+            QSKIP("CloudTrail test data not found (shared/testdata/cloudtrail beside the source "
+                  "tree)");
+        m_data = m_dir.filePath(QStringLiteral("logs"));
+        const QString failed = copyTree(source, m_data);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+
+        const QString python = QStandardPaths::findExecutable(QStringLiteral("python3"));
+        QVERIFY2(!python.isEmpty(), "python3 is a test dependency (packaging/install-deps.sh)");
+        QProcess process;
+        process.start(python, {QStringLiteral(GATEHOUSE_TRAIL_REFERENCE), m_data});
+        QVERIFY(process.waitForFinished(120000));
+        QCOMPARE(process.exitCode(), 0);
+        const QJsonObject files = QJsonDocument::fromJson(process.readAllStandardOutput()).object();
+        QSet<QString> seen;
+        for (const QJsonValue &file : files) {
+            for (const QJsonValue &entry : file[QStringLiteral("records")].toArray()) {
+                const QString id = entry[QStringLiteral("id")].toString();
+                if (seen.contains(id))
+                    continue;
+                seen.insert(id);
+                m_reference.append({id, entry[QStringLiteral("ms")].toInteger(),
+                                    entry[QStringLiteral("fields")].toObject(),
+                                    entry[QStringLiteral("record")].toObject()});
+            }
+        }
+        QCOMPARE(m_reference.size(), 454);
+
+        auto index = TrailIndex::open(m_dir.filePath(QStringLiteral("trail.idx")));
+        GH_VERIFY_OK(index);
+        m_index = std::move(*index);
+    }
+
+    void importsEveryRecordOnce()
+    {
+        Result<TrailImportReport> report = m_index->import({m_data});
+        GH_VERIFY_OK(report);
+        QCOMPARE(report->files, 50);
+        QCOMPARE(report->records, 454);
+        QCOMPARE(report->duplicates, 0);
+        QCOMPARE(report->malformed.size(), 1);
+        QVERIFY(report->malformed.first().file.endsWith(QStringLiteral("CreateApiKey.json")));
+        QCOMPARE(report->malformed.first().line, 4);
+
+        // The same folder again: nothing new to read.
+        Result<TrailImportReport> again = m_index->import({m_data});
+        GH_VERIFY_OK(again);
+        QCOMPARE(again->files, 0);
+        QCOMPARE(again->unchangedFiles, 50);
+        QCOMPARE(again->records, 0);
+
+        // The same records delivered again elsewhere (another copy of the flaws2 logs, as a
+        // second region folder would hold them): all duplicates.
+        const QString copy = m_dir.filePath(QStringLiteral("again"));
+        QVERIFY(copyTree(m_data + QStringLiteral("/flaws2-s3"), copy).isEmpty());
+        Result<TrailImportReport> copied = m_index->import({copy});
+        GH_VERIFY_OK(copied);
+        QCOMPARE(copied->files, 8);
+        QCOMPARE(copied->records, 0);
+        QCOMPARE(copied->duplicates, 37);
+    }
+
+    void everyRecordReadsBackAsImported()
+    {
+        EventLookup lookup;
+        lookup.maxResults = 1000;
+        const QList<LookupEvent> events = allPages(lookup);
+        QCOMPARE(events.size(), 454);
+        // What the file reader makes of each record, by id, against what the index reads back.
+        QHash<QString, QByteArray> read;
+        TrailFileReader reader;
+        const auto files = TrailFileFinder::find({m_data});
+        GH_VERIFY_OK(files);
+        for (const TrailFile &file : *files) {
+            auto batch = reader.read(file.path);
+            GH_VERIFY_OK(batch);
+            for (const TrailRecord &record : batch->records())
+                read.insert(TrailRecord::text(record.eventId),
+                            QByteArray(record.json.data(), qsizetype(record.json.size())));
+        }
+        for (const LookupEvent &event : events) {
+            QCOMPARE(event.cloudTrailEvent, read.value(event.eventId));
+            QCOMPARE(QJsonDocument::fromJson(event.cloudTrailEvent)[QStringLiteral("eventID")]
+                         .toString(),
+                     event.eventId);
+        }
+    }
+
+    void lookupsMatchTheReference()
+    {
+        QRandomGenerator random(5);
+        // Values that occur in the data, of every attribute.
+        QList<EventLookup::Condition> pool;
+        for (int i = 0; i < 60; ++i) {
+            const Reference &r = m_reference.at(random.bounded(m_reference.size()));
+            const QJsonObject &f = r.fields;
+            pool.append({LookupAttribute::EventName, f[QStringLiteral("eventName")].toString()});
+            pool.append(
+                {LookupAttribute::EventSource, f[QStringLiteral("eventSource")].toString()});
+            if (!f[QStringLiteral("username")].toString().isEmpty())
+                pool.append({LookupAttribute::Username, f[QStringLiteral("username")].toString()});
+            if (!f[QStringLiteral("errorCode")].toString().isEmpty())
+                pool.append(
+                    {LookupAttribute::ErrorCode, f[QStringLiteral("errorCode")].toString()});
+            if (!f[QStringLiteral("accessKeyId")].toString().isEmpty())
+                pool.append(
+                    {LookupAttribute::AccessKeyId, f[QStringLiteral("accessKeyId")].toString()});
+            pool.append({LookupAttribute::SourceIpAddress,
+                         f[QStringLiteral("sourceIPAddress")].toString()});
+            const QJsonArray resources = f[QStringLiteral("resources")].toArray();
+            if (!resources.isEmpty()) {
+                pool.append(
+                    {LookupAttribute::ResourceType, resources.first().toArray().at(0).toString()});
+                pool.append(
+                    {LookupAttribute::ResourceName, resources.first().toArray().at(1).toString()});
+            }
+            pool.append({LookupAttribute::EventId, r.id});
+        }
+        pool.append({LookupAttribute::ReadOnly, QStringLiteral("true")});
+        pool.append({LookupAttribute::ReadOnly, QStringLiteral("false")});
+        pool.append({LookupAttribute::EventName, QStringLiteral("NoSuchEvent")});
+        const qint64 first = 1543444319000; // the oldest record, 2018-11-28
+        const qint64 last = 1732956198000; // the newest, 2024-11-30
+        int nonEmpty = 0;
+        for (int round = 0; round < 200; ++round) {
+            EventLookup lookup;
+            // Half the rounds draw their attributes from neighbouring pool entries, mostly one
+            // record's, so that AND has something to find.
+            const int base = random.bounded(pool.size() / 10) * 10;
+            const bool related = random.bounded(2) == 0;
+            for (int n = random.bounded(4); n > 0; --n) {
+                const EventLookup::Condition condition =
+                    pool.at(related ? std::min<int>(base + random.bounded(10), pool.size() - 1)
+                                    : random.bounded(pool.size()));
+                if (!condition.value.isEmpty())
+                    lookup.conditions.append(condition);
+            }
+            if (random.bounded(3) == 0) {
+                qint64 a = first + qint64(random.bounded(1000000)) * (last - first) / 1000000;
+                qint64 b = first + qint64(random.bounded(1000000)) * (last - first) / 1000000;
+                lookup.startTime = QDateTime::fromMSecsSinceEpoch(std::min(a, b), Qt::UTC);
+                lookup.endTime = QDateTime::fromMSecsSinceEpoch(std::max(a, b), Qt::UTC);
+            }
+            if (random.bounded(8) == 0)
+                lookup.text = QStringLiteral("ASIA");
+            lookup.maxResults = QList<int>{1, 5, 50, 1000}.at(random.bounded(4));
+            QList<QPair<qint64, QString>> want;
+            for (const Reference &reference : expected(lookup))
+                want.append({reference.ms, reference.id});
+            QList<QPair<qint64, QString>> got;
+            for (const LookupEvent &event : allPages(lookup))
+                got.append({event.eventTime.toMSecsSinceEpoch(), event.eventId});
+            nonEmpty += want.isEmpty() ? 0 : 1;
+            QVERIFY2(idsByTime(got) == idsByTime(want),
+                     qPrintable(QStringLiteral("round %1: %2 expected, %3 found")
+                                    .arg(round)
+                                    .arg(want.size())
+                                    .arg(got.size())));
+        }
+        QVERIFY2(nonEmpty > 100, qPrintable(QString::number(nonEmpty)));
+    }
+
+    void changedFilesAreReadAgain()
+    {
+        const QString ndjson =
+            m_data
+            + QStringLiteral(
+                "/otrf-ndjson-logstash/ec2_proxy_s3_exfiltration_2020-09-14011940.json");
+        QFile file(ndjson);
+        QVERIFY(file.open(QIODevice::Append));
+        file.write(
+            "{\"eventVersion\":\"1.08\",\"eventID\":\"11111111-2222-3333-4444-555555555555\","
+            "\"eventTime\":\"2026-01-01T00:00:00Z\",\"eventName\":\"AppendedLater\","
+            "\"eventSource\":\"s3.amazonaws.com\",\"userIdentity\":{\"type\":\"IAMUser\","
+            "\"userName\":\"late\"}}\n");
+        file.close();
+        Result<TrailImportReport> report = m_index->import({m_data});
+        GH_VERIFY_OK(report);
+        QCOMPARE(report->files, 1);
+        QCOMPARE(report->records, 1);
+        QCOMPARE(report->duplicates, 103); // the file's earlier records, indexed already
+        EventLookup lookup;
+        lookup.conditions.append({LookupAttribute::Username, QStringLiteral("late")});
+        Result<EventPage> page = m_index->lookup(lookup);
+        GH_VERIFY_OK(page);
+        QCOMPARE(page->events.size(), 1);
+        QCOMPARE(page->events.first().eventName, QStringLiteral("AppendedLater"));
+    }
+
+    void movedFilesAreReported()
+    {
+        const QString moved = m_data + QStringLiteral("/traildiscover-samples/StopLogging.json");
+        QVERIFY(QFile::rename(moved, moved + QStringLiteral(".gone")));
+        EventLookup lookup;
+        lookup.conditions.append({LookupAttribute::EventName, QStringLiteral("StopLogging")});
+        Result<EventPage> page = m_index->lookup(lookup);
+        QVERIFY(!page);
+        QCOMPARE(page.error().code, ErrorCode::NotFound);
+        QVERIFY(page.error().message.contains(QStringLiteral("import it again")));
+        QVERIFY(QFile::rename(moved + QStringLiteral(".gone"), moved));
+        QVERIFY(m_index->lookup(lookup));
+    }
+
+    void refusesWhatIsNotAnIndex()
+    {
+        const QString junk = m_dir.filePath(QStringLiteral("junk.idx"));
+        QFile file(junk);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray(4096, 'x'));
+        file.close();
+        auto opened = TrailIndex::open(junk);
+        QVERIFY(!opened);
+        QVERIFY(opened.error().code == ErrorCode::Integrity
+                || opened.error().code == ErrorCode::Unavailable);
+        Result<TrailImportReport> missing =
+            m_index->import({m_dir.filePath(QStringLiteral("nowhere"))});
+        QVERIFY(!missing);
+        QCOMPARE(missing.error().code, ErrorCode::NotFound);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTrailIndex)
+#include "TestTrailIndex.moc"
