@@ -1,6 +1,7 @@
 #include "CtlCommand.h"
 
 #include "CtlBackend.h"
+#include "Duration.h"
 #include "LookupOptions.h"
 #include "audit/AuditPublicKeys.h"
 
@@ -33,8 +34,12 @@ const QCommandLineOption kFormat(QStringLiteral("format"),
                                  QStringLiteral("format"));
 const QCommandLineOption kOut(QStringLiteral("out"),
                               QStringLiteral("export, report: the file to write (default: "
-                                             "standard output)."),
-                              QStringLiteral("file"));
+                                             "standard output); archive: the folder."),
+                              QStringLiteral("path"));
+const QCommandLineOption kOlderThan(QStringLiteral("older-than"),
+                                    QStringLiteral("archive: move records older than this (90d, "
+                                                   "12h) out of the live log."),
+                                    QStringLiteral("age"));
 const QCommandLineOption kExport(
     QStringLiteral("export"),
     QStringLiteral("checkpoint: also write every checkpoint and the public keys that verify "
@@ -266,6 +271,37 @@ int exportEvents(const CtlContext &context, const QCommandLineParser &parser, Ad
     });
 }
 
+int archive(const CtlContext &context, const QCommandLineParser &parser, AdminBackend &backend)
+{
+    const std::optional<qint64> age = parseDuration(parser.value(kOlderThan));
+    if (!age || !parser.isSet(kOut)) {
+        return context.output.usageError(
+            QStringLiteral("audit archive needs --older-than AGE (90d, 12h) and --out FOLDER."));
+    }
+    Result<AuditArchive::Outcome> archived =
+        await(backend.archiveAuditEvents(*age, parser.value(kOut)));
+    if (!archived)
+        return context.output.failure(archived.error());
+    if (archived->lastSequence == 0) {
+        return context.output.success(
+            {{QStringLiteral("Archived"), QStringLiteral("nothing: no record is that old")}},
+            QJsonObject{{QStringLiteral("records"), 0}});
+    }
+    return context.output.success(
+        {{QStringLiteral("Archived"),
+          QStringLiteral("records %1 to %2")
+              .arg(archived->firstSequence)
+              .arg(archived->lastSequence)},
+         {QStringLiteral("Files"), QString::number(archived->files.size())},
+         {QStringLiteral("Manifest"), archived->manifest}},
+        QJsonObject{
+            {QStringLiteral("records"), archived->lastSequence - archived->firstSequence + 1},
+            {QStringLiteral("firstSequence"), archived->firstSequence},
+            {QStringLiteral("lastSequence"), archived->lastSequence},
+            {QStringLiteral("files"), QJsonArray::fromStringList(archived->files)},
+            {QStringLiteral("manifest"), archived->manifest}});
+}
+
 int rotateKey(const CtlContext &context, AdminBackend &backend)
 {
     Result<QString> fingerprint = await(backend.rotateAuditSigningKey());
@@ -277,12 +313,14 @@ int rotateKey(const CtlContext &context, AdminBackend &backend)
 
 QString usageProblem(const QStringList &arguments)
 {
-    const QStringList known{QStringLiteral("lookup"),     QStringLiteral("export"),
-                            QStringLiteral("report"),     QStringLiteral("verify"),
-                            QStringLiteral("checkpoint"), QStringLiteral("rotate-key")};
+    const QStringList known{QStringLiteral("lookup"),    QStringLiteral("export"),
+                            QStringLiteral("report"),    QStringLiteral("archive"),
+                            QStringLiteral("verify"),    QStringLiteral("checkpoint"),
+                            QStringLiteral("rotate-key")};
     if (!known.contains(arguments.value(0)))
-        return QStringLiteral("audit needs an action: lookup, export, report credentials, verify, "
-                              "checkpoint or rotate-key.");
+        return QStringLiteral(
+            "audit needs an action: lookup, export, report credentials, archive, verify, "
+            "checkpoint or rotate-key.");
     if (arguments.first() == u"report") {
         if (arguments.size() != 2 || arguments.at(1) != u"credentials")
             return QStringLiteral("audit report needs the report's name: credentials.");
@@ -322,6 +360,8 @@ int run(const CtlContext &context, const QCommandLineParser &parser)
         return deliver(context, parser, QStringLiteral("users"),
                        [&](const QString &path) { return backend.writeCredentialReport(path); });
     }
+    if (action == u"archive")
+        return archive(context, parser, backend);
     if (action == u"verify")
         return verify(context, parser, backend);
     if (action == u"checkpoint")
@@ -340,7 +380,9 @@ QList<CtlCommand> auditCommands()
             "[--text S] [--max N] [--next-token T] (records newest first, like "
             "CloudTrail's LookupEvents); export --format json|csv [--out FILE] (everything the "
             "same options find); report credentials [--out FILE] (CSV of every user's "
-            "credentials); verify [--checkpoint PATH]... [--trusted-keys FILE]... "
+            "credentials); archive --older-than AGE --out FOLDER (old records to CloudTrail-format "
+            ".json.gz files with a signed checkpoint); verify [--checkpoint PATH]... "
+            "[--trusted-keys FILE]... "
             "(check the hash chain and signed checkpoints; exit 1 on any problem); "
             "checkpoint [--export FOLDER] (sign the log as it stands); rotate-key (a "
             "new checkpoint signing key; the old one stays trusted)."),
@@ -351,6 +393,7 @@ QList<CtlCommand> auditCommands()
             parser.addOption(kExport);
             parser.addOption(kFormat);
             parser.addOption(kOut);
+            parser.addOption(kOlderThan);
             LookupOptions::add(parser);
             parser.addPositionalArgument(
                 QStringLiteral("action"),

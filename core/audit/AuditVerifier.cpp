@@ -48,6 +48,7 @@ public:
         m_result.lastSequence = m_expected - 1;
         if (Result<void> checked = checkHead(*head); !checked)
             return checked.error();
+        checkBase(*base);
         if (Result<void> checked = checkStoredCheckpoints(base->seq); !checked)
             return checked.error();
         for (const AuditCheckpoint &held : m_verifier.m_held) {
@@ -135,6 +136,7 @@ private:
                        .arg(row.seq));
         }
         noteAnnouncement(row);
+        noteArchive(row);
         m_previousIntact = intact;
         m_previousHash = row.entryHash;
         m_expected = row.seq + 1;
@@ -152,6 +154,31 @@ private:
         const qint64 size = qint64(response.value(QStringLiteral("size")).toDouble(-1));
         if (size >= 0)
             m_announced.insert(size, row.eventTime);
+    }
+
+    // The record of an archive names the last record it moved out: the chain's base.
+    void noteArchive(const AuditRow &row)
+    {
+        if (row.eventName != QLatin1String("ArchiveAuditEvents") || !row.errorCode.isEmpty())
+            return;
+        const qint64 last = qint64(QJsonDocument::fromJson(row.record)
+                                       .object()
+                                       .value(QStringLiteral("responseElements"))
+                                       .toObject()
+                                       .value(QStringLiteral("lastSequence"))
+                                       .toDouble(0));
+        m_archivedThrough = std::max(m_archivedThrough, last);
+    }
+
+    // Records before the base were archived only if an archive record says so; otherwise
+    // someone deleted them and moved the base to hide it.
+    void checkBase(const AuditChain::Position &base)
+    {
+        if (base.seq > 0 && base.seq != m_archivedThrough) {
+            report(1, "missing",
+                   QStringLiteral("Records 1 to %1 are gone, and no archive of them is recorded.")
+                       .arg(base.seq));
+        }
     }
 
     Result<void> checkHead(const AuditChain::Position &head)
@@ -303,6 +330,7 @@ private:
     QByteArray m_previousHash;
     bool m_previousIntact = true;
     QMap<qint64, QString> m_announced; // checkpoint size -> when it was announced
+    qint64 m_archivedThrough = 0;
 };
 
 AuditVerifier::AuditVerifier(QString logId, QList<QByteArray> trustedPublicKeys)

@@ -212,6 +212,44 @@ Result<qint64> AuditTrail::exportEvents(const Actor &actor, const EventLookup &l
         });
 }
 
+Result<AuditArchive::Outcome> AuditTrail::archive(const Actor &actor, qint64 olderThanSeconds,
+                                                  const QString &folder) const
+{
+    AuditEvent event = AuditEvent::of(actor, "ArchiveAuditEvents", false, kLogResource,
+                                      m_context.store().info().storeId);
+    event.requestParameters.insert(QStringLiteral("olderThanSeconds"), olderThanSeconds);
+    return m_context.perform<AuditArchive::Outcome>(
+        event, Store::Access::Write,
+        [&](SqlTransaction &tx, AuditEvent &recorded) -> Result<AuditArchive::Outcome> {
+            if (Result<void> allowed = require(tx, actor, Permission::AuditManage); !allowed)
+                return allowed.error();
+            if (olderThanSeconds < 0) {
+                return makeError(
+                    ErrorCode::InvalidInput,
+                    QStringLiteral("The age of records to archive cannot be negative."));
+            }
+            const QString logId = m_context.store().info().storeId;
+            const QDateTime now = m_context.clock().now();
+            Result<AuditArchive::Outcome> outcome =
+                AuditArchive::archive(tx, logId, now.addSecs(-olderThanSeconds), folder,
+                                      [&]() -> Result<AuditCheckpoint> {
+                                          Result<AuditSigningKeys> keys = signingKeys(tx);
+                                          if (!keys)
+                                              return keys.error();
+                                          return AuditCheckpoints::create(tx, *keys, logId, now);
+                                      });
+            if (!outcome)
+                return outcome.error();
+            recorded.responseElements = QJsonObject{
+                {QStringLiteral("firstSequence"), outcome->firstSequence},
+                {QStringLiteral("lastSequence"), outcome->lastSequence},
+                {QStringLiteral("files"), qint64(outcome->files.size())},
+                {QStringLiteral("manifest"), outcome->manifest},
+            };
+            return outcome;
+        });
+}
+
 Result<AuditVerification> AuditTrail::verify(const Actor &actor, const QList<AuditCheckpoint> &held,
                                              const QList<QByteArray> &extraTrustedKeys,
                                              const AuditVerifier::Progress &progress) const

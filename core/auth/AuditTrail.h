@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ServiceContext.h"
+#include "audit/AuditArchive.h"
 #include "audit/AuditCheckpoint.h"
 #include "audit/AuditVerification.h"
 #include "audit/AuditVerifier.h"
@@ -53,6 +54,11 @@ public:
     Result<qint64> exportEvents(const Actor &actor, const EventLookup &lookup,
                                 EventExport::Format format, QIODevice &out,
                                 const EventExport::Progress &progress = {}) const;
+
+    // audit:manage. Moves the records older than `olderThanSeconds` into CloudTrail-format
+    // files under `folder` (AuditArchive), with a checkpoint made for them.
+    Result<AuditArchive::Outcome> archive(const Actor &actor, qint64 olderThanSeconds,
+                                          const QString &folder) const;
 
     // audit:manage. `held`: checkpoints kept outside the store, which the log must extend.
     Result<AuditVerification> verify(const Actor &actor, const QList<AuditCheckpoint> &held,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "audit/AuditArchive.h"
 #include "audit/AuditCheckpoint.h"
 #include "audit/AuditVerification.h"
 #include "audit/EventExport.h"
@@ -181,6 +182,10 @@ public:
     // The credential report (CredentialReport: one CSV row per user) written to `path`
     // (users:read, sessions:read, tokens:read). Returns how many users it lists.
     virtual QFuture<Result<qint64>> writeCredentialReport(const QString &path) = 0;
+    // Moves records older than `olderThanSeconds` into CloudTrail-format .json.gz files under
+    // `folder`, with a signed checkpoint and a manifest beside them (audit:manage).
+    virtual QFuture<Result<AuditArchive::Outcome>> archiveAuditEvents(qint64 olderThanSeconds,
+                                                                      const QString &folder) = 0;
     // Signs the audit log as it stands (audit:manage); the log records the checkpoint too.
     virtual QFuture<Result<AuditCheckpoint>> createAuditCheckpoint() = 0;
     // Stored checkpoints, oldest first, and the public keys that verify them (audit:read).

@@ -477,6 +477,15 @@ QFuture<Result<qint64>> LocalBackend::writeCredentialReport(const QString &path)
     });
 }
 
+QFuture<Result<AuditArchive::Outcome>> LocalBackend::archiveAuditEvents(qint64 olderThanSeconds,
+                                                                        const QString &folder)
+{
+    return submit<AuditArchive::Outcome>(
+        [olderThanSeconds, folder](const Services &services, const Actor &actor) {
+            return services.audit.archive(actor, olderThanSeconds, folder);
+        });
+}
+
 QFuture<Result<AuditCheckpoint>> LocalBackend::createAuditCheckpoint()
 {
     return submit<AuditCheckpoint>([](const Services &services, const Actor &actor) {

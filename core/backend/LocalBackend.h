@@ -133,6 +133,8 @@ public:
     QFuture<Result<qint64>> exportAuditEvents(const EventLookup &lookup, EventExport::Format format,
                                               const QString &path) override;
     QFuture<Result<qint64>> writeCredentialReport(const QString &path) override;
+    QFuture<Result<AuditArchive::Outcome>> archiveAuditEvents(qint64 olderThanSeconds,
+                                                              const QString &folder) override;
     QFuture<Result<AuditCheckpoint>> createAuditCheckpoint() override;
     QFuture<Result<QList<AuditCheckpoint>>> auditCheckpoints() override;
     QFuture<Result<QList<QByteArray>>> auditTrustedKeys() override;

@@ -2,6 +2,7 @@
 #include "audit/AuditCheckpoints.h"
 #include "audit/AuditRows.h"
 #include "audit/AuditSigningKeys.h"
+#include "audit/cloudtrail/TrailIndex.h"
 #include "auth/AuditTrail.h"
 #include "auth/UserDirectory.h"
 #include "crypto/Ed25519.h"
@@ -10,6 +11,7 @@
 
 #include "TestSupport.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QScopeGuard>
@@ -565,6 +567,71 @@ private Q_SLOTS:
             QCOMPARE(m_trail->checkpoints(as(user)).error().code, ErrorCode::PermissionDenied);
         }
         QVERIFY(verify().ok()); // the refusals are recorded in the chain too
+    }
+
+    // Retention: the oldest records move to CloudTrail-format files and what remains still
+    // verifies; the files read back as a trail, record for record.
+    void archivedRecords()
+    {
+        const AuditRow kept = row(501);
+        const qint64 age =
+            QDateTime::fromString(kept.eventTime, Qt::ISODateWithMs).secsTo(m_clock->now());
+        const QString folder = m_dir.filePath(QStringLiteral("archive-%1").arg(m_copies));
+        Result<AuditArchive::Outcome> archived = m_trail->archive(as(m_owner), age, folder);
+        QVERIFY2(archived, qPrintable(archived ? QString() : archived.error().message));
+        QCOMPARE(archived->firstSequence, qint64(1));
+        QCOMPARE(archived->lastSequence, qint64(500));
+        QCOMPARE(row(500).seq, qint64(0));
+        QCOMPARE(row(501).seq, qint64(501));
+        const AuditVerification verification = verify();
+        QVERIFY2(verification.ok(), qPrintable(problemsText(verification)));
+        QCOMPARE(verification.firstSequence, qint64(501));
+
+        // The files hold exactly the 500 records, as trail files.
+        auto index = cloudtrail::TrailIndex::open(
+            m_dir.filePath(QStringLiteral("archive-%1.idx").arg(m_copies)));
+        QVERIFY(index);
+        Result<cloudtrail::TrailImportReport> imported = (*index)->import({folder});
+        QVERIFY(imported);
+        QCOMPARE(imported->records, 500);
+        QVERIFY(imported->malformed.isEmpty());
+        EventLookup lookup;
+        lookup.conditions.append({LookupAttribute::EventId, kept.eventId});
+        QCOMPARE((*index)->lookup(lookup)->events.size(), 0);
+        lookup.conditions.first().value = row(1000).eventId;
+        QCOMPARE((*index)->lookup(lookup)->events.size(), 0);
+        const QString manifest = QDir(folder).filePath(archived->manifest);
+        QFile file(manifest);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject described = QJsonDocument::fromJson(file.readAll()).object();
+        QCOMPARE(described[QStringLiteral("lastSequence")].toInteger(), 500);
+        QVERIFY(
+            described[QStringLiteral("checkpoint")][QStringLiteral("signature")].toString().size()
+            == 128);
+
+        // Nothing more is old enough; a second archive moves nothing.
+        Result<AuditArchive::Outcome> again = m_trail->archive(as(m_owner), age + 3600, folder);
+        QVERIFY(again);
+        QCOMPARE(again->lastSequence, qint64(0));
+
+        // Deleting more and moving the base to match is not an archive.
+        tamper(QStringLiteral("DELETE FROM audit_events WHERE seq <= 600"));
+        const AuditRow base = row(601);
+        tamper(QStringLiteral("UPDATE audit_chain SET base_seq = 600, base_hash = :h"),
+               {{QStringLiteral(":h"), base.prevHash}});
+        expectFirst(verify(), 1, QStringLiteral("missing"));
+    }
+
+    // A tampered record is never archived: nothing moves.
+    void archiveRefusesATamperedLog()
+    {
+        tamper(QStringLiteral("UPDATE audit_events SET event_name = 'X' WHERE seq = 10"));
+        Result<AuditArchive::Outcome> refused =
+            m_trail->archive(as(m_owner), 0, m_dir.filePath(QStringLiteral("refused")));
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, ErrorCode::Integrity);
+        QVERIFY(refused.error().message.contains(QStringLiteral("Record 10 does not verify")));
+        QCOMPARE(row(1).seq, qint64(1));
     }
 
     // Records written before the chain existed (no hashes, the chain never started, nothing

@@ -304,6 +304,36 @@ private Q_SLOTS:
         QCOMPARE(audit(args({"report", "passwords", "--json"})).exitCode, 2);
     }
 
+    void archive()
+    {
+        newStore(QStringLiteral("archive.db"));
+        const QString folder = m_dir.filePath(QStringLiteral("archived"));
+        const test::CtlRun archived =
+            audit({QStringLiteral("archive"), QStringLiteral("--older-than"), QStringLiteral("0s"),
+                   QStringLiteral("--out"), folder, QStringLiteral("--json")});
+        QCOMPARE(archived.exitCode, 0);
+        QVERIFY(archived.json().value(QStringLiteral("records")).toInt() >= 3);
+        QCOMPARE(archived.json().value(QStringLiteral("firstSequence")).toInt(), 1);
+        QVERIFY(QFile::exists(
+            QDir(folder).filePath(archived.json().value(QStringLiteral("manifest")).toString())));
+        const test::CtlRun verified = audit(args({"verify", "--json"}));
+        QCOMPARE(verified.exitCode, 0);
+        QCOMPARE(verified.json().value(QStringLiteral("firstSequence")).toInt(),
+                 archived.json().value(QStringLiteral("lastSequence")).toInt() + 1);
+        // The archive reads back as a trail.
+        const QString index = m_dir.filePath(QStringLiteral("archived.idx"));
+        const test::CtlRun imported =
+            ctl({QStringLiteral("trail"), QStringLiteral("import"), folder,
+                 QStringLiteral("--index"), index, QStringLiteral("--json")});
+        QCOMPARE(imported.exitCode, 0);
+        QCOMPARE(imported.json().value(QStringLiteral("records")),
+                 archived.json().value(QStringLiteral("records")));
+        QCOMPARE(imported.json().value(QStringLiteral("malformed")).toArray().size(), 0);
+        QCOMPARE(audit(args({"archive", "--older-than", "soon", "--out", "x", "--json"})).exitCode,
+                 2);
+        QCOMPARE(audit(args({"archive", "--older-than", "1d", "--json"})).exitCode, 2);
+    }
+
     void badInputs()
     {
         newStore(QStringLiteral("inputs.db"));

@@ -26,7 +26,7 @@ void collect(const QString &folder, QList<TrailFile> &found)
         if (entry.fileName().startsWith(u'.'))
             continue;
         if (entry.isDir()) {
-            if (!entry.isSymLink() && entry.fileName() != u"CloudTrail-Digest")
+            if (!entry.isSymLink() && !TrailFileFinder::isDigestFolder(entry.fileName()))
                 collect(entry.absoluteFilePath(), found);
         } else if (TrailFileFinder::isLogFileName(entry.fileName())
                    && !TrailFileFinder::isDigest(entry.fileName())) {
@@ -67,12 +67,20 @@ bool TrailFileFinder::isLogFileName(QStringView fileName)
     });
 }
 
+bool TrailFileFinder::isDigestFolder(QStringView name)
+{
+    // CloudTrail's digests, and the manifests and checkpoints of Gatehouse's own archives.
+    return name == u"CloudTrail-Digest" || name == u"Gatehouse-Digest";
+}
+
 bool TrailFileFinder::isDigest(QStringView path)
 {
-    if (path.contains(u"_CloudTrail-Digest_"))
+    if (path.contains(u"_CloudTrail-Digest_") || path.contains(u"_AuditArchive_")
+        || path.contains(u"_AuditCheckpoint_")) {
         return true;
+    }
     for (const QStringView part : path.split(u'/')) {
-        if (part == u"CloudTrail-Digest")
+        if (isDigestFolder(part))
             return true;
     }
     return false;

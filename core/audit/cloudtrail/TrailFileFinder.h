@@ -15,8 +15,9 @@ class TrailFileFinder
 {
 public:
     // Folders are searched recursively for *.json, *.json.gz, *.gz, *.jsonl and *.ndjson
-    // (any case). Skipped: digest files (anything under a CloudTrail-Digest folder or named
-    // *_CloudTrail-Digest_*: they hold hashes, not events), hidden files and folders, and
+    // (any case). Skipped: digest files (anything under a CloudTrail-Digest or Gatehouse-Digest
+    // folder or named *_CloudTrail-Digest_*, *_AuditArchive_* or *_AuditCheckpoint_*: they hold
+    // hashes, not events), hidden files and folders, and
     // symbolic links to folders (no loops). A file named directly is listed whatever its name.
     // Each file is listed once, sorted by path, with its size and modification time.
     // Fails with NotFound if a named path does not exist.
@@ -24,6 +25,8 @@ public:
 
     static bool isLogFileName(QStringView fileName);
     static bool isDigest(QStringView path);
+    // CloudTrail-Digest, and Gatehouse-Digest beside the audit log's own archives.
+    static bool isDigestFolder(QStringView name);
 };
 
 } // namespace gatehouse::cloudtrail
