@@ -49,6 +49,18 @@ QString isoUtc(const QDateTime &time)
     return time.toUTC().toString(Qt::ISODateWithMs);
 }
 
+// The record could not be written, so the change it records is rolled back. A constraint
+// failing here is never the caller's conflict (the record is ours to shape): say what happened.
+Error notRecorded(const Error &error)
+{
+    if (error.code != ErrorCode::Conflict)
+        return error;
+    return makeError(ErrorCode::Internal,
+                     QStringLiteral("The audit record could not be written, so nothing was "
+                                    "changed. Run `gatehousectl audit verify` and check the "
+                                    "store."));
+}
+
 } // namespace
 
 AuditLog::AuditLog(QString storeId, std::shared_ptr<const Clock> clock)
@@ -109,14 +121,14 @@ Result<void> AuditLog::append(SqlTransaction &tx, const AuditEvent &event) const
     row.resourceType = resource.type;
     row.resourceName = resource.name;
     if (Result<void> appended = AuditChain::append(tx, row); !appended)
-        return appended;
+        return notRecorded(appended.error());
     for (const AuditEvent::Resource &each : event.resources) {
         Result<QSqlQuery> inserted =
             tx.exec(QStringLiteral("INSERT INTO audit_resources (seq, event_time, resource_type,"
                                    " resource_name) VALUES (?, ?, ?, ?)"),
                     {row.seq, row.eventTime, each.type, each.name});
         if (!inserted)
-            return inserted.error();
+            return notRecorded(inserted.error());
     }
     return {};
 }

@@ -4,6 +4,7 @@
 #include "audit/AuditSigningKeys.h"
 #include "audit/cloudtrail/TrailIndex.h"
 #include "auth/AuditTrail.h"
+#include "auth/ServiceTokens.h"
 #include "auth/UserDirectory.h"
 #include "crypto/Ed25519.h"
 #include "model/Clock.h"
@@ -632,6 +633,35 @@ private Q_SLOTS:
         QCOMPARE(refused.error().code, ErrorCode::Integrity);
         QVERIFY(refused.error().message.contains(QStringLiteral("Record 10 does not verify")));
         QCOMPARE(row(1).seq, qint64(1));
+    }
+
+    // F10: the audit insert fails while an API key is created: an error, and neither a key
+    // nor a record of one.
+    void failedAuditInsertCreatesNothing()
+    {
+        tamper(QStringLiteral("CREATE TRIGGER refuse_token_audit BEFORE INSERT ON audit_events"
+                              " WHEN NEW.event_name = 'CreateServiceToken'"
+                              " BEGIN SELECT RAISE(ABORT, 'disk full'); END"));
+        ServiceTokens tokens(*m_context);
+        Result<ServiceTokenSecret> refused = tokens.create(
+            as(m_owner),
+            NewServiceToken{{}, QStringLiteral("deploy"), {ServiceTokenScope::Introspect}, 0});
+        QVERIFY(!refused);
+        QVERIFY(refused.error().code == ErrorCode::Unavailable
+                || refused.error().code == ErrorCode::Internal);
+        QVERIFY(!refused.error().message.contains(QStringLiteral("disk full"))); // no internals
+        const auto count = [&](const QString &sql) {
+            return m_store
+                ->transact<QVariant>(Store::Access::Read,
+                                     [&](SqlTransaction &tx) { return tx.scalar(sql); })
+                .valueOr(QVariant(-1))
+                .toInt();
+        };
+        QCOMPARE(count(QStringLiteral("SELECT count(*) FROM service_tokens")), 0);
+        QCOMPARE(count(QStringLiteral(
+                     "SELECT count(*) FROM audit_events WHERE event_name = 'CreateServiceToken'")),
+                 0);
+        QVERIFY(verify().ok());
     }
 
     // Records written before the chain existed (no hashes, the chain never started, nothing

@@ -171,6 +171,34 @@ private Q_SLOTS:
         m_store.reset();
     }
 
+    // The worker signs the audit log on its schedule between calls, only when there is
+    // something new to sign, and each checkpoint verifies.
+    void checkpointsOnASchedule()
+    {
+        const QString keys = m_path + QStringLiteral(".audit-keys");
+        QVERIFY(!QFile::exists(keys));
+        m_backend->setCheckpointInterval(std::chrono::milliseconds(50));
+        const auto checkpoints = [&] {
+            const std::optional<Result<QList<AuditCheckpoint>>> list =
+                await(m_backend->auditCheckpoints());
+            return list && list->ok() ? (*list)->size() : -1;
+        };
+        // No calls meanwhile: the first tick signs what the store holds, later ticks find
+        // nothing new (only that checkpoint's own record).
+        QTest::qWait(1000);
+        QCOMPARE(checkpoints(), 1);
+        QVERIFY(QFile::exists(keys)); // made with the first checkpoint
+        // The listing just done is recorded, so the next tick signs once more, and then no more.
+        QTest::qWait(1000);
+        QCOMPARE(checkpoints(), 2);
+        m_backend->setCheckpointInterval(std::chrono::milliseconds(0));
+        const std::optional<Result<AuditVerification>> verified =
+            await(m_backend->verifyAuditLog({}, {}));
+        QVERIFY(verified && verified->ok());
+        QVERIFY((*verified)->ok());
+        QVERIFY((*verified)->checkpointsChecked >= 1);
+    }
+
     void resultsArriveOnTheCallingThreadFromOneWorker()
     {
         QVERIFY(m_backend->displayName().contains(m_path));
