@@ -27,13 +27,6 @@ namespace {
 
 constexpr int kRecords = 1000; // written through the services before the first checkpoint
 
-Actor as(const User &user)
-{
-    Actor actor = test::actorFor(user);
-    actor.mfaAuthenticated = true;
-    return actor;
-}
-
 QString problemsText(const AuditVerification &verification)
 {
     QStringList lines;
@@ -102,7 +95,8 @@ private:
     AuditVerification verify(const QList<AuditCheckpoint> &held = {},
                              const QList<QByteArray> &extraKeys = {})
     {
-        Result<AuditVerification> verification = m_trail->verify(as(m_owner), held, extraKeys);
+        Result<AuditVerification> verification =
+            m_trail->verify(test::actorFor(m_owner), held, extraKeys);
         if (!verification)
             qWarning() << verification.error().message;
         return verification.valueOr(
@@ -160,7 +154,7 @@ private:
 
     AuditCheckpoint checkpoint()
     {
-        Result<AuditCheckpoint> made = m_trail->createCheckpoint(as(m_owner));
+        Result<AuditCheckpoint> made = m_trail->createCheckpoint(test::actorFor(m_owner));
         if (!made)
             qWarning() << made.error().message;
         return made.valueOr(AuditCheckpoint{});
@@ -170,8 +164,9 @@ private:
     {
         for (int i = 0; i < count; ++i) {
             m_clock->advance(1000);
-            Result<User> user = m_users->create(
-                as(m_owner), NewUser{QStringLiteral("more-%1").arg(++m_written), {}, {}, {}});
+            Result<User> user =
+                m_users->create(test::actorFor(m_owner),
+                                NewUser{QStringLiteral("more-%1").arg(++m_written), {}, {}, {}});
             QVERIFY(user);
         }
     }
@@ -196,7 +191,7 @@ private Q_SLOTS:
         for (int i = 1; i < kRecords; ++i) {
             m_clock->advance(1000);
             Result<User> user = m_users->create(
-                as(m_owner),
+                test::actorFor(m_owner),
                 NewUser{QStringLiteral("user%1").arg(i, 4, 10, QLatin1Char('0')), {}, {}, {}});
             QVERIFY(user);
         }
@@ -479,7 +474,7 @@ private Q_SLOTS:
                 return n->toLongLong();
             });
         QVERIFY(before);
-        Actor actor = as(m_owner);
+        Actor actor = test::actorFor(m_owner);
         actor.userAgent = QStringLiteral("x\n{\"seq\":999,\"action\":\"grant_admin\"}\u202e");
         QVERIFY(m_users->create(actor, NewUser{QStringLiteral("injected"), {}, {}, {}}));
         const AuditRow written = row(*before + 1);
@@ -496,7 +491,7 @@ private Q_SLOTS:
     void rotatedKey()
     {
         const AuditCheckpoint before = checkpoint();
-        Result<QString> rotated = m_trail->rotateSigningKey(as(m_owner));
+        Result<QString> rotated = m_trail->rotateSigningKey(test::actorFor(m_owner));
         QVERIFY(rotated);
         QVERIFY(*rotated != before.keyFingerprint);
         writeRecords(2);
@@ -523,7 +518,7 @@ private Q_SLOTS:
     void lostKeyFile()
     {
         QVERIFY(QFile::remove(AuditSigningKeys::defaultPathFor(m_path)));
-        Result<AuditCheckpoint> refused = m_trail->createCheckpoint(as(m_owner));
+        Result<AuditCheckpoint> refused = m_trail->createCheckpoint(test::actorFor(m_owner));
         QVERIFY(!refused);
         QCOMPARE(refused.error().code, ErrorCode::Unavailable);
         QVERIFY(refused.error().message.contains(QStringLiteral("Restore it")));
@@ -531,8 +526,8 @@ private Q_SLOTS:
         // Verification without it trusts nothing the store holds, and says so.
         expectFirst(verify(), kRecords, QStringLiteral("checkpoint-untrusted-key"));
         // Rotation is the way out: a new key, and checkpoints again.
-        QVERIFY(m_trail->rotateSigningKey(as(m_owner)));
-        QVERIFY(m_trail->createCheckpoint(as(m_owner)));
+        QVERIFY(m_trail->rotateSigningKey(test::actorFor(m_owner)));
+        QVERIFY(m_trail->createCheckpoint(test::actorFor(m_owner)));
     }
 
     void scheduledCheckpoints()
@@ -555,17 +550,21 @@ private Q_SLOTS:
     void refusedToOthers()
     {
         Result<User> auditor = m_users->create(
-            as(m_owner), NewUser{QStringLiteral("auditor"), {}, {}, {Role::Auditor}});
+            test::actorFor(m_owner), NewUser{QStringLiteral("auditor"), {}, {}, {Role::Auditor}});
         QVERIFY(auditor);
         Result<User> plain =
-            m_users->create(as(m_owner), NewUser{QStringLiteral("plain"), {}, {}, {}});
+            m_users->create(test::actorFor(m_owner), NewUser{QStringLiteral("plain"), {}, {}, {}});
         QVERIFY(plain);
-        QVERIFY(m_trail->checkpoints(as(*auditor)));
+        QVERIFY(m_trail->checkpoints(test::actorFor(*auditor)));
         for (const User &user : {*plain}) {
-            QCOMPARE(m_trail->createCheckpoint(as(user)).error().code, ErrorCode::PermissionDenied);
-            QCOMPARE(m_trail->verify(as(user), {}, {}).error().code, ErrorCode::PermissionDenied);
-            QCOMPARE(m_trail->rotateSigningKey(as(user)).error().code, ErrorCode::PermissionDenied);
-            QCOMPARE(m_trail->checkpoints(as(user)).error().code, ErrorCode::PermissionDenied);
+            QCOMPARE(m_trail->createCheckpoint(test::actorFor(user)).error().code,
+                     ErrorCode::PermissionDenied);
+            QCOMPARE(m_trail->verify(test::actorFor(user), {}, {}).error().code,
+                     ErrorCode::PermissionDenied);
+            QCOMPARE(m_trail->rotateSigningKey(test::actorFor(user)).error().code,
+                     ErrorCode::PermissionDenied);
+            QCOMPARE(m_trail->checkpoints(test::actorFor(user)).error().code,
+                     ErrorCode::PermissionDenied);
         }
         QVERIFY(verify().ok()); // the refusals are recorded in the chain too
     }
@@ -578,7 +577,8 @@ private Q_SLOTS:
         const qint64 age =
             QDateTime::fromString(kept.eventTime, Qt::ISODateWithMs).secsTo(m_clock->now());
         const QString folder = m_dir.filePath(QStringLiteral("archive-%1").arg(m_copies));
-        Result<AuditArchive::Outcome> archived = m_trail->archive(as(m_owner), age, folder);
+        Result<AuditArchive::Outcome> archived =
+            m_trail->archive(test::actorFor(m_owner), age, folder);
         QVERIFY2(archived, qPrintable(archived ? QString() : archived.error().message));
         QCOMPARE(archived->firstSequence, qint64(1));
         QCOMPARE(archived->lastSequence, qint64(500));
@@ -611,7 +611,8 @@ private Q_SLOTS:
             == 128);
 
         // Nothing more is old enough; a second archive moves nothing.
-        Result<AuditArchive::Outcome> again = m_trail->archive(as(m_owner), age + 3600, folder);
+        Result<AuditArchive::Outcome> again =
+            m_trail->archive(test::actorFor(m_owner), age + 3600, folder);
         QVERIFY(again);
         QCOMPARE(again->lastSequence, qint64(0));
 
@@ -628,7 +629,7 @@ private Q_SLOTS:
     {
         tamper(QStringLiteral("UPDATE audit_events SET event_name = 'X' WHERE seq = 10"));
         Result<AuditArchive::Outcome> refused =
-            m_trail->archive(as(m_owner), 0, m_dir.filePath(QStringLiteral("refused")));
+            m_trail->archive(test::actorFor(m_owner), 0, m_dir.filePath(QStringLiteral("refused")));
         QVERIFY(!refused);
         QCOMPARE(refused.error().code, ErrorCode::Integrity);
         QVERIFY(refused.error().message.contains(QStringLiteral("Record 10 does not verify")));
@@ -644,7 +645,7 @@ private Q_SLOTS:
                               " BEGIN SELECT RAISE(ABORT, 'disk full'); END"));
         ServiceTokens tokens(*m_context);
         Result<ServiceTokenSecret> refused = tokens.create(
-            as(m_owner),
+            test::actorFor(m_owner),
             NewServiceToken{{}, QStringLiteral("deploy"), {ServiceTokenScope::Introspect}, 0});
         QVERIFY(!refused);
         QVERIFY(refused.error().code == ErrorCode::Unavailable
@@ -697,7 +698,7 @@ private Q_SLOTS:
             ServiceContext context(*m_store, m_clock);
             UserDirectory users(context);
             for (int i = 0; i < 100; ++i)
-                (void)users.create(as(m_owner),
+                (void)users.create(test::actorFor(m_owner),
                                    NewUser{QStringLiteral("w%1-%2").arg(id).arg(i), {}, {}, {}});
         };
         std::thread a(writer, 1);

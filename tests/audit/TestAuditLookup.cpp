@@ -19,13 +19,6 @@ using namespace gatehouse;
 
 namespace {
 
-Actor as(const User &user)
-{
-    Actor actor = test::actorFor(user);
-    actor.mfaAuthenticated = true;
-    return actor;
-}
-
 // What a record says about one attribute, read from the record itself: the reference the SQL
 // lookups are checked against.
 bool recordMatches(const QJsonObject &record, const EventLookup::Condition &condition)
@@ -266,24 +259,25 @@ private Q_SLOTS:
         lookup.maxResults = 10;
         reloadReference();
         const QStringList before = expectedIds(lookup);
-        Result<EventPage> first = m_trail->lookup(as(m_owner), lookup);
+        Result<EventPage> first = m_trail->lookup(test::actorFor(m_owner), lookup);
         QVERIFY(first && !first->nextToken.isEmpty());
         QCOMPARE(first->events.first().eventId, before.first());
         appendEvents(100, 99);
         EventLookup next = lookup;
         next.nextToken = first->nextToken;
-        Result<EventPage> second = m_trail->lookup(as(m_owner), next);
+        Result<EventPage> second = m_trail->lookup(test::actorFor(m_owner), next);
         QVERIFY(second);
         QCOMPARE(second->events.first().eventId, before.at(10));
 
         EventLookup other = next;
         other.conditions.first().value = QStringLiteral("carol");
-        Result<EventPage> refused = m_trail->lookup(as(m_owner), other);
+        Result<EventPage> refused = m_trail->lookup(test::actorFor(m_owner), other);
         QVERIFY(!refused);
         QCOMPARE(refused.error().code, ErrorCode::InvalidInput);
         EventLookup garbage = lookup;
         garbage.nextToken = QStringLiteral("not-a-token");
-        QCOMPARE(m_trail->lookup(as(m_owner), garbage).error().code, ErrorCode::InvalidInput);
+        QCOMPARE(m_trail->lookup(test::actorFor(m_owner), garbage).error().code,
+                 ErrorCode::InvalidInput);
     }
 
     void invalidLookups_data()
@@ -317,7 +311,7 @@ private Q_SLOTS:
             lookup.startTime = m_clock->now();
             lookup.endTime = m_clock->now().addSecs(-1);
         }
-        Result<EventPage> refused = m_trail->lookup(as(m_owner), lookup);
+        Result<EventPage> refused = m_trail->lookup(test::actorFor(m_owner), lookup);
         QVERIFY(!refused);
         QCOMPARE(refused.error().code, ErrorCode::InvalidInput);
         QVERIFY2(refused.error().message.contains(expected), qPrintable(refused.error().message));
@@ -355,7 +349,7 @@ private Q_SLOTS:
     // whose text pretends to be another (F9).
     void exports()
     {
-        Actor injected = as(m_owner);
+        Actor injected = test::actorFor(m_owner);
         injected.userAgent =
             QStringLiteral("=cmd|' /C calc'!A0\n{\"seq\":999,\"action\":\"grant_admin\"}");
         QVERIFY(m_users->create(injected, NewUser{QStringLiteral("injected"), {}, {}, {}}));
@@ -408,18 +402,18 @@ private Q_SLOTS:
     void onlyForAuditReaders()
     {
         Result<User> auditor = m_users->create(
-            as(m_owner), NewUser{QStringLiteral("auditor"), {}, {}, {Role::Auditor}});
+            test::actorFor(m_owner), NewUser{QStringLiteral("auditor"), {}, {}, {Role::Auditor}});
         Result<User> plain =
-            m_users->create(as(m_owner), NewUser{QStringLiteral("plain"), {}, {}, {}});
+            m_users->create(test::actorFor(m_owner), NewUser{QStringLiteral("plain"), {}, {}, {}});
         QVERIFY(auditor && plain);
-        QVERIFY(m_trail->lookup(as(*auditor), EventLookup{}));
-        QCOMPARE(m_trail->lookup(as(*plain), EventLookup{}).error().code,
+        QVERIFY(m_trail->lookup(test::actorFor(*auditor), EventLookup{}));
+        QCOMPARE(m_trail->lookup(test::actorFor(*plain), EventLookup{}).error().code,
                  ErrorCode::PermissionDenied);
         // Lookups are recorded, without the values asked for.
         EventLookup lookup;
         lookup.conditions.append({LookupAttribute::EventName, QStringLiteral("LookupEvents")});
         lookup.maxResults = 1;
-        Result<EventPage> last = m_trail->lookup(as(m_owner), lookup);
+        Result<EventPage> last = m_trail->lookup(test::actorFor(m_owner), lookup);
         QVERIFY(last && last->events.size() == 1);
         QCOMPARE(last->events.first().username, QStringLiteral("plain"));
         QVERIFY(!last->events.first().cloudTrailEvent.contains(

@@ -1,5 +1,6 @@
 #include "audit/cloudtrail/TrailFileFinder.h"
 #include "audit/cloudtrail/TrailFileReader.h"
+#include "audit/cloudtrail/TrailIdSet.h"
 #include "audit/cloudtrail/TrailIndex.h"
 
 #include "TestSupport.h"
@@ -358,6 +359,27 @@ private Q_SLOTS:
         QVERIFY(page.error().message.contains(QStringLiteral("import it again")));
         QVERIFY(QFile::rename(moved + QStringLiteral(".gone"), moved));
         QVERIFY(m_index->lookup(lookup));
+    }
+
+    void eventIdKeys()
+    {
+        const TrailIdSet::Id lower = TrailIdSet::keyOf("0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9");
+        QCOMPARE(lower[0], std::uint8_t(0x0a));
+        QCOMPARE(lower[15], std::uint8_t(0xf9));
+        QVERIFY(TrailIdSet::keyOf("0A1B2C3D-4E5F-6071-8293-A4B5C6D7E8F9") == lower);
+        // Not a UUID: a hash, the same every time, different from the near-UUID.
+        const TrailIdSet::Id odd = TrailIdSet::keyOf("0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8fg");
+        QVERIFY(odd != lower);
+        QVERIFY(odd == TrailIdSet::keyOf("0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8fg"));
+        QVERIFY(TrailIdSet::keyOf("+a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9")
+                != TrailIdSet::keyOf("0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9"));
+        TrailIdSet set;
+        for (int i = 0; i < 5000; ++i)
+            QVERIFY(set.insert(TrailIdSet::keyOf(QByteArray::number(i).toStdString())));
+        QVERIFY(!set.insert(TrailIdSet::keyOf("42")));
+        QVERIFY(set.insert(TrailIdSet::Id{})); // the all-zero id is an id like any other
+        QVERIFY(!set.insert(TrailIdSet::Id{}));
+        QCOMPARE(set.size(), std::size_t(5001));
     }
 
     void refusesWhatIsNotAnIndex()

@@ -2,24 +2,11 @@
 
 #include "crypto/Hash.h"
 
-#include <QByteArrayView>
+#include <QByteArray>
+
+#include <charconv>
 
 namespace gatehouse::cloudtrail {
-
-namespace {
-
-int hexDigit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-} // namespace
 
 TrailIdSet::Id TrailIdSet::keyOf(std::string_view eventId)
 {
@@ -27,16 +14,17 @@ TrailIdSet::Id TrailIdSet::keyOf(std::string_view eventId)
     if (eventId.size() == 36 && eventId[8] == '-' && eventId[13] == '-' && eventId[18] == '-'
         && eventId[23] == '-') {
         std::size_t out = 0;
-        bool ok = true;
-        for (std::size_t i = 0; i < 36 && ok; ++i) {
+        for (std::size_t i = 0; i + 1 < eventId.size() && out < key.size(); i += 2) {
             if (i == 8 || i == 13 || i == 18 || i == 23)
-                continue;
-            const int high = hexDigit(eventId[i]);
-            const int low = hexDigit(eventId[++i]);
-            ok = high >= 0 && low >= 0;
-            key[out++] = std::uint8_t(high << 4 | low);
+                ++i;
+            unsigned value = 0;
+            const char *first = eventId.data() + i;
+            const auto parsed = std::from_chars(first, first + 2, value, 16);
+            if (parsed.ec != std::errc() || parsed.ptr != first + 2)
+                break;
+            key[out++] = std::uint8_t(value);
         }
-        if (ok)
+        if (out == key.size())
             return key;
     }
     const QByteArray digest =
