@@ -1,6 +1,7 @@
 #include "AuditLog.h"
 
 #include "AuditChain.h"
+#include "crypto/Random.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -61,6 +62,27 @@ Error notRecorded(const Error &error)
                                     "store."));
 }
 
+// A time-ordered UUID (RFC 9562 version 7: 48 bits of Unix milliseconds, then random bits),
+// so the index on event ids grows at its end as records are appended, instead of at a random
+// place for each one: at millions of records that is the difference between touching one page
+// and reading a random one. Unguessable all the same (74 random bits).
+QString eventIdAt(const QDateTime &time)
+{
+    Result<QByteArray> random = crypto::randomBytes(10);
+    if (!random)
+        return QUuid::createUuid().toString(QUuid::WithoutBraces);
+    QByteArray bytes(16, '\0');
+    const quint64 ms = quint64(time.toMSecsSinceEpoch());
+    for (int i = 0; i < 6; ++i)
+        bytes[i] = char(ms >> (8 * (5 - i)));
+    bytes[6] = char(0x70 | (random->at(0) & 0x0f));
+    bytes[7] = random->at(1);
+    bytes[8] = char(0x80 | (random->at(2) & 0x3f));
+    for (int i = 9; i < 16; ++i)
+        bytes[i] = random->at(i - 6);
+    return QUuid::fromRfc4122(bytes).toString(QUuid::WithoutBraces);
+}
+
 } // namespace
 
 AuditLog::AuditLog(QString storeId, std::shared_ptr<const Clock> clock)
@@ -104,8 +126,8 @@ QJsonObject AuditLog::record(const AuditEvent &event, const QDateTime &time,
 Result<void> AuditLog::append(SqlTransaction &tx, const AuditEvent &event) const
 {
     AuditRow row;
-    row.eventId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const QDateTime time = m_clock->now();
+    row.eventId = eventIdAt(time);
     row.eventTime = isoUtc(time);
     // JSON escapes control and bidi characters inside strings, so user data cannot start a
     // new record or column (SEC-46).

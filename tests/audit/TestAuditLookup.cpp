@@ -317,6 +317,21 @@ private Q_SLOTS:
         QVERIFY2(refused.error().message.contains(expected), qPrintable(refused.error().message));
     }
 
+    // Event ids are time-ordered UUIDs (version 7) carrying the record's own time.
+    void eventIdsFollowTime()
+    {
+        for (const QJsonObject &record : std::as_const(m_records)) {
+            const QString id = record[QStringLiteral("eventID")].toString();
+            QCOMPARE(id.size(), 36);
+            QCOMPARE(id.at(14), QLatin1Char('7'));
+            QVERIFY(QStringLiteral("89ab").contains(id.at(19)));
+            const QString hex = id.left(8) + id.mid(9, 4);
+            const QDateTime time = QDateTime::fromString(
+                record[QStringLiteral("eventTime")].toString(), Qt::ISODateWithMs);
+            QCOMPARE(hex.toLongLong(nullptr, 16), time.toMSecsSinceEpoch());
+        }
+    }
+
     void csvCells_data()
     {
         QTest::addColumn<QString>("value");
