@@ -1,4 +1,4 @@
-// Audit lookups over the store's own log at 10,000,000 records: AuditQuery::lookup (the query
+// Audit lookups over the store's own log: AuditQuery::lookup (the query
 // in a read transaction) and AuditTrail::lookup (plus the access check and the lookup's own
 // audit record, a durable write), first page of 50, for single attributes with a time range
 // and for three attributes. Targets, as for CloudTrail files: ≤ 10 ms and ≤ 50 ms.
@@ -7,7 +7,9 @@
 // of 20,000, with the lookup indexes dropped during the load and created again from their own
 // definitions afterwards (a live log grows one record at a time and never needs this).
 //
-//     GATEHOUSE_BENCH_AUDIT_RECORDS=1000000   fewer records, for a quick look
+// `make bench` uses 1,000,000 records (about 3 minutes to write); the figure is for
+// 10,000,000, which takes about 25 minutes to write on two cores:
+//     GATEHOUSE_BENCH_AUDIT_RECORDS=10000000 build/bench/bench/BenchAuditLookup
 #include "BenchSupport.h"
 
 #include "audit/AuditQuery.h"
@@ -22,7 +24,7 @@ using namespace gatehouse::bench;
 
 namespace {
 
-constexpr qint64 kDefaultRecords = 10000000;
+constexpr qint64 kDefaultRecords = 1000000;
 constexpr int kPerTransaction = 20000;
 constexpr int kQueriesPerKind = 25;
 constexpr double kSingleTargetMs = 10.0;
