@@ -14,12 +14,14 @@ build_pkgs=(
   libsimdjson-dev libdeflate-dev libsqlite3-dev libqrencode-dev
 )
 # Test services: a real X server, a private D-Bus session with the Secret Service
-# (gnome-keyring), a PostgreSQL server for throwaway clusters, and Python for the independent
-# reading of the CloudTrail test files (tests/audit/trail_reference.py).
+# (gnome-keyring), a PostgreSQL server for throwaway clusters, Python for the independent
+# reading of the CloudTrail test files (tests/audit/trail_reference.py), and the openssl
+# command line, which makes the RSA keys and signatures the digest tests check against
+# (priority optional in Debian, so not always there).
 test_pkgs=(
   xvfb xauth x11-utils dbus dbus-x11 gnome-keyring libsecret-tools
   postgresql postgresql-client
-  python3
+  python3 openssl
 )
 run_pkgs=(
   libqt6widgets6 libqt6network6 libqt6sql6 libqt6sql6-sqlite libqt6sql6-psql

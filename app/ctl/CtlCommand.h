@@ -45,7 +45,7 @@ QList<CtlCommand> jwtCommands();
 QList<CtlCommand> policyCommands();
 // The audit trail: audit verify, checkpoint, rotate-key.
 QList<CtlCommand> auditCommands();
-// CloudTrail logs from AWS: trail import, lookup.
+// CloudTrail logs from AWS: trail import, lookup, verify.
 QList<CtlCommand> trailCommands();
 
 } // namespace gatehouse::ctl

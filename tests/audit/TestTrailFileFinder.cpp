@@ -145,6 +145,34 @@ private Q_SLOTS:
                       QStringLiteral("exports/linked.json"), QStringLiteral("exports/old.gz")}));
     }
 
+    void findsDigests()
+    {
+        // Wherever they lie (the one in a log folder too), hidden ones and links left out.
+        QVERIFY(makeFile(m_root,
+                         kDigestDay
+                             + u"/.111122223333_CloudTrail-Digest_us-east-1_trail_us-east-1_"
+                               u"20240501T140000Z.json.gz",
+                         "hidden"));
+        const auto found = TrailFileFinder::findDigests({m_root.path()});
+        GH_VERIFY_OK(found);
+        const QString name =
+            QStringLiteral("/111122223333_CloudTrail-Digest_us-east-1_trail_us-east-1_%1.json.gz");
+        QCOMPARE(relative(m_root, *found),
+                 QStringList({kDigestDay + name.arg(u"20240501T120000Z"),
+                              kRegionDay + name.arg(u"20240501T130000Z")}));
+        // A file named directly is listed whatever its name.
+        const QString readme = m_root.filePath(QStringLiteral("exports/README.txt"));
+        const auto named = TrailFileFinder::findDigests({readme});
+        GH_VERIFY_OK(named);
+        QCOMPARE(relative(m_root, *named), QStringList{QStringLiteral("exports/README.txt")});
+        GH_VERIFY_ERROR(TrailFileFinder::findDigests({m_root.filePath(QStringLiteral("nope"))}),
+                        ErrorCode::NotFound);
+        QVERIFY(TrailFileFinder::isDigestFileName(
+            u"1_CloudTrail-Digest_us-east-1_t_us-east-1_2.JSON.GZ"));
+        QVERIFY(!TrailFileFinder::isDigestFileName(u"1_CloudTrail_us-east-1_t.json.gz"));
+        QVERIFY(!TrailFileFinder::isDigestFileName(u"1_CloudTrail-Digest_x.json"));
+    }
+
     void missingPathIsAnError()
     {
         GH_VERIFY_ERROR(TrailFileFinder::find({m_root.filePath(QStringLiteral("nope"))}),

@@ -16,6 +16,33 @@ TrailFile describe(const QFileInfo &info)
                      info.lastModified().toMSecsSinceEpoch()};
 }
 
+void collectDigests(const QString &folder, QList<TrailFile> &found)
+{
+    const QDir dir(folder);
+    const QFileInfoList entries =
+        dir.entryInfoList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+    for (const QFileInfo &entry : entries) {
+        if (entry.fileName().startsWith(u'.'))
+            continue;
+        if (entry.isDir()) {
+            if (!entry.isSymLink())
+                collectDigests(entry.absoluteFilePath(), found);
+        } else if (TrailFileFinder::isDigestFileName(entry.fileName())) {
+            found.append(describe(entry));
+        }
+    }
+}
+
+void sortUnique(QList<TrailFile> &found)
+{
+    std::sort(found.begin(), found.end(),
+              [](const TrailFile &a, const TrailFile &b) { return a.path < b.path; });
+    found.erase(
+        std::unique(found.begin(), found.end(),
+                    [](const TrailFile &a, const TrailFile &b) { return a.path == b.path; }),
+        found.end());
+}
+
 void collect(const QString &folder, QList<TrailFile> &found)
 {
     const QDir dir(folder);
@@ -50,13 +77,31 @@ Result<QList<TrailFile>> TrailFileFinder::find(const QStringList &paths)
         else
             found.append(describe(info));
     }
-    std::sort(found.begin(), found.end(),
-              [](const TrailFile &a, const TrailFile &b) { return a.path < b.path; });
-    found.erase(
-        std::unique(found.begin(), found.end(),
-                    [](const TrailFile &a, const TrailFile &b) { return a.path == b.path; }),
-        found.end());
+    sortUnique(found);
     return found;
+}
+
+Result<QList<TrailFile>> TrailFileFinder::findDigests(const QStringList &paths)
+{
+    QList<TrailFile> found;
+    for (const QString &path : paths) {
+        const QFileInfo info(path);
+        if (!info.exists())
+            return makeError(ErrorCode::NotFound,
+                             QStringLiteral("%1: no such file or folder").arg(path));
+        if (info.isDir())
+            collectDigests(info.absoluteFilePath(), found);
+        else
+            found.append(describe(info));
+    }
+    sortUnique(found);
+    return found;
+}
+
+bool TrailFileFinder::isDigestFileName(QStringView fileName)
+{
+    return fileName.contains(u"_CloudTrail-Digest_")
+        && fileName.endsWith(u".json.gz", Qt::CaseInsensitive);
 }
 
 bool TrailFileFinder::isLogFileName(QStringView fileName)

@@ -23,7 +23,15 @@ public:
     // Fails with NotFound if a named path does not exist.
     static Result<QList<TrailFile>> find(const QStringList &paths);
 
+    // CloudTrail's digest files under the files and folders a user chose: folders are
+    // searched recursively (hidden entries and symbolic links to folders skipped) for
+    // *_CloudTrail-Digest_*.json.gz wherever they lie, so a digest moved out of its
+    // CloudTrail-Digest folder is found too. A file named directly is listed whatever its
+    // name. Sorted by path, each once. NotFound if a named path does not exist.
+    static Result<QList<TrailFile>> findDigests(const QStringList &paths);
+
     static bool isLogFileName(QStringView fileName);
+    static bool isDigestFileName(QStringView fileName);
     static bool isDigest(QStringView path);
     // CloudTrail-Digest, and Gatehouse-Digest beside the audit log's own archives.
     static bool isDigestFolder(QStringView name);
