@@ -7,6 +7,8 @@
 //     GATEHOUSE_BENCH_TRAIL_DIR=/path               import part: files already there (kept)
 //     GATEHOUSE_BENCH_TRAIL_LOOKUP_RECORDS=1000000  lookup part: fewer records (default
 //                                                   10,000,000; 0 leaves the part out)
+//     GATEHOUSE_BENCH_TRAIL_LOOKUP_DIR=/path        lookup part: files and index made there
+//                                                   once, used again by later runs (kept)
 //
 // Generated files and indexes live in temporary folders removed at the end. The targets: the
 // import in at most half of zcat's time; a first page of 50 events, whole records included, in
@@ -28,6 +30,8 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
@@ -179,16 +183,21 @@ QStringList trailFiles(const QString &folder)
     return files;
 }
 
-QString generate(QTemporaryDir &temporary, qint64 records, TrailGeneratorSummary &generated)
+QString generate(const QString &folder, qint64 records, TrailGeneratorSummary &generated)
 {
-    if (!temporary.isValid())
-        throw Failure(QStringLiteral("cannot create a temporary directory"));
     TrailGeneratorOptions options;
     options.records = std::uint64_t(records);
-    options.outDir = temporary.filePath(QStringLiteral("logs"));
+    options.outDir = folder + QStringLiteral("/logs");
     options.seed = kSeed;
     generated = require(TrailGenerator(options).run(), "generate the trail files");
     return options.outDir;
+}
+
+QString temporaryPath(const QTemporaryDir &temporary)
+{
+    if (!temporary.isValid())
+        throw Failure(QStringLiteral("cannot create a temporary directory"));
+    return temporary.path();
 }
 
 void printGenerated(const TrailGeneratorSummary &generated)
@@ -222,6 +231,25 @@ Import importInto(const QString &indexPath, const QString &folder)
     index.reset();
     import.indexBytes = QFileInfo(indexPath).size();
     return import;
+}
+
+// How many segments the index at `path` holds, asked through Qt's SQLite driver.
+qint64 segmentsOf(const QString &path)
+{
+    const QString name = QStringLiteral("gatehouse-bench-segments");
+    qint64 segments = -1;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        if (db.open()) {
+            QSqlQuery query(db);
+            if (query.exec(QStringLiteral("SELECT count(*) FROM segments")) && query.next())
+                segments = query.value(0).toLongLong();
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return segments;
 }
 
 // What an independent read of the files finds: all records, distinct event ids, and the
@@ -297,7 +325,7 @@ void runImport()
         const qint64 records = qEnvironmentVariableIsSet("GATEHOUSE_BENCH_TRAIL_RECORDS")
             ? qEnvironmentVariable("GATEHOUSE_BENCH_TRAIL_RECORDS").toLongLong()
             : kDefaultImportRecords;
-        folder = generate(temporary, records, generated);
+        folder = generate(temporaryPath(temporary), records, generated);
     }
     const QStringList files = trailFiles(folder);
     const qint64 gzipBytes = bytesOf(files);
@@ -465,6 +493,28 @@ struct Recent {
     Strings strings;
     std::vector<Seen> records;
     qint64 newest = 0;
+    // (hash of the event id, index of its file), sorted: which file a page's event is read from
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> files;
+
+    static std::uint64_t keyOf(std::string_view eventId)
+    {
+        return std::hash<std::string_view>{}(eventId);
+    }
+    // How many files the events of `page` are in (each is read and decompressed whole).
+    qint64 filesOf(const EventPage &page) const
+    {
+        QSet<std::uint32_t> seen;
+        for (const LookupEvent &event : page.events) {
+            const QByteArray id = event.eventId.toUtf8();
+            const std::uint64_t key =
+                keyOf(std::string_view(id.constData(), std::size_t(id.size())));
+            const auto found = std::lower_bound(files.begin(), files.end(),
+                                                std::pair<std::uint64_t, std::uint32_t>(key, 0));
+            if (found != files.end() && found->first == key)
+                seen.insert(found->second);
+        }
+        return seen.size();
+    }
 };
 
 // Records of files delivered on or after `fromDay` (their folder's date), each event id once.
@@ -475,7 +525,9 @@ Recent readRecent(const QStringList &files, const QDate &fromDay)
     std::unordered_set<std::string> ids;
     TrailFileReader reader;
     TrailBatch batch;
+    std::uint32_t fileIndex = 0;
     for (const QString &path : files) {
+        ++fileIndex;
         const QRegularExpressionMatch found = date.match(path);
         if (!found.hasMatch())
             throw Failure(QStringLiteral("no date in %1").arg(path));
@@ -488,6 +540,7 @@ Recent readRecent(const QStringList &files, const QDate &fromDay)
         for (const TrailRecord &record : batch.records()) {
             if (!ids.emplace(record.eventId).second)
                 continue;
+            recent.files.emplace_back(Recent::keyOf(record.eventId), fileIndex);
             recent.records.push_back(
                 {record.eventTimeMs, recent.strings.idOf(record.eventName),
                  recent.strings.idOf(record.username), recent.strings.idOf(record.errorCode),
@@ -495,6 +548,7 @@ Recent readRecent(const QStringList &files, const QDate &fromDay)
             recent.newest = std::max(recent.newest, record.eventTimeMs);
         }
     }
+    std::sort(recent.files.begin(), recent.files.end());
     return recent;
 }
 
@@ -508,6 +562,7 @@ struct Query {
     std::uint32_t errorCode = 0;
     bool readOnly = false;
     qint64 expected = 0; // events in the range that match
+    qint64 files = 0; // the first page's events are in this many files
     QList<double> warmMs, coldMs;
 
     bool matches(const Seen &seen) const
@@ -695,12 +750,13 @@ void checkPage(const Query &query, const EventPage &page)
     }
 }
 
-double lookupMs(TrailIndex &index, const Query &query)
+double lookupMs(TrailIndex &index, Query &query, const Recent &recent)
 {
     const auto start = SteadyClock::now();
     const EventPage page = require(index.lookup(query.lookup), "look up");
     const double ms = secondsSince(start) * 1e3;
     checkPage(query, page);
+    query.files = recent.filesOf(page);
     return ms;
 }
 
@@ -722,11 +778,17 @@ QString ms(double value)
 
 void runLookups(qint64 records)
 {
+    // Kept: files and index made once and used again by the next runs.
+    const QString kept = qEnvironmentVariable("GATEHOUSE_BENCH_TRAIL_LOOKUP_DIR");
     QTemporaryDir temporary;
+    const QString place = kept.isEmpty() ? temporaryPath(temporary) : kept;
+    const QString indexPath = place + QStringLiteral("/trail.index");
     TrailGeneratorSummary generated;
-    const QString folder = generate(temporary, records, generated);
+    const QString folder = QFileInfo::exists(place + QStringLiteral("/logs"))
+        ? place + QStringLiteral("/logs")
+        : generate(place, records, generated);
     const QStringList files = trailFiles(folder);
-    const QString indexPath = temporary.filePath(QStringLiteral("trail.index"));
+    const qint64 gzipBytes = bytesOf(files);
 
     printHeader(QStringLiteral("CloudTrail index: lookups"),
                 QStringLiteral("First pages (%1 events, each with its whole record read back "
@@ -741,25 +803,35 @@ void runLookups(qint64 records)
                     .arg(kQueriesPerKind)
                     .arg(grouped(double(records)))
                     .arg(kLookupRounds));
-    printGenerated(generated);
+    if (generated.files > 0)
+        printGenerated(generated);
 
     warmCache(files);
-    const Import import = importInto(indexPath, folder);
-    print(QStringLiteral("Imported in %1 s (%2 CPU-s, %3 records/s): %4 records, %5 "
-                         "re-delivered skipped. Index: %6 MB for %7 MB of gzip files (%8), %9 "
-                         "segments.")
-              .arg(fixed(import.wall, 1), fixed(import.cpu, 1),
-                   grouped(double(import.report.records) / import.wall),
-                   grouped(double(import.report.records)),
-                   grouped(double(import.report.duplicates)),
-                   fixed(double(import.indexBytes) / 1e6, 0),
-                   fixed(double(generated.gzipBytes) / 1e6, 0),
-                   percent(double(import.indexBytes) / double(generated.gzipBytes)))
-              .arg((import.report.records + qint64(TrailSegment::kMaxRecords) - 1)
-                   / qint64(TrailSegment::kMaxRecords)));
+    if (!QFileInfo::exists(indexPath)) {
+        const Import import = importInto(indexPath, folder);
+        print(QStringLiteral("Imported in %1 s (%2 CPU-s, %3 records/s): %4 records, %5 "
+                             "re-delivered skipped.")
+                  .arg(fixed(import.wall, 1), fixed(import.cpu, 1),
+                       grouped(double(import.report.records) / import.wall),
+                       grouped(double(import.report.records)),
+                       grouped(double(import.report.duplicates))));
+        if (generated.files > 0
+            && import.report.records + import.report.duplicates != generated.records)
+            throw Failure(QStringLiteral("the import missed records"));
+    }
+    const qint64 indexBytes = QFileInfo(indexPath).size();
+    print(QStringLiteral("Index: %1 MB for %2 MB of gzip files (%3), %4 segments.")
+              .arg(fixed(double(indexBytes) / 1e6, 0), fixed(double(gzipBytes) / 1e6, 0),
+                   percent(double(indexBytes) / double(gzipBytes)))
+              .arg(segmentsOf(indexPath)));
     print();
-    if (import.report.records + import.report.duplicates != generated.records)
-        throw Failure(QStringLiteral("the import missed records"));
+    {
+        // The index file again, as the log files above: both come from the page cache.
+        QFile index(indexPath);
+        if (index.open(QIODevice::ReadOnly)) {
+            while (!index.read(1 << 20).isEmpty()) {}
+        }
+    }
 
     // The last eight days' files (a week of queries and records written just before midnight).
     QDate newestDay;
@@ -779,7 +851,7 @@ void runLookups(qint64 records)
     auto warm = require(TrailIndex::open(indexPath), "open the index");
     for (int round = 0; round < kLookupRounds; ++round) {
         for (Query &query : queries)
-            query.warmMs.append(lookupMs(*warm, query));
+            query.warmMs.append(lookupMs(*warm, query, recent));
         for (Query &query : queries)
             query.coldMs.append(coldLookupMs(indexPath, query));
     }
@@ -787,44 +859,53 @@ void runLookups(qint64 records)
 
     struct Kind {
         QString name;
-        double target;
+        double target = 0;
         QList<double> warm, cold;
         qint64 fewest = std::numeric_limits<qint64>::max();
         qint64 most = 0;
         int queries = 0;
+        QList<double> files;
     };
     QList<Kind> kinds;
     for (const Query &query : queries) {
         auto it = std::find_if(kinds.begin(), kinds.end(),
                                [&](const Kind &k) { return k.name == query.kind; });
         if (it == kinds.end()) {
-            kinds.append({query.kind,
-                          query.lookup.conditions.size() == 1 ? kTargetOneAttributeMs
-                                                              : kTargetThreeAttributesMs,
-                          {},
-                          {}});
+            Kind kind;
+            kind.name = query.kind;
+            kind.target = query.lookup.conditions.size() == 1 ? kTargetOneAttributeMs
+                                                              : kTargetThreeAttributesMs;
+            kinds.append(kind);
             it = std::prev(kinds.end());
         }
         it->warm += query.warmMs;
         it->cold += query.coldMs;
         it->fewest = std::min(it->fewest, query.expected);
         it->most = std::max(it->most, query.expected);
+        it->files.append(double(query.files));
         ++it->queries;
     }
     Table table({QStringLiteral("query"), QStringLiteral("queries"),
-                 QStringLiteral("matches in range"), QStringLiteral("warm median"),
-                 QStringLiteral("p95"), QStringLiteral("max"), QStringLiteral("cold median"),
-                 QStringLiteral("p95"), QStringLiteral("max"), QStringLiteral("target")});
+                 QStringLiteral("matches in range"), QStringLiteral("files per page"),
+                 QStringLiteral("warm median"), QStringLiteral("p95"), QStringLiteral("max"),
+                 QStringLiteral("cold median"), QStringLiteral("p95"), QStringLiteral("max"),
+                 QStringLiteral("target")});
     for (const Kind &kind : kinds) {
         const Summary w = summarize(kind.warm);
         const Summary c = summarize(kind.cold);
+        const Summary f = summarize(kind.files);
         table.add(
             {kind.name, QString::number(kind.queries),
              QStringLiteral("%1..%2").arg(grouped(double(kind.fewest)), grouped(double(kind.most))),
+             QStringLiteral("%1 (%2..%3)")
+                 .arg(fixed(f.median, 0), fixed(f.min, 0), fixed(f.max, 0)),
              ms(w.median), ms(w.p95), ms(w.max), ms(c.median), ms(c.p95), ms(c.max),
              QStringLiteral("<= %1").arg(ms(kind.target))});
     }
     table.print();
+    print(QStringLiteral("Files per page: how many log files a first page's events are in "
+                         "(median, min..max over the queries); the index reads each of them "
+                         "and decompresses it whole to return the records."));
     print(QStringLiteral("Load average at end: %1").arg(loadAverage()));
     print();
 
