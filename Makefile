@@ -7,13 +7,16 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
-.PHONY: run test deps test-deps release dev asan bench check-format format clean
+.PHONY: run test deps test-deps bench-deps release dev asan bench check-format format clean
 
 deps:
 	packaging/install-deps.sh build run
 
 test-deps:
 	packaging/install-deps.sh build test run
+
+bench-deps:
+	packaging/install-deps.sh build run bench
 
 release: deps
 	cmake --preset release
@@ -34,7 +37,7 @@ asan: test-deps
 	cmake --build --preset asan
 	ctest --preset asan
 
-bench: deps
+bench: bench-deps
 	cmake --preset bench
 	cmake --build --preset bench --target gatehouse_benchmarks
 	bench/run.sh build/bench

@@ -10,7 +10,8 @@ set -euo pipefail
 build="${1:-build/bench}"
 binaries="$build/bench"
 report="$build/bench-report.md"
-benchmarks=(BenchSessionValidate BenchBulkRevoke BenchAuthenticate BenchUserSearch BenchAuditLookup BenchTrailRead)
+benchmarks=(BenchSessionValidate BenchBulkRevoke BenchAuthenticate BenchUserSearch BenchAuditLookup
+            BenchTrailRead BenchTrailIndex)
 
 for name in "${benchmarks[@]}"; do
     if [[ ! -x "$binaries/$name" ]]; then

@@ -3,7 +3,7 @@
 # Idempotent: installs only the packages that are missing and runs `apt-get update`
 # once, only when something has to be installed.
 #
-#   packaging/install-deps.sh [build|test|run]...   (default: build test run)
+#   packaging/install-deps.sh [build|test|run|bench]...   (default: build test run)
 set -euo pipefail
 
 build_pkgs=(
@@ -30,6 +30,12 @@ run_pkgs=(
   john-data
 )
 
+# The tools the benchmarks run beside Gatehouse (bench/BenchTrailIndex: a `zcat | jq` filter
+# pass and the same filter with Python's json module); zcat comes with gzip, always there.
+bench_pkgs=(
+  jq python3
+)
+
 groups=("$@")
 [ ${#groups[@]} -eq 0 ] && groups=(build test run)
 
@@ -39,7 +45,8 @@ for g in "${groups[@]}"; do
     build) wanted+=("${build_pkgs[@]}") ;;
     test)  wanted+=("${test_pkgs[@]}") ;;
     run)   wanted+=("${run_pkgs[@]}") ;;
-    *) echo "install-deps: unknown group '$g' (use build, test or run)" >&2; exit 2 ;;
+    bench) wanted+=("${bench_pkgs[@]}") ;;
+    *) echo "install-deps: unknown group '$g' (use build, test, run or bench)" >&2; exit 2 ;;
   esac
 done
 

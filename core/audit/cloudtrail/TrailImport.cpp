@@ -26,36 +26,43 @@ struct ReadFile {
     QList<TrailProblem> problems;
 };
 
-// Turns a batch into index entries. Runs on the reading threads; the dictionary is shared.
-void encode(const TrailBatch &batch, TrailDictionary &dictionary, ReadFile &out)
+// Turns a batch into index entries. Runs on the reading threads, each with its own cache in
+// front of the shared dictionary.
+void encode(const TrailBatch &batch, TrailDictionary::Cache &dictionary, ReadFile &out)
 {
-    out.entries.reserve(batch.records().size());
-    const auto idOf = [&](TrailKind kind, std::string_view value) -> std::uint32_t {
-        return value.empty() ? 0 : dictionary.idFor(kind, value);
-    };
-    for (const TrailRecord &record : batch.records()) {
-        TrailEntry entry;
+    // Ids are filled in through pointers into both lists, so neither may grow past this.
+    std::size_t resources = 0;
+    for (const TrailRecord &record : batch.records())
+        resources += record.resources.size();
+    out.entries.resize(batch.records().size());
+    out.resources.resize(resources);
+    std::size_t resource = 0;
+    for (std::size_t i = 0; i < batch.records().size(); ++i) {
+        const TrailRecord &record = batch.records()[i];
+        TrailEntry &entry = out.entries[i];
         entry.time = record.eventTimeMs;
         entry.id = TrailIdSet::keyOf(record.eventId);
         entry.offset = std::uint32_t(record.textOffset);
         entry.length = std::uint32_t(record.textLength);
-        entry.values = {
-            idOf(TrailKind::EventName, record.eventName),
-            idOf(TrailKind::EventSource, record.eventSource),
-            idOf(TrailKind::Username, record.username),
-            idOf(TrailKind::AccessKeyId, record.accessKeyId),
-            record.readOnly ? idOf(TrailKind::ReadOnly, *record.readOnly ? "true" : "false") : 0,
-            idOf(TrailKind::SourceIpAddress, record.sourceIPAddress),
-            idOf(TrailKind::ErrorCode, record.errorCode),
+        const auto value = [&](TrailKind kind, std::string_view text) {
+            dictionary.request(kind, text, &entry.values[std::size_t(kind)]);
         };
-        entry.firstResource = std::uint32_t(out.resources.size());
-        for (const TrailResource &resource : record.resources) {
-            out.resources.emplace_back(idOf(TrailKind::ResourceType, resource.type),
-                                       idOf(TrailKind::ResourceName, resource.name));
+        value(TrailKind::EventName, record.eventName);
+        value(TrailKind::EventSource, record.eventSource);
+        value(TrailKind::Username, record.username);
+        value(TrailKind::AccessKeyId, record.accessKeyId);
+        value(TrailKind::ReadOnly, record.readOnly ? (*record.readOnly ? "true" : "false") : "");
+        value(TrailKind::SourceIpAddress, record.sourceIPAddress);
+        value(TrailKind::ErrorCode, record.errorCode);
+        entry.firstResource = std::uint32_t(resource);
+        for (const TrailResource &r : record.resources) {
+            auto &[type, name] = out.resources[resource++];
+            dictionary.request(TrailKind::ResourceType, r.type, &type);
+            dictionary.request(TrailKind::ResourceName, r.name, &name);
         }
-        entry.resourceCount = std::uint32_t(out.resources.size()) - entry.firstResource;
-        out.entries.push_back(entry);
+        entry.resourceCount = std::uint32_t(resource) - entry.firstResource;
     }
+    dictionary.resolve();
     out.problems = batch.problems();
 }
 
@@ -160,6 +167,7 @@ private:
     {
         TrailFileReader reader;
         TrailBatch batch;
+        TrailDictionary::Cache dictionary(m_dictionary);
         for (;;) {
             const qsizetype index = m_next.fetch_add(1);
             if (index >= m_files.size())
@@ -176,7 +184,7 @@ private:
             if (Result<void> read = reader.read(found.path, batch); !read)
                 file.problems.append({found.path, 0, read.error().message});
             else
-                encode(batch, m_dictionary, file);
+                encode(batch, dictionary, file);
             std::lock_guard lock(m_mutex);
             m_done.emplace(index, std::move(file));
             m_changed.notify_all();

@@ -109,8 +109,16 @@ public:
           m_count(count)
     {}
 
-    // The postings of `kind` = `value` (newest first).
-    Result<std::vector<PostingEntry>> postings(TrailKind kind, std::uint32_t value)
+    // The postings of `kind` = `value` whose times are in [range.start, range.end], newest
+    // first: found by binary search within the value's group (newest first too), so that a
+    // day's worth is read from a segment that spans a month, not the month.
+    struct Slice {
+        TrailDatabase::Blob entries;
+        std::size_t first = 0;
+        std::size_t last = 0;
+        std::size_t size() const { return last - first; }
+    };
+    Result<Slice> slice(TrailKind kind, std::uint32_t value, const Range &range)
     {
         Result<TrailDatabase::Blob> directory =
             m_database.openPart(TrailSegment::partId(m_id, TrailSegment::directoryPart(kind)));
@@ -121,7 +129,7 @@ public:
             *directory, 0, entries, [&](const DirectoryEntry &e) { return e.value < value; });
         if (!at)
             return at.error();
-        std::vector<PostingEntry> out;
+        Slice out;
         if (*at == entries)
             return out;
         DirectoryEntry entry;
@@ -133,16 +141,32 @@ public:
             m_database.openPart(TrailSegment::partId(m_id, TrailSegment::entriesPart(kind)));
         if (!postings)
             return postings.error();
-        out.resize(entry.count);
-        if (Result<void> read = postings->read(std::size_t(entry.first) * sizeof(PostingEntry),
-                                               out.data(), out.size() * sizeof(PostingEntry));
-            !read) {
-            return read.error();
-        }
+        Result<std::size_t> first =
+            lowerBound<PostingEntry>(*postings, entry.first, entry.count,
+                                     [&](const PostingEntry &e) { return e.time > range.end; });
+        if (!first)
+            return first.error();
+        Result<std::size_t> last =
+            lowerBound<PostingEntry>(*postings, *first, entry.first + entry.count - *first,
+                                     [&](const PostingEntry &e) { return e.time >= range.start; });
+        if (!last)
+            return last.error();
+        out.entries = std::move(*postings);
+        out.first = *first;
+        out.last = *last;
         return out;
     }
 
-    // Event `id`, if this segment has it (a list of none or one, like postings()).
+    // `count` postings of a slice from its `from`-th on.
+    static Result<void> read(const Slice &slice, std::size_t from, std::size_t count,
+                             std::vector<PostingEntry> &out)
+    {
+        out.resize(count);
+        return slice.entries.read((slice.first + from) * sizeof(PostingEntry), out.data(),
+                                  count * sizeof(PostingEntry));
+    }
+
+    // Event `id`, if this segment has it (a list of none or one).
     Result<std::vector<PostingEntry>> byId(const TrailIdSet::Id &id)
     {
         Result<TrailDatabase::Blob> ids =
@@ -314,11 +338,16 @@ Result<EventPage> TrailLookup::run(const EventLookup &lookup)
         m_database.prepare("SELECT path, size, modified_ms FROM files WHERE id = ?");
     if (!fileOf)
         return fileOf.error();
-    const auto readEvent = [&](Segment &segment, std::uint32_t position) -> Result<LookupEvent> {
-        Result<TrailSegment::Ref> ref = segment.ref(position);
-        if (!ref)
-            return ref.error();
-        fileOf->bind(1, ref->file);
+    struct File {
+        QString path;
+        qint64 size = 0;
+        qint64 modified = 0;
+    };
+    QHash<std::uint32_t, File> files;
+    const auto fileWithId = [&](std::uint32_t id) -> Result<File> {
+        if (const auto known = files.constFind(id); known != files.constEnd())
+            return *known;
+        fileOf->bind(1, id);
         Result<bool> row = fileOf->step();
         if (!row || !*row) {
             fileOf->reset();
@@ -327,22 +356,39 @@ Result<EventPage> TrailLookup::run(const EventLookup &lookup)
                                             "import the log files again."));
         }
         const std::string_view path = fileOf->text(0);
-        const QString file = QString::fromUtf8(path.data(), qsizetype(path.size()));
-        const qint64 size = fileOf->integer(1);
-        const qint64 modified = fileOf->integer(2);
+        const File file{QString::fromUtf8(path.data(), qsizetype(path.size())), fileOf->integer(1),
+                        fileOf->integer(2)};
         fileOf->reset();
-        return m_records.read(file, size, modified, ref->offset, ref->length);
+        files.insert(id, file);
+        return file;
+    };
+    const auto readRef = [&](const TrailSegment::Ref &ref) -> Result<LookupEvent> {
+        Result<File> file = fileWithId(ref.file);
+        if (!file)
+            return file.error();
+        return m_records.read(file->path, file->size, file->modified, ref.offset, ref.length);
+    };
+    const auto readEvent = [&](Segment &segment, std::uint32_t position) -> Result<LookupEvent> {
+        Result<TrailSegment::Ref> ref = segment.ref(position);
+        if (!ref)
+            return ref.error();
+        return readRef(*ref);
     };
 
     // A page and one more, to know whether there is a next page. Records are read back only
     // for the page itself, except when free text must be checked on them.
     const std::size_t need = std::size_t(lookup.maxResults) + 1;
     std::vector<std::pair<Key, std::optional<LookupEvent>>> results;
+    std::vector<PostingEntry> candidates;
     for (const SegmentRow &row : segments) {
         if (results.size() >= need && results[need - 1].first.time > row.maxTime)
             break;
+        // Nothing at or after the page's last event so far can be on the page.
+        const bool bounded = results.size() >= need;
+        const Key bound = bounded ? results[need - 1].first : Key{};
         Segment segment(m_database, row.id, row.count);
-        std::vector<PostingEntry> candidates;
+        candidates.clear();
+        Segment::Slice driver; // when set (size > 0), candidates come from it, read as needed
         std::vector<std::vector<std::uint32_t>> others; // sorted positions per other condition
         if (conditions.isEmpty()) {
             Result<std::vector<PostingEntry>> all =
@@ -351,35 +397,77 @@ Result<EventPage> TrailLookup::run(const EventLookup &lookup)
                 return all.error();
             candidates = std::move(*all);
         } else {
-            std::vector<std::vector<PostingEntry>> lists;
+            // Each condition's postings in the time range: a slice of its postings (not read
+            // yet), or the event an id names. The smallest drives, the others are read whole.
+            struct Source {
+                Segment::Slice slice;
+                std::vector<PostingEntry> list;
+                bool isList = false;
+                std::size_t size() const { return isList ? list.size() : slice.size(); }
+            };
+            std::vector<Source> sources;
+            bool none = false;
             for (const Condition &condition : conditions) {
-                Result<std::vector<PostingEntry>> list = condition.kind
-                    ? segment.postings(*condition.kind, condition.value)
-                    : segment.byId(condition.id);
-                if (!list)
-                    return list.error();
-                lists.push_back(std::move(*list));
+                Source source;
+                if (condition.kind) {
+                    Result<Segment::Slice> slice =
+                        segment.slice(*condition.kind, condition.value, range);
+                    if (!slice)
+                        return slice.error();
+                    source.slice = std::move(*slice);
+                } else {
+                    Result<std::vector<PostingEntry>> list = segment.byId(condition.id);
+                    if (!list)
+                        return list.error();
+                    source.list = std::move(*list);
+                    source.isList = true;
+                }
+                none = none || source.size() == 0;
+                sources.push_back(std::move(source));
             }
-            const auto driver =
-                std::min_element(lists.begin(), lists.end(),
+            if (none)
+                continue; // a condition nothing in this segment's range meets
+            const auto smallest =
+                std::min_element(sources.begin(), sources.end(),
                                  [](const auto &a, const auto &b) { return a.size() < b.size(); });
-            for (auto it = lists.begin(); it != lists.end(); ++it) {
-                if (it == driver)
+            std::vector<PostingEntry> entries;
+            for (auto it = sources.begin(); it != sources.end(); ++it) {
+                if (it == smallest)
                     continue;
+                if (!it->isList) {
+                    if (Result<void> read = Segment::read(it->slice, 0, it->size(), entries); !read)
+                        return read.error();
+                }
+                const std::vector<PostingEntry> &list = it->isList ? it->list : entries;
                 std::vector<std::uint32_t> positions;
-                positions.reserve(it->size());
-                for (const PostingEntry &entry : *it)
+                positions.reserve(list.size());
+                for (const PostingEntry &entry : list)
                     positions.push_back(entry.position);
                 std::sort(positions.begin(), positions.end());
                 others.push_back(std::move(positions));
             }
-            candidates = std::move(*driver);
+            if (smallest->isList)
+                candidates = std::move(smallest->list);
+            else
+                driver = std::move(smallest->slice);
         }
+        // The driver's postings are read in growing chunks: a page is often full after a few.
+        const std::size_t total = driver.size() > 0 ? driver.size() : candidates.size();
+        std::size_t chunkStart = 0;
+        std::size_t chunk = 64;
         std::size_t taken = 0;
-        for (const PostingEntry &entry : candidates) {
-            if (taken >= need)
-                break;
+        for (std::size_t i = 0; i < total && taken < need; ++i) {
+            if (driver.size() > 0 && i == chunkStart + candidates.size()) {
+                chunkStart = i;
+                const std::size_t count = std::min(chunk, total - i);
+                chunk = std::min<std::size_t>(chunk * 2, 8192);
+                if (Result<void> read = Segment::read(driver, i, count, candidates); !read)
+                    return read.error();
+            }
+            const PostingEntry &entry = candidates[i - chunkStart];
             const Key key{entry.time, row.id, entry.position};
+            if (bounded && !before(key, bound))
+                break;
             if (!range.contains(key))
                 continue;
             const bool inAll =
@@ -407,18 +495,62 @@ Result<EventPage> TrailLookup::run(const EventLookup &lookup)
             results.resize(need);
     }
 
-    EventPage page;
-    for (std::size_t i = 0; i < results.size() && i < std::size_t(lookup.maxResults); ++i) {
-        auto &[key, event] = results[i];
-        if (!event) {
-            Segment segment(m_database, key.segment, 0);
-            Result<LookupEvent> read = readEvent(segment, key.position);
-            if (!read)
-                return read.error();
-            event = std::move(*read);
+    // The page's records, file by file: its events are often spread over dozens of files,
+    // each read and decompressed whole, so they are read in file order (each file once, however
+    // its events interleave with the others' in time) and put back in the page's order.
+    const std::size_t shown = std::min(results.size(), std::size_t(lookup.maxResults));
+    struct Wanted {
+        std::size_t index;
+        TrailSegment::Ref ref;
+    };
+    std::vector<Wanted> wanted;
+    {
+        std::vector<std::size_t> bySegment;
+        for (std::size_t i = 0; i < shown; ++i) {
+            if (!results[i].second)
+                bySegment.push_back(i);
         }
-        page.events.append(std::move(*event));
+        std::stable_sort(bySegment.begin(), bySegment.end(), [&](std::size_t a, std::size_t b) {
+            return results[a].first.segment < results[b].first.segment;
+        });
+        TrailDatabase::Blob refs;
+        qint64 open = 0;
+        for (const std::size_t i : bySegment) {
+            const Key &key = results[i].first;
+            if (open != key.segment) {
+                Result<TrailDatabase::Blob> blob =
+                    m_database.openPart(TrailSegment::partId(key.segment, TrailSegment::Refs));
+                if (!blob)
+                    return blob.error();
+                refs = std::move(*blob);
+                open = key.segment;
+            }
+            TrailSegment::Ref ref;
+            if (Result<void> read = refs.read(key.position * sizeof ref, &ref, sizeof ref); !read)
+                return read.error();
+            wanted.push_back({i, ref});
+        }
     }
+    std::sort(wanted.begin(), wanted.end(), [](const Wanted &a, const Wanted &b) {
+        return a.ref.file != b.ref.file ? a.ref.file < b.ref.file : a.ref.offset < b.ref.offset;
+    });
+    // A file that cannot be read fails the page with the error of its first event in page
+    // order, as reading in page order would.
+    std::optional<std::pair<std::size_t, Error>> failure;
+    for (const Wanted &item : wanted) {
+        Result<LookupEvent> read = readRef(item.ref);
+        if (!read) {
+            if (!failure || item.index < failure->first)
+                failure.emplace(item.index, read.error());
+            continue;
+        }
+        results[item.index].second = std::move(*read);
+    }
+    if (failure)
+        return failure->second;
+    EventPage page;
+    for (std::size_t i = 0; i < shown; ++i)
+        page.events.append(std::move(*results[i].second));
     if (results.size() == need) {
         const Key &last = results[need - 2].first;
         page.nextToken =

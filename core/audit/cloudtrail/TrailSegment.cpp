@@ -1,7 +1,9 @@
 #include "TrailSegment.h"
 
+#include <QtEndian>
+
 #include <algorithm>
-#include <cstring>
+#include <utility>
 
 namespace gatehouse::cloudtrail::TrailSegment {
 
@@ -18,23 +20,48 @@ Result<void> writePart(TrailDatabase::Statement &insert, qint64 segment, qint64 
     return insert.run();
 }
 
-// The postings of one kind: (value, position) pairs grouped by value, each group keeping the
-// positions' order, which is newest first.
-Result<void> writeKind(TrailDatabase::Statement &insert, qint64 segment, TrailKind kind,
-                       const std::vector<std::pair<std::uint32_t, std::uint32_t>> &pairs,
-                       const std::vector<TrailEntry> &records)
+// Sorts (value << 32 | position) numbers by value and keeps the order of those with the same
+// value: two counting passes over 16-bit digits, the second left out when all values are
+// below 65536 (most kinds), instead of comparison sorting.
+void sortByValue(std::vector<std::uint64_t> &pairs, std::vector<std::uint64_t> &scratch)
 {
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> sorted = pairs;
-    std::stable_sort(sorted.begin(), sorted.end(),
-                     [](const auto &a, const auto &b) { return a.first < b.first; });
+    if (pairs.empty())
+        return;
+    scratch.resize(pairs.size());
+    std::vector<std::uint32_t> counts(std::size_t(1) << 16);
+    for (const int shift : {32, 48}) {
+        std::fill(counts.begin(), counts.end(), 0);
+        for (const std::uint64_t pair : pairs)
+            ++counts[(pair >> shift) & 0xFFFF];
+        if (counts[(pairs.front() >> shift) & 0xFFFF] == pairs.size())
+            continue; // one digit for all: nothing moves
+        std::uint32_t sum = 0;
+        for (std::uint32_t &count : counts)
+            sum += std::exchange(count, sum);
+        for (const std::uint64_t pair : pairs)
+            scratch[counts[(pair >> shift) & 0xFFFF]++] = pair;
+        pairs.swap(scratch);
+    }
+}
+
+// The postings of one kind: (value, position) pairs grouped by value, each group keeping the
+// positions' order, which is newest first. `pairs` holds each pair once, as (value << 32 |
+// position), in the order of the positions.
+Result<void> writeKind(TrailDatabase::Statement &insert, qint64 segment, TrailKind kind,
+                       std::vector<std::uint64_t> &pairs, std::vector<std::uint64_t> &scratch,
+                       const std::vector<qint64> &times)
+{
+    sortByValue(pairs, scratch);
     std::vector<DirectoryEntry> directory;
     std::vector<PostingEntry> entries;
-    entries.reserve(sorted.size());
-    for (const auto &[value, position] : sorted) {
+    entries.reserve(pairs.size());
+    for (const std::uint64_t pair : pairs) {
+        const auto value = std::uint32_t(pair >> 32);
+        const auto position = std::uint32_t(pair);
         if (directory.empty() || directory.back().value != value)
             directory.push_back({value, std::uint32_t(entries.size()), 0});
         ++directory.back().count;
-        entries.push_back({records[position].time, position});
+        entries.push_back({times[position], position});
     }
     if (Result<void> written = writePart(insert, segment, directoryPart(kind), directory); !written)
         return written;
@@ -66,16 +93,29 @@ Result<void> write(TrailDatabase &database, qint64 segment, std::vector<TrailEnt
     const std::size_t count = records.size();
     std::vector<qint64> times(count);
     std::vector<Ref> refs(count);
-    std::vector<IdEntry> ids(count);
+    // Ids in byte order, compared as two big-endian numbers instead of by memcmp().
+    struct IdKey {
+        std::uint64_t high;
+        std::uint64_t low;
+        std::uint32_t position;
+    };
+    std::vector<IdKey> keys(count);
     for (std::size_t i = 0; i < count; ++i) {
         const TrailEntry &record = records[i];
         times[i] = record.time;
         refs[i] = {record.file, record.offset, record.length};
-        ids[i] = {record.id, std::uint32_t(i)};
+        keys[i] = {qFromBigEndian<quint64>(record.id.data()),
+                   qFromBigEndian<quint64>(record.id.data() + 8), std::uint32_t(i)};
     }
-    std::sort(ids.begin(), ids.end(), [](const IdEntry &a, const IdEntry &b) {
-        return std::memcmp(a.id.data(), b.id.data(), a.id.size()) < 0;
+    std::sort(keys.begin(), keys.end(), [](const IdKey &a, const IdKey &b) {
+        return a.high != b.high ? a.high < b.high : a.low < b.low;
     });
+    std::vector<IdEntry> ids(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        ids[i].position = keys[i].position;
+        qToBigEndian<quint64>(keys[i].high, ids[i].id.data());
+        qToBigEndian<quint64>(keys[i].low, ids[i].id.data() + 8);
+    }
     if (Result<void> w = writePart(*insertPart, segment, Times, times); !w)
         return w;
     if (Result<void> w = writePart(*insertPart, segment, Refs, refs); !w)
@@ -83,15 +123,21 @@ Result<void> write(TrailDatabase &database, qint64 segment, std::vector<TrailEnt
     if (Result<void> w = writePart(*insertPart, segment, Ids, ids); !w)
         return w;
 
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+    std::vector<std::uint64_t> pairs;
+    std::vector<std::uint64_t> scratch;
     pairs.reserve(count);
+    const auto pairOf = [](std::uint32_t value, std::size_t position) {
+        return std::uint64_t(value) << 32 | position;
+    };
     for (int kind = 0; kind < kSingleKinds; ++kind) {
         pairs.clear();
         for (std::size_t i = 0; i < count; ++i) {
             if (const std::uint32_t value = records[i].values[std::size_t(kind)])
-                pairs.emplace_back(value, std::uint32_t(i));
+                pairs.push_back(pairOf(value, i));
         }
-        if (Result<void> w = writeKind(*insertPart, segment, TrailKind(kind), pairs, records); !w)
+        if (Result<void> w =
+                writeKind(*insertPart, segment, TrailKind(kind), pairs, scratch, times);
+            !w)
             return w;
     }
     for (const TrailKind kind : {TrailKind::ResourceType, TrailKind::ResourceName}) {
@@ -105,12 +151,12 @@ Result<void> write(TrailDatabase &database, qint64 segment, std::vector<TrailEnt
                     kind == TrailKind::ResourceType ? resource.first : resource.second;
                 // A record names a value once, however many of its resources share it.
                 if (value
-                    && std::none_of(pairs.begin() + qsizetype(before), pairs.end(),
-                                    [&](const auto &pair) { return pair.first == value; }))
-                    pairs.emplace_back(value, std::uint32_t(i));
+                    && std::find(pairs.begin() + qsizetype(before), pairs.end(), pairOf(value, i))
+                        == pairs.end())
+                    pairs.push_back(pairOf(value, i));
             }
         }
-        if (Result<void> w = writeKind(*insertPart, segment, kind, pairs, records); !w)
+        if (Result<void> w = writeKind(*insertPart, segment, kind, pairs, scratch, times); !w)
             return w;
     }
     return {};
