@@ -435,7 +435,7 @@ void runImport()
                    percent(median / jqMedian)});
     };
     add(QStringLiteral("`zcat FILES > /dev/null`"), zcatWall, zcatCpu);
-    add(QStringLiteral("`zcat FILES | jq -c 'failed ConsoleLogin'`"), jqWall, jqCpu);
+    add(QStringLiteral("`zcat FILES \\| jq -c 'failed ConsoleLogin'`"), jqWall, jqCpu);
     add(QStringLiteral("Python gzip + json, same filter"), pythonWall, pythonCpu);
     add(QStringLiteral("`TrailIndex::import`, %1 threads, new index").arg(kImportThreads),
         importWall, importCpu);
