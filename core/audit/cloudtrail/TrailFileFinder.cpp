@@ -62,9 +62,9 @@ void collect(const QString &folder, QList<TrailFile> &found)
     }
 }
 
-} // namespace
-
-Result<QList<TrailFile>> TrailFileFinder::find(const QStringList &paths)
+// Files named directly, and what `collect` finds in folders named, sorted, each once.
+Result<QList<TrailFile>> findIn(const QStringList &paths,
+                                void (*collectFrom)(const QString &, QList<TrailFile> &))
 {
     QList<TrailFile> found;
     for (const QString &path : paths) {
@@ -73,7 +73,7 @@ Result<QList<TrailFile>> TrailFileFinder::find(const QStringList &paths)
             return makeError(ErrorCode::NotFound,
                              QStringLiteral("%1: no such file or folder").arg(path));
         if (info.isDir())
-            collect(info.absoluteFilePath(), found);
+            collectFrom(info.absoluteFilePath(), found);
         else
             found.append(describe(info));
     }
@@ -81,21 +81,16 @@ Result<QList<TrailFile>> TrailFileFinder::find(const QStringList &paths)
     return found;
 }
 
+} // namespace
+
+Result<QList<TrailFile>> TrailFileFinder::find(const QStringList &paths)
+{
+    return findIn(paths, collect);
+}
+
 Result<QList<TrailFile>> TrailFileFinder::findDigests(const QStringList &paths)
 {
-    QList<TrailFile> found;
-    for (const QString &path : paths) {
-        const QFileInfo info(path);
-        if (!info.exists())
-            return makeError(ErrorCode::NotFound,
-                             QStringLiteral("%1: no such file or folder").arg(path));
-        if (info.isDir())
-            collectDigests(info.absoluteFilePath(), found);
-        else
-            found.append(describe(info));
-    }
-    sortUnique(found);
-    return found;
+    return findIn(paths, collectDigests);
 }
 
 bool TrailFileFinder::isDigestFileName(QStringView fileName)
