@@ -57,24 +57,6 @@ Result<QDateTime> timeOption(const QCommandLineParser &parser, const QCommandLin
     return time.toUTC();
 }
 
-// Records come from anywhere (CloudTrail files above all): control and bidi characters are
-// shown escaped, so a value cannot move the cursor, fake a column or reverse a line (SEC-46).
-QString plain(const QString &text)
-{
-    QString out;
-    out.reserve(text.size());
-    for (const QChar c : text) {
-        const char16_t u = c.unicode();
-        const bool bidi = (u >= 0x202A && u <= 0x202E) || (u >= 0x2066 && u <= 0x2069)
-            || u == 0x200E || u == 0x200F || u == 0x061C;
-        if (c.category() == QChar::Other_Control || bidi)
-            out += QStringLiteral("\\u%1").arg(int(u), 4, 16, QLatin1Char('0'));
-        else
-            out += c;
-    }
-    return out;
-}
-
 } // namespace
 
 void add(QCommandLineParser &parser)
@@ -126,6 +108,8 @@ int print(const CtlOutput &output, const EventPage &page)
                              QStringLiteral("ERROR"), QStringLiteral("RESOURCE")}};
     for (const LookupEvent &event : page.events) {
         const QJsonDocument record = QJsonDocument::fromJson(event.cloudTrailEvent);
+        // Records come from anywhere, CloudTrail files above all (SEC-46).
+        using UserSupport::plain;
         rows.append({event.eventTime.toUTC().toString(Qt::ISODate), plain(event.eventName),
                      plain(event.eventSource), plain(event.username),
                      plain(record[QStringLiteral("errorCode")].toString()),

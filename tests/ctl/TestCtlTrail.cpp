@@ -124,6 +124,36 @@ private Q_SLOTS:
         QCOMPARE(QSet<QString>(ids.begin(), ids.end()).size(), 24);
     }
 
+    // A record's text cannot drive the terminal: escape and bidi characters are not printed.
+    void hostileTextInTables()
+    {
+        const QString file = m_dir.filePath(QStringLiteral("hostile/records.jsonl"));
+        QVERIFY(QDir().mkpath(QFileInfo(file).absolutePath()));
+        QFile out(file);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write("{\"eventID\":\"9e3c2a4e-0000-4000-8000-000000000001\",\"eventTime\":"
+                  "\"2025-01-01T00:00:00Z\",\"eventName\":\"Get\\u001b[2JObject\",\"eventSource\":"
+                  "\"s3.amazonaws.com\",\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":"
+                  "\"eve\\u202etxt.exe\"}}\n");
+        out.close();
+        const QString index = m_dir.filePath(QStringLiteral("hostile.idx"));
+        QCOMPARE(trail({QStringLiteral("import"), file, QStringLiteral("--index"), index}).exitCode,
+                 0);
+        const test::CtlRun table =
+            trail({QStringLiteral("lookup"), QStringLiteral("--index"), index});
+        QCOMPARE(table.exitCode, 0);
+        QVERIFY2(table.out.contains(QStringLiteral("eve")), qPrintable(table.out));
+        QVERIFY(!table.out.contains(QChar(0x1b)));
+        QVERIFY(!table.out.contains(QChar(0x202e)));
+        // The JSON keeps the values exactly, escaped as JSON escapes them.
+        const test::CtlRun json = trail(
+            {QStringLiteral("lookup"), QStringLiteral("--index"), index, QStringLiteral("--json")});
+        const QJsonObject event =
+            json.json().value(QStringLiteral("Events")).toArray().first().toObject();
+        QCOMPARE(event.value(QStringLiteral("Username")).toString(),
+                 QStringLiteral("eve") + QChar(0x202e) + QStringLiteral("txt.exe"));
+    }
+
     void usageErrors()
     {
         QCOMPARE(trail({QStringLiteral("import"), QStringLiteral("--index"), m_index,
