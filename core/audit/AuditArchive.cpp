@@ -2,6 +2,7 @@
 
 #include "AuditChain.h"
 #include "AuditRows.h"
+#include "cloudtrail/GzipDeflater.h"
 #include "crypto/Hash.h"
 
 #include <QDir>
@@ -11,15 +12,9 @@
 #include <QSaveFile>
 #include <QSqlQuery>
 
-#include <libdeflate.h>
-
-#include <memory>
-
 namespace gatehouse::AuditArchive {
 
 namespace {
-
-constexpr int kCompressionLevel = 6; // CloudTrail's gzip
 
 Error broken(qint64 seq)
 {
@@ -41,24 +36,6 @@ Result<void> writeFile(const QString &path, const QByteArray &bytes)
                          QStringLiteral("Cannot write %1: %2.").arg(path, file.errorString()));
     }
     return {};
-}
-
-Result<QByteArray> gzip(const QByteArray &json)
-{
-    std::unique_ptr<libdeflate_compressor, decltype(&libdeflate_free_compressor)> compressor(
-        libdeflate_alloc_compressor(kCompressionLevel), libdeflate_free_compressor);
-    if (!compressor)
-        return makeError(ErrorCode::Unavailable, QStringLiteral("Out of memory."));
-    QByteArray out(
-        qsizetype(libdeflate_gzip_compress_bound(compressor.get(), std::size_t(json.size()))),
-        Qt::Uninitialized);
-    const std::size_t size =
-        libdeflate_gzip_compress(compressor.get(), json.constData(), std::size_t(json.size()),
-                                 out.data(), std::size_t(out.size()));
-    if (size == 0)
-        return makeError(ErrorCode::Internal, QStringLiteral("Compression failed."));
-    out.truncate(qsizetype(size));
-    return out;
 }
 
 // One day's file in the making.
@@ -133,7 +110,7 @@ Result<Outcome> archive(SqlTransaction &tx, const QString &logId, const QDateTim
                 .arg(logId, file.day, stamp)
                 .arg(file.first)
                 .arg(file.last);
-        Result<QByteArray> compressed = gzip(file.json);
+        Result<QByteArray> compressed = cloudtrail::GzipDeflater::compress(file.json);
         if (!compressed)
             return compressed.error();
         if (Result<void> written = writeFile(QDir(folder).filePath(name), *compressed); !written)

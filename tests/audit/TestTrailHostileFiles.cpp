@@ -1,5 +1,6 @@
 // TrailFileReader on damaged, odd and hostile files made in the test: every one gives a clear
 // result (records, or a problem naming the line), never a crash or an exception.
+#include "audit/cloudtrail/GzipDeflater.h"
 #include "audit/cloudtrail/TrailFileReader.h"
 
 #include "TestSupport.h"
@@ -12,8 +13,6 @@
 
 #include <cstring>
 
-#include <libdeflate.h>
-
 using namespace gatehouse;
 using namespace gatehouse::cloudtrail;
 
@@ -24,17 +23,9 @@ QString text(std::string_view view)
     return TrailRecord::text(view);
 }
 
-QByteArray gzip(const QByteArray &data, int level = 6)
+QByteArray gzip(const QByteArray &data, int level = GzipDeflater::kCloudTrailLevel)
 {
-    libdeflate_compressor *compressor = libdeflate_alloc_compressor(level);
-    QByteArray out(qsizetype(libdeflate_gzip_compress_bound(compressor, std::size_t(data.size()))),
-                   Qt::Uninitialized);
-    const std::size_t size =
-        libdeflate_gzip_compress(compressor, data.constData(), std::size_t(data.size()), out.data(),
-                                 std::size_t(out.size()));
-    libdeflate_free_compressor(compressor);
-    out.truncate(qsizetype(size));
-    return out;
+    return GzipDeflater::compress(data, level).valueOr(QByteArray());
 }
 
 // A compact record; `extra` is spliced in as more members ("\"a\":1,").

@@ -1,6 +1,8 @@
 #include "DigestTrailBuilder.h"
 
 #include "OpenSslCli.h"
+#include "audit/cloudtrail/GzipDeflater.h"
+#include "audit/cloudtrail/GzipInflater.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -10,8 +12,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-
-#include <libdeflate.h>
 
 #include <algorithm>
 
@@ -108,30 +108,16 @@ QByteArray DigestTrailBuilder::listPublicKeysJson(const QList<DigestSigningKey> 
 
 QByteArray DigestTrailBuilder::gzip(const QByteArray &data)
 {
-    libdeflate_compressor *compressor = libdeflate_alloc_compressor(6);
-    QByteArray out(qsizetype(libdeflate_gzip_compress_bound(compressor, std::size_t(data.size()))),
-                   Qt::Uninitialized);
-    const std::size_t size =
-        libdeflate_gzip_compress(compressor, data.constData(), std::size_t(data.size()), out.data(),
-                                 std::size_t(out.size()));
-    libdeflate_free_compressor(compressor);
-    out.truncate(qsizetype(size));
-    return out;
+    return cloudtrail::GzipDeflater::compress(data).valueOr(QByteArray());
 }
 
 QByteArray DigestTrailBuilder::gunzip(const QByteArray &data)
 {
-    libdeflate_decompressor *decompressor = libdeflate_alloc_decompressor();
-    QByteArray out(qsizetype(16) * 1024 * 1024, Qt::Uninitialized);
-    std::size_t size = 0;
-    const libdeflate_result result =
-        libdeflate_gzip_decompress(decompressor, data.constData(), std::size_t(data.size()),
-                                   out.data(), std::size_t(out.size()), &size);
-    libdeflate_free_decompressor(decompressor);
-    if (result != LIBDEFLATE_SUCCESS)
+    cloudtrail::GzipInflater inflater;
+    cloudtrail::PaddedText text;
+    if (!inflater.inflate(data.constData(), std::size_t(data.size()), text, 16 * 1024 * 1024))
         return {};
-    out.truncate(qsizetype(size));
-    return out;
+    return QByteArray(text.data(), qsizetype(text.size()));
 }
 
 DigestTrailBuilder::DigestTrailBuilder(QString root, DigestSigningKey key, QString prefix,
