@@ -16,23 +16,6 @@ TrailFile describe(const QFileInfo &info)
                      info.lastModified().toMSecsSinceEpoch()};
 }
 
-void collectDigests(const QString &folder, QList<TrailFile> &found)
-{
-    const QDir dir(folder);
-    const QFileInfoList entries =
-        dir.entryInfoList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
-    for (const QFileInfo &entry : entries) {
-        if (entry.fileName().startsWith(u'.'))
-            continue;
-        if (entry.isDir()) {
-            if (!entry.isSymLink())
-                collectDigests(entry.absoluteFilePath(), found);
-        } else if (TrailFileFinder::isDigestFileName(entry.fileName())) {
-            found.append(describe(entry));
-        }
-    }
-}
-
 void sortUnique(QList<TrailFile> &found)
 {
     std::sort(found.begin(), found.end(),
@@ -43,7 +26,24 @@ void sortUnique(QList<TrailFile> &found)
         found.end());
 }
 
-void collect(const QString &folder, QList<TrailFile> &found)
+// What one walk looks for: which files to list, and which folders to go into.
+struct Wanted {
+    bool (*file)(const QString &name);
+    bool (*folder)(const QString &name);
+};
+
+const Wanted kLogs{
+    [](const QString &name) {
+        return TrailFileFinder::isLogFileName(name) && !TrailFileFinder::isDigest(name);
+    },
+    [](const QString &name) { return !TrailFileFinder::isDigestFolder(name); },
+};
+const Wanted kDigests{
+    [](const QString &name) { return TrailFileFinder::isDigestFileName(name); },
+    [](const QString &) { return true; },
+};
+
+void collect(const QString &folder, const Wanted &wanted, QList<TrailFile> &found)
 {
     const QDir dir(folder);
     // Hidden entries are left out by not asking for QDir::Hidden.
@@ -53,18 +53,16 @@ void collect(const QString &folder, QList<TrailFile> &found)
         if (entry.fileName().startsWith(u'.'))
             continue;
         if (entry.isDir()) {
-            if (!entry.isSymLink() && !TrailFileFinder::isDigestFolder(entry.fileName()))
-                collect(entry.absoluteFilePath(), found);
-        } else if (TrailFileFinder::isLogFileName(entry.fileName())
-                   && !TrailFileFinder::isDigest(entry.fileName())) {
+            if (!entry.isSymLink() && wanted.folder(entry.fileName()))
+                collect(entry.absoluteFilePath(), wanted, found);
+        } else if (wanted.file(entry.fileName())) {
             found.append(describe(entry));
         }
     }
 }
 
-// Files named directly, and what `collect` finds in folders named, sorted, each once.
-Result<QList<TrailFile>> findIn(const QStringList &paths,
-                                void (*collectFrom)(const QString &, QList<TrailFile> &))
+// Files named directly, and what `wanted` finds in folders named, sorted, each once.
+Result<QList<TrailFile>> findIn(const QStringList &paths, const Wanted &wanted)
 {
     QList<TrailFile> found;
     for (const QString &path : paths) {
@@ -73,7 +71,7 @@ Result<QList<TrailFile>> findIn(const QStringList &paths,
             return makeError(ErrorCode::NotFound,
                              QStringLiteral("%1: no such file or folder").arg(path));
         if (info.isDir())
-            collectFrom(info.absoluteFilePath(), found);
+            collect(info.absoluteFilePath(), wanted, found);
         else
             found.append(describe(info));
     }
@@ -85,12 +83,12 @@ Result<QList<TrailFile>> findIn(const QStringList &paths,
 
 Result<QList<TrailFile>> TrailFileFinder::find(const QStringList &paths)
 {
-    return findIn(paths, collect);
+    return findIn(paths, kLogs);
 }
 
 Result<QList<TrailFile>> TrailFileFinder::findDigests(const QStringList &paths)
 {
-    return findIn(paths, collectDigests);
+    return findIn(paths, kDigests);
 }
 
 bool TrailFileFinder::isDigestFileName(QStringView fileName)
