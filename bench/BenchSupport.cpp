@@ -247,4 +247,14 @@ int runMain(const std::function<void()> &body)
     return 0;
 }
 
+void warmCache(const QStringList &files)
+{
+    QByteArray sink;
+    for (const QString &path : files) {
+        QFile file(path);
+        if (file.open(QIODevice::ReadOnly))
+            sink = file.readAll();
+    }
+}
+
 } // namespace gatehouse::bench

@@ -155,17 +155,6 @@ Matches countMatches(const QByteArray &output, bool wholeRecords)
     return matches;
 }
 
-// Reads every file once, so that all sides find them in the page cache.
-void warmCache(const QStringList &files)
-{
-    QByteArray sink;
-    for (const QString &path : files) {
-        QFile file(path);
-        if (file.open(QIODevice::ReadOnly))
-            sink = file.readAll();
-    }
-}
-
 qint64 bytesOf(const QStringList &files)
 {
     qint64 total = 0;

@@ -113,17 +113,6 @@ double zcatSeconds(const QStringList &files)
     return secondsSince(start);
 }
 
-// Reads every file once, so that all sides find them in the page cache.
-void warmCache(const QStringList &files)
-{
-    QByteArray sink;
-    for (const QString &path : files) {
-        QFile file(path);
-        if (file.open(QIODevice::ReadOnly))
-            sink = file.readAll();
-    }
-}
-
 qint64 distinctEventIds(const QStringList &files)
 {
     std::unordered_set<std::string> ids;
