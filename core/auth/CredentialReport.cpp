@@ -87,7 +87,8 @@ Result<qint64> CredentialReport::write(const Actor &actor, QIODevice &out) const
                 + QStringLiteral(", (SELECT min(t.expires_at)") + live
                 + QStringLiteral(" FROM users WHERE users.username > ? ORDER BY users.username"
                                  " LIMIT ?");
-            constexpr int kUserColumns = 13; // UserRows::columns()
+            // The aggregates follow the user's own columns.
+            const int userColumns = int(UserRows::columns().count(QLatin1Char(','))) + 1;
             QString after = QStringLiteral(""); // not null: NULL compares with nothing
             qint64 written = 0;
             for (;;) {
@@ -99,7 +100,7 @@ Result<qint64> CredentialReport::write(const Actor &actor, QIODevice &out) const
                 while (rows->next()) {
                     users.append(UserRows::fromRow(*rows));
                     QStringList values;
-                    for (int column = kUserColumns; column < kUserColumns + 5; ++column)
+                    for (int column = userColumns; column < userColumns + 5; ++column)
                         values.append(rows->value(column).toString());
                     extra.append(values);
                 }

@@ -1,6 +1,7 @@
 #include "CtlRunner.h"
 #include "TestSupport.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -279,6 +280,21 @@ private Q_SLOTS:
                      {{QStringLiteral("GATEHOUSE_TOKEN"), m_rootSession}})
                      .exitCode,
                  0);
+        // dana's tokens: one live, one revoked (which the report leaves out).
+        QString revoke;
+        for (const char *name : {"live", "revoked"}) {
+            const test::CtlRun token =
+                ctl(args({"token", "create", "--owner", "dana", "--name", name, "--scope",
+                          "introspect", "--expires-in", "30d", "--json"}),
+                    {}, {{QStringLiteral("GATEHOUSE_TOKEN"), m_rootSession}});
+            QCOMPARE(token.exitCode, 0);
+            revoke = token.json().value(QStringLiteral("id")).toString();
+        }
+        QCOMPARE(ctl({QStringLiteral("token"), QStringLiteral("revoke"), revoke,
+                      QStringLiteral("--reason"), QStringLiteral("test"), QStringLiteral("--json")},
+                     {}, {{QStringLiteral("GATEHOUSE_TOKEN"), m_rootSession}})
+                     .exitCode,
+                 0);
         const test::CtlRun report = audit(args({"report", "credentials"}));
         QCOMPARE(report.exitCode, 0);
         const QStringList lines = report.out.split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
@@ -290,6 +306,14 @@ private Q_SLOTS:
         QVERIFY(lines.at(1).contains(QStringLiteral("\"auditor\"")));
         QVERIFY(lines.at(1).contains(
             QStringLiteral(",\"false\",\"\",\"\",\"false\","))); // no password, no MFA
+        const QStringList dana =
+            lines.at(1).mid(1, lines.at(1).size() - 2).split(QStringLiteral("\",\""));
+        QCOMPARE(dana.size(), 18);
+        QCOMPARE(dana.at(12), QStringLiteral("0")); // active_sessions
+        QCOMPARE(dana.at(13), QStringLiteral("1")); // active_tokens: the revoked one is not live
+        QCOMPARE(dana.at(14), QStringLiteral("0")); // oldest_token_age_days
+        QCOMPARE(dana.at(15), QString()); // token_last_used: never
+        QVERIFY(QDateTime::fromString(dana.at(16), Qt::ISODateWithMs).isValid()); // next expiry
         // root: owner, a password, one live session (the one these runs use).
         QVERIFY2(lines.at(2).startsWith(QStringLiteral("\"root\",")), qPrintable(lines.at(2)));
         QVERIFY(lines.at(2).contains(QStringLiteral("\"owner\",\"false\",\"true\",")));
