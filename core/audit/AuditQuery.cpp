@@ -95,19 +95,39 @@ Range rangeOf(const EventLookup &lookup, const std::optional<PageToken::Position
     return range;
 }
 
-// Records of `filter` in the range, counted up to kCountBound.
-Result<qint64> boundedCount(SqlTransaction &tx, const Filter &filter, const Range &range)
+// How many records of `filter` the range holds, counted up to kCountBound, and how far back the
+// counted ones reach (the time of the oldest of them).
+struct Reach {
+    qint64 count = 0;
+    QString oldest;
+
+    // True when a scan for this filter, newest first, meets fewer records than one for `other`:
+    // fewer in range, or, when both pass the bound, spread over a longer time (less dense at
+    // the end where the scan starts).
+    bool sparserThan(const Reach &other) const
+    {
+        if (count != other.count)
+            return count < other.count;
+        return oldest < other.oldest;
+    }
+};
+
+Result<Reach> reachOf(SqlTransaction &tx, const Filter &filter, const Range &range)
 {
     const QString table =
         filter.viaResources ? QStringLiteral("audit_resources") : QStringLiteral("audit_events");
-    Result<QVariant> count = tx.scalar(
-        QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM %1 INDEXED BY %2 WHERE %3%4 LIMIT %5)")
-            .arg(table, filter.index, filter.sql, range.sql)
-            .arg(kCountBound),
-        QVariantList{filter.value} + range.values);
-    if (!count)
-        return count.error();
-    return count->toLongLong();
+    Result<QSqlQuery> row =
+        tx.exec(QStringLiteral(
+                    "SELECT count(*), min(event_time) FROM (SELECT event_time FROM %1 INDEXED BY "
+                    "%2 WHERE %3%4 ORDER BY event_time DESC, seq DESC LIMIT %5)")
+                    .arg(table, filter.index, filter.sql, range.sql)
+                    .arg(kCountBound),
+                QVariantList{filter.value} + range.values);
+    if (!row)
+        return row.error();
+    if (!row->next())
+        return Reach{};
+    return Reach{row->value(0).toLongLong(), row->value(1).toString()};
 }
 
 LookupEvent eventFrom(const QSqlQuery &query)
@@ -130,41 +150,69 @@ LookupEvent eventFrom(const QSqlQuery &query)
     return event;
 }
 
-} // namespace
+// What a lookup needs before it reads: its page position, its conditions as SQL, and which of
+// them drives the scan.
+struct Plan {
+    QString fingerprint;
+    Range range;
+    QList<Filter> filters;
+    qsizetype driver = -1;
+};
 
-Result<EventPage> lookup(SqlTransaction &tx, const EventLookup &lookup)
+Result<Plan> planOf(SqlTransaction &tx, const EventLookup &lookup)
 {
     if (Result<void> valid = lookup.validate(); !valid)
         return valid.error();
-    const QString fingerprint = PageToken::fingerprint(lookup.fingerprintSource());
+    Plan plan;
+    plan.fingerprint = PageToken::fingerprint(lookup.fingerprintSource());
     std::optional<PageToken::Position> after;
     if (!lookup.nextToken.isEmpty()) {
-        Result<PageToken::Position> position = PageToken::decode(lookup.nextToken, fingerprint);
+        Result<PageToken::Position> position =
+            PageToken::decode(lookup.nextToken, plan.fingerprint);
         if (!position)
             return position.error();
         after = *position;
     }
-    const Range range = rangeOf(lookup, after);
-
-    // The driving attribute: the one with the fewest records in range.
-    QList<Filter> filters;
+    plan.range = rangeOf(lookup, after);
     for (const EventLookup::Condition &condition : lookup.conditions)
-        filters.append(filterFor(condition));
-    qsizetype driver = -1;
-    qint64 fewest = 0;
-    if (filters.size() > 1) {
-        for (qsizetype i = 0; i < filters.size(); ++i) {
-            Result<qint64> count = boundedCount(tx, filters.at(i), range);
-            if (!count)
-                return count.error();
-            if (driver < 0 || *count < fewest) {
-                driver = i;
-                fewest = *count;
-            }
+        plan.filters.append(filterFor(condition));
+    if (plan.filters.size() == 1)
+        plan.driver = 0;
+    if (plan.filters.size() <= 1)
+        return plan;
+    Reach sparsest;
+    for (qsizetype i = 0; i < plan.filters.size(); ++i) {
+        Result<Reach> reach = reachOf(tx, plan.filters.at(i), plan.range);
+        if (!reach)
+            return reach.error();
+        if (plan.driver < 0 || reach->sparserThan(sparsest)) {
+            plan.driver = i;
+            sparsest = *reach;
         }
-    } else if (filters.size() == 1) {
-        driver = 0;
     }
+    return plan;
+}
+
+} // namespace
+
+Result<qsizetype> drivingCondition(SqlTransaction &tx, const EventLookup &lookup)
+{
+    Result<Plan> plan = planOf(tx, lookup);
+    if (!plan)
+        return plan.error();
+    return plan->driver;
+}
+
+Result<EventPage> lookup(SqlTransaction &tx, const EventLookup &lookup)
+{
+    Result<Plan> planned = planOf(tx, lookup);
+    if (!planned)
+        return planned.error();
+    const Plan &plan = *planned;
+    const QList<Filter> &filters = plan.filters;
+    const Range &range = plan.range;
+    const qsizetype driver = plan.driver;
+    const QString &fingerprint = plan.fingerprint;
 
     QString from = QStringLiteral("audit_events INDEXED BY audit_events_time");
     QString where = QStringLiteral("1");

@@ -414,6 +414,75 @@ private Q_SLOTS:
         QVERIFY(stopped.error().message.contains(QStringLiteral("cancelled after 1000 events")));
     }
 
+    // With three attributes that all pass the count bound, the one whose records are sparsest
+    // at the newest end drives: a user with a third of the records, behind an event name and a
+    // read-only flag that every record has.
+    void sparsestAttributeDrives()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        auto store = SqliteStore::create(dir.filePath(QStringLiteral("drive.db")));
+        QVERIFY(store);
+        auto clock = std::make_shared<ManualClock>(m_clock->now());
+        ServiceContext context(**store, clock);
+        QVERIFY(
+            (*store)->transaction(Store::Access::Write, [&](SqlTransaction &tx) -> Result<void> {
+                for (int i = 0; i < 6300; ++i) {
+                    clock->advance(10);
+                    AuditEvent event;
+                    event.eventName = QStringLiteral("ConsoleLogin");
+                    event.eventSource = QStringLiteral("auth.gatehouse");
+                    event.actor.kind = Actor::Kind::User;
+                    event.actor.username =
+                        i % 3 == 0 ? QStringLiteral("dora") : QStringLiteral("user%1").arg(i % 7);
+                    if (Result<void> appended = context.audit().append(tx, event); !appended)
+                        return appended;
+                }
+                return {};
+            }));
+        EventLookup three;
+        three.conditions.append({LookupAttribute::EventName, QStringLiteral("ConsoleLogin")});
+        three.conditions.append({LookupAttribute::Username, QStringLiteral("dora")});
+        three.conditions.append({LookupAttribute::ReadOnly, QStringLiteral("false")});
+        EventLookup dora;
+        dora.conditions.append(three.conditions.at(1));
+        Result<qsizetype> driver =
+            (*store)->transact<qsizetype>(Store::Access::Read, [&](SqlTransaction &tx) {
+                return AuditQuery::drivingCondition(tx, three);
+            });
+        QVERIFY(driver);
+        QCOMPARE(*driver, 1);
+        // Moved to the front, the event name still does not drive.
+        std::swap(three.conditions[0], three.conditions[1]);
+        driver = (*store)->transact<qsizetype>(Store::Access::Read, [&](SqlTransaction &tx) {
+            return AuditQuery::drivingCondition(tx, three);
+        });
+        QVERIFY(driver);
+        QCOMPARE(*driver, 0);
+        // Below the bound, the fewest records drive.
+        EventLookup recent = three;
+        std::swap(recent.conditions[0], recent.conditions[2]);
+        recent.startTime = clock->now().addMSecs(-300);
+        driver = (*store)->transact<qsizetype>(Store::Access::Read, [&](SqlTransaction &tx) {
+            return AuditQuery::drivingCondition(tx, recent);
+        });
+        QVERIFY(driver);
+        QCOMPARE(*driver, 2);
+        // The page is the user's newest records either way.
+        const auto firstPage = [&](const EventLookup &lookup) {
+            return (*store)->transact<EventPage>(Store::Access::Read, [&](SqlTransaction &tx) {
+                return AuditQuery::lookup(tx, lookup);
+            });
+        };
+        Result<EventPage> threePage = firstPage(three);
+        Result<EventPage> doraPage = firstPage(dora);
+        QVERIFY(threePage && doraPage);
+        QCOMPARE(threePage->events.size(), 50);
+        QCOMPARE(threePage->events.size(), doraPage->events.size());
+        for (qsizetype i = 0; i < threePage->events.size(); ++i)
+            QCOMPARE(threePage->events.at(i).eventId, doraPage->events.at(i).eventId);
+    }
+
     void onlyForAuditReaders()
     {
         Result<User> auditor = m_users->create(
