@@ -1,7 +1,11 @@
 #include "TrailDatabase.h"
 
+#include "crypto/Random.h"
+
 #include <QFile>
 #include <QLoggingCategory>
+
+#include <cstring>
 
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -14,7 +18,8 @@ namespace {
 
 // Bumped when the layout of the tables or the segment parts changes: an index of another
 // version is refused, and rebuilding it from the log files is the remedy.
-constexpr int kFormatVersion = 1;
+// 2: lookup values are keyed hashes (TrailValueHash), no strings table.
+constexpr int kFormatVersion = 2;
 constexpr int kApplicationId = 0x47415449; // "GATI"
 
 const char *const kSchema = R"(
@@ -25,11 +30,9 @@ CREATE TABLE files (
     modified_ms INTEGER NOT NULL,
     records INTEGER NOT NULL
 );
-CREATE TABLE strings (
-    kind INTEGER NOT NULL,
-    value TEXT NOT NULL,
-    id INTEGER NOT NULL,
-    PRIMARY KEY (kind, value)
+CREATE TABLE meta (
+    name TEXT PRIMARY KEY,
+    value BLOB NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE segments (
     id INTEGER PRIMARY KEY,
@@ -119,6 +122,13 @@ std::string_view TrailDatabase::Statement::text(int column) const
                 : std::string_view();
 }
 
+std::string_view TrailDatabase::Statement::blob(int column) const
+{
+    const auto *data = static_cast<const char *>(sqlite3_column_blob(m_statement, column));
+    return data ? std::string_view(data, std::size_t(sqlite3_column_bytes(m_statement, column)))
+                : std::string_view();
+}
+
 bool TrailDatabase::Statement::isNull(int column) const
 {
     return sqlite3_column_type(m_statement, column) == SQLITE_NULL;
@@ -195,17 +205,45 @@ Result<std::unique_ptr<TrailDatabase>> TrailDatabase::open(const QString &path)
                              QStringLiteral("%1 is not a Gatehouse CloudTrail index.").arg(path));
         }
         tables->reset();
+        Result<QByteArray> key = crypto::randomBytes(qsizetype(sizeof(TrailValueHash::Key)));
+        if (!key)
+            return key.error();
         const QByteArray create = QByteArrayLiteral("BEGIN;") + kSchema
             + QByteArray("PRAGMA application_id = ") + QByteArray::number(kApplicationId)
-            + "; PRAGMA user_version = " + QByteArray::number(kFormatVersion) + "; COMMIT;";
+            + "; PRAGMA user_version = " + QByteArray::number(kFormatVersion) + ";";
         if (Result<void> created = database->exec(create.constData()); !created)
             return created.error();
+        Result<Statement> insert =
+            database->prepare("INSERT INTO meta (name, value) VALUES ('value_key', ?)");
+        if (!insert)
+            return insert.error();
+        insert->bindBlob(1, key->constData(), std::size_t(key->size()));
+        if (Result<void> inserted = insert->run(); !inserted)
+            return inserted.error();
+        if (Result<void> committed = database->exec("COMMIT"); !committed)
+            return committed.error();
     } else if (found != kFormatVersion) {
         return makeError(ErrorCode::Integrity,
                          QStringLiteral("%1 is a CloudTrail index of another Gatehouse version; "
                                         "delete it and import the log files again.")
                              .arg(path));
     }
+    Result<Statement> key = database->prepare("SELECT value FROM meta WHERE name = 'value_key'");
+    if (!key)
+        return key.error();
+    Result<bool> keyRow = key->step();
+    if (!keyRow)
+        return keyRow.error();
+    const std::string_view keyBytes = *keyRow ? key->blob(0) : std::string_view();
+    if (keyBytes.size() != sizeof(TrailValueHash::Key)) {
+        return makeError(ErrorCode::Integrity,
+                         QStringLiteral("The CloudTrail index %1 is damaged; delete it and import "
+                                        "the log files again.")
+                             .arg(path));
+    }
+    TrailValueHash::Key valueKey;
+    std::memcpy(valueKey.data(), keyBytes.data(), valueKey.size());
+    database->m_valueHash.emplace(valueKey);
     return database;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "TrailValueHash.h"
 #include "model/Result.h"
 
 #include <QByteArray>
@@ -7,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 struct sqlite3;
@@ -40,6 +42,7 @@ public:
 
         qint64 integer(int column) const;
         std::string_view text(int column) const;
+        std::string_view blob(int column) const;
         bool isNull(int column) const;
 
     private:
@@ -79,6 +82,9 @@ public:
     // The `data` blob of row `id` in table `parts`.
     Result<Blob> openPart(qint64 id);
 
+    // How this index turns lookup values into numbers (its key is made with the index).
+    const TrailValueHash &valueHash() const { return *m_valueHash; }
+
     // The error of the last call, as a user can act on it (never SQL).
     Error error(const QString &what) const;
 
@@ -86,6 +92,7 @@ private:
     TrailDatabase() = default;
     sqlite3 *m_db = nullptr;
     QString m_path;
+    std::optional<TrailValueHash> m_valueHash;
 };
 
 } // namespace gatehouse::cloudtrail

@@ -1,7 +1,6 @@
 #include "TrailImport.h"
 
 #include "TrailBatch.h"
-#include "TrailDictionary.h"
 #include "TrailFileFinder.h"
 #include "TrailFileReader.h"
 #include "TrailIdSet.h"
@@ -26,17 +25,10 @@ struct ReadFile {
     QList<TrailProblem> problems;
 };
 
-// Turns a batch into index entries. Runs on the reading threads, each with its own cache in
-// front of the shared dictionary.
-void encode(const TrailBatch &batch, TrailDictionary::Cache &dictionary, ReadFile &out)
+// Turns a batch into index entries. Runs on the reading threads.
+void encode(const TrailBatch &batch, const TrailValueHash &hash, ReadFile &out)
 {
-    // Ids are filled in through pointers into both lists, so neither may grow past this.
-    std::size_t resources = 0;
-    for (const TrailRecord &record : batch.records())
-        resources += record.resources.size();
     out.entries.resize(batch.records().size());
-    out.resources.resize(resources);
-    std::size_t resource = 0;
     for (std::size_t i = 0; i < batch.records().size(); ++i) {
         const TrailRecord &record = batch.records()[i];
         TrailEntry &entry = out.entries[i];
@@ -44,25 +36,13 @@ void encode(const TrailBatch &batch, TrailDictionary::Cache &dictionary, ReadFil
         entry.id = TrailIdSet::keyOf(record.eventId);
         entry.offset = std::uint32_t(record.textOffset);
         entry.length = std::uint32_t(record.textLength);
-        const auto value = [&](TrailKind kind, std::string_view text) {
-            dictionary.request(kind, text, &entry.values[std::size_t(kind)]);
-        };
-        value(TrailKind::EventName, record.eventName);
-        value(TrailKind::EventSource, record.eventSource);
-        value(TrailKind::Username, record.username);
-        value(TrailKind::AccessKeyId, record.accessKeyId);
-        value(TrailKind::ReadOnly, record.readOnly ? (*record.readOnly ? "true" : "false") : "");
-        value(TrailKind::SourceIpAddress, record.sourceIPAddress);
-        value(TrailKind::ErrorCode, record.errorCode);
-        entry.firstResource = std::uint32_t(resource);
-        for (const TrailResource &r : record.resources) {
-            auto &[type, name] = out.resources[resource++];
-            dictionary.request(TrailKind::ResourceType, r.type, &type);
-            dictionary.request(TrailKind::ResourceName, r.name, &name);
-        }
-        entry.resourceCount = std::uint32_t(resource) - entry.firstResource;
+        for (int kind = 0; kind < kSingleKinds; ++kind)
+            entry.values[std::size_t(kind)] = hash(valueOf(record, TrailKind(kind)));
+        entry.firstResource = std::uint32_t(out.resources.size());
+        for (const TrailResource &resource : record.resources)
+            out.resources.emplace_back(hash(resource.type), hash(resource.name));
+        entry.resourceCount = std::uint32_t(out.resources.size()) - entry.firstResource;
     }
-    dictionary.resolve();
     out.problems = batch.problems();
 }
 
@@ -128,9 +108,9 @@ Result<void> loadIds(TrailDatabase &database, TrailIdSet &ids, qint64 &maxSegmen
 class Readers
 {
 public:
-    Readers(const QList<TrailFile> &files, TrailDictionary &dictionary, int threads)
+    Readers(const QList<TrailFile> &files, const TrailValueHash &hash, int threads)
         : m_files(files),
-          m_dictionary(dictionary)
+          m_hash(hash)
     {
         for (int i = 0; i < threads; ++i)
             m_threads.emplace_back([this] { work(); });
@@ -167,7 +147,6 @@ private:
     {
         TrailFileReader reader;
         TrailBatch batch;
-        TrailDictionary::Cache dictionary(m_dictionary);
         for (;;) {
             const qsizetype index = m_next.fetch_add(1);
             if (index >= m_files.size())
@@ -184,7 +163,7 @@ private:
             if (Result<void> read = reader.read(found.path, batch); !read)
                 file.problems.append({found.path, 0, read.error().message});
             else
-                encode(batch, dictionary, file);
+                encode(batch, m_hash, file);
             std::lock_guard lock(m_mutex);
             m_done.emplace(index, std::move(file));
             m_changed.notify_all();
@@ -193,7 +172,7 @@ private:
 
     static constexpr qsizetype kAhead = 16;
     const QList<TrailFile> &m_files;
-    TrailDictionary &m_dictionary;
+    const TrailValueHash &m_hash;
     std::atomic<qsizetype> m_next{0};
     std::mutex m_mutex;
     std::condition_variable m_changed;
@@ -238,11 +217,8 @@ Result<TrailImportReport> TrailImport::run(TrailDatabase &database, const QStrin
         (void)database.exec("ROLLBACK");
         return error;
     };
-    TrailDictionary dictionary;
     TrailIdSet ids;
     qint64 segment = 0;
-    if (Result<void> loaded = dictionary.load(database); !loaded)
-        return fail(loaded.error());
     if (Result<void> loaded = loadIds(database, ids, segment); !loaded)
         return fail(loaded.error());
     Result<TrailDatabase::Statement> saveFile = database.prepare(
@@ -265,7 +241,7 @@ Result<TrailImportReport> TrailImport::run(TrailDatabase &database, const QStrin
 
     const int readers =
         threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()));
-    Readers reading(toRead, dictionary, readers);
+    Readers reading(toRead, database.valueHash(), readers);
     for (qsizetype i = 0; i < toRead.size(); ++i) {
         ReadFile file = reading.take(i);
         const TrailFile &source = toRead.at(i);
@@ -306,8 +282,6 @@ Result<TrailImportReport> TrailImport::run(TrailDatabase &database, const QStrin
     }
     if (Result<void> written = flush(); !written)
         return fail(written.error());
-    if (Result<void> saved = dictionary.saveNew(database); !saved)
-        return fail(saved.error());
     if (Result<void> committed = database.exec("COMMIT"); !committed)
         return fail(committed.error());
     return report;

@@ -1,6 +1,5 @@
 #include "TrailLookup.h"
 
-#include "TrailDictionary.h"
 #include "TrailIdSet.h"
 #include "TrailSegment.h"
 #include "model/PageToken.h"
@@ -72,11 +71,20 @@ std::optional<TrailKind> kindOf(LookupAttribute attribute)
     return std::nullopt;
 }
 
-// One condition resolved to a dictionary value (or an event id).
+// One condition: its value as the index keeps it (or an event id), and as asked for, to check
+// the records read back (values can share a hash).
 struct Condition {
     std::optional<TrailKind> kind; // none: an EventId condition
     std::uint32_t value = 0;
     TrailIdSet::Id id{};
+    QByteArray text;
+
+    bool heldBy(const TrailRecord &record) const
+    {
+        const std::string_view view(text.constData(), std::size_t(text.size()));
+        return kind ? hasValue(record, *kind, view)
+                    : TrailIdSet::keyOf(record.eventId) == TrailIdSet::keyOf(view);
+    }
 };
 
 // Binary search over fixed-size records of a blob, read one at a time.
@@ -297,25 +305,22 @@ Result<EventPage> TrailLookup::run(const EventLookup &lookup)
         range.end = std::min(range.end, key.time);
     }
 
-    // Conditions as dictionary values; a value the index has never seen matches nothing.
     QList<Condition> conditions;
     for (const EventLookup::Condition &condition : lookup.conditions) {
         Condition resolved;
         resolved.kind = kindOf(condition.attribute);
-        const QByteArray value = condition.value.toUtf8();
-        const std::string_view view(value.constData(), std::size_t(value.size()));
-        if (!resolved.kind) {
+        resolved.text = condition.value.toUtf8();
+        const std::string_view view(resolved.text.constData(), std::size_t(resolved.text.size()));
+        if (resolved.kind)
+            resolved.value = m_database.valueHash()(view);
+        else
             resolved.id = TrailIdSet::keyOf(view);
-        } else {
-            Result<std::uint32_t> id = TrailDictionary::find(m_database, *resolved.kind, view);
-            if (!id)
-                return id.error();
-            if (*id == 0)
-                return EventPage{};
-            resolved.value = *id;
-        }
         conditions.append(resolved);
     }
+    const auto holdsAll = [&](const TrailRecord &record) {
+        return std::all_of(conditions.begin(), conditions.end(),
+                           [&](const Condition &condition) { return condition.heldBy(record); });
+    };
 
     Result<TrailDatabase::Statement> select = m_database.prepare(
         "SELECT id, min_time, max_time, count FROM segments WHERE max_time >= ? AND min_time <= ?"
@@ -362,13 +367,16 @@ Result<EventPage> TrailLookup::run(const EventLookup &lookup)
         files.insert(id, file);
         return file;
     };
-    const auto readRef = [&](const TrailSegment::Ref &ref) -> Result<LookupEvent> {
+    // A record read back, none when its values only share a hash with those asked for.
+    const auto readRef = [&](const TrailSegment::Ref &ref) -> Result<std::optional<LookupEvent>> {
         Result<File> file = fileWithId(ref.file);
         if (!file)
             return file.error();
-        return m_records.read(file->path, file->size, file->modified, ref.offset, ref.length);
+        return m_records.read(file->path, file->size, file->modified, ref.offset, ref.length,
+                              holdsAll);
     };
-    const auto readEvent = [&](Segment &segment, std::uint32_t position) -> Result<LookupEvent> {
+    const auto readEvent = [&](Segment &segment,
+                               std::uint32_t position) -> Result<std::optional<LookupEvent>> {
         Result<TrailSegment::Ref> ref = segment.ref(position);
         if (!ref)
             return ref.error();
@@ -478,11 +486,12 @@ Result<EventPage> TrailLookup::run(const EventLookup &lookup)
                 continue;
             std::optional<LookupEvent> event;
             if (!lookup.text.isEmpty()) {
-                Result<LookupEvent> read = readEvent(segment, entry.position);
+                Result<std::optional<LookupEvent>> read = readEvent(segment, entry.position);
                 if (!read)
                     return read.error();
-                if (!QString::fromUtf8(read->cloudTrailEvent)
-                         .contains(lookup.text, Qt::CaseInsensitive))
+                if (!*read
+                    || !QString::fromUtf8((*read)->cloudTrailEvent)
+                            .contains(lookup.text, Qt::CaseInsensitive))
                     continue;
                 event = std::move(*read);
             }
@@ -536,9 +545,11 @@ Result<EventPage> TrailLookup::run(const EventLookup &lookup)
     });
     // A file that cannot be read fails the page with the error of its first event in page
     // order, as reading in page order would.
+    // An event whose values only share a hash with those asked for is left out: the page is
+    // one shorter, and the next page still starts after it.
     std::optional<std::pair<std::size_t, Error>> failure;
     for (const Wanted &item : wanted) {
-        Result<LookupEvent> read = readRef(item.ref);
+        Result<std::optional<LookupEvent>> read = readRef(item.ref);
         if (!read) {
             if (!failure || item.index < failure->first)
                 failure.emplace(item.index, read.error());
@@ -549,8 +560,10 @@ Result<EventPage> TrailLookup::run(const EventLookup &lookup)
     if (failure)
         return failure->second;
     EventPage page;
-    for (std::size_t i = 0; i < shown; ++i)
-        page.events.append(std::move(*results[i].second));
+    for (std::size_t i = 0; i < shown; ++i) {
+        if (results[i].second)
+            page.events.append(std::move(*results[i].second));
+    }
     if (results.size() == need) {
         const Key &last = results[need - 2].first;
         page.nextToken =

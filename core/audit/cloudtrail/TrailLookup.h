@@ -13,7 +13,8 @@ namespace gatehouse::cloudtrail {
 // time range and the page position, and each is kept when every other condition's postings
 // hold it too. A segment yields at most a page; the visit stops once a page is full and the
 // next segment holds nothing newer than its oldest event. Free text is checked on the records
-// themselves, read back from their files; the page's records are read file by file. Page tokens
+// themselves, read back from their files; the page's records are read file by file, and each
+// is checked against the values asked for (the index holds hashes of them). Page tokens
 // hold (time, segment, position) of the last event shown, so they stay valid while imports add
 // segments.
 class TrailLookup

@@ -79,8 +79,10 @@ Result<const PaddedText *> TrailRecordSource::textOf(const QString &path, qint64
     return &out;
 }
 
-Result<LookupEvent> TrailRecordSource::read(const QString &path, qint64 size, qint64 modifiedMs,
-                                            std::uint32_t offset, std::uint32_t length)
+Result<std::optional<LookupEvent>> TrailRecordSource::read(const QString &path, qint64 size,
+                                                           qint64 modifiedMs, std::uint32_t offset,
+                                                           std::uint32_t length,
+                                                           const Accept &accept)
 {
     Result<const PaddedText *> fileText = textOf(path, size, modifiedMs);
     if (!fileText)
@@ -92,6 +94,8 @@ Result<LookupEvent> TrailRecordSource::read(const QString &path, qint64 size, qi
     if (batch.records().size() != 1)
         return changed(path);
     const TrailRecord &record = batch.records().front();
+    if (!accept(record))
+        return std::optional<LookupEvent>();
     LookupEvent event;
     event.eventId = text(record.eventId);
     event.eventName = text(record.eventName);
@@ -103,7 +107,7 @@ Result<LookupEvent> TrailRecordSource::read(const QString &path, qint64 size, qi
     for (const TrailResource &resource : record.resources)
         event.resources.append({text(resource.type), text(resource.name)});
     event.cloudTrailEvent = QByteArray(record.json.data(), qsizetype(record.json.size()));
-    return event;
+    return std::optional<LookupEvent>(std::move(event));
 }
 
 } // namespace gatehouse::cloudtrail

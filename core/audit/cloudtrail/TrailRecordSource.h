@@ -7,11 +7,14 @@
 
 #include <QString>
 
+#include <functional>
 #include <list>
+#include <optional>
 
 namespace gatehouse::cloudtrail {
 
 class TrailFileReader;
+struct TrailRecord;
 
 // Reads indexed records back from their log files: the file's text (decompressed once and
 // kept for the next records of the same file, a few files at a time) and the record's bytes
@@ -23,9 +26,12 @@ public:
     ~TrailRecordSource();
 
     // The record at `offset`/`length` of `path`'s text, which must still have `size` bytes
-    // and modification time `modifiedMs` (as when it was indexed).
-    Result<LookupEvent> read(const QString &path, qint64 size, qint64 modifiedMs,
-                             std::uint32_t offset, std::uint32_t length);
+    // and modification time `modifiedMs` (as when it was indexed); none when `accept` turns
+    // it down.
+    using Accept = std::function<bool(const TrailRecord &)>;
+    Result<std::optional<LookupEvent>> read(const QString &path, qint64 size, qint64 modifiedMs,
+                                            std::uint32_t offset, std::uint32_t length,
+                                            const Accept &accept);
 
 private:
     struct CachedFile {

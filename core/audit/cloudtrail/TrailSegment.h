@@ -1,6 +1,7 @@
 #pragma once
 
 #include "TrailDatabase.h"
+#include "TrailKind.h"
 #include "model/Result.h"
 
 #include <array>
@@ -9,22 +10,6 @@
 #include <vector>
 
 namespace gatehouse::cloudtrail {
-
-// What the index can look records up by. Values are dictionary ids (TrailDictionary), 0 for
-// "absent"; a record has one value of each kind except the resource kinds, which have many.
-enum class TrailKind : int {
-    EventName,
-    EventSource,
-    Username,
-    AccessKeyId,
-    ReadOnly,
-    SourceIpAddress,
-    ErrorCode,
-    ResourceType,
-    ResourceName,
-};
-constexpr int kTrailKinds = 9;
-constexpr int kSingleKinds = 7; // EventName .. ErrorCode
 
 // A record as the index keeps it: where it is (file, offset, length in the file's
 // decompressed text), when, its event id (the UUID's 16 bytes, or a hash of another id) and
