@@ -1,6 +1,7 @@
 // TrailFileReader on damaged, odd and hostile files made in the test: every one gives a clear
 // result (records, or a problem naming the line), never a crash or an exception.
 #include "audit/cloudtrail/GzipDeflater.h"
+#include "audit/cloudtrail/GzipInflater.h"
 #include "audit/cloudtrail/TrailFileReader.h"
 
 #include "TestSupport.h"
@@ -9,6 +10,7 @@
 #include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTemporaryDir>
 
 #include <cstring>
@@ -164,6 +166,58 @@ private Q_SLOTS:
         batch = parse(data + "junk after the members");
         QVERIFY(batch.records().empty());
         VERIFY_ONE_PROBLEM(batch, 0, u"gzip data is followed by bytes that are not gzip");
+    }
+
+    // Decompressing only as far as a record needs: every prefix asked for is the data's own,
+    // through compressed, stored (incompressible) and mixed blocks and into a second member.
+    void gzipPrefixes()
+    {
+        QList<QByteArray> records;
+        for (int i = 0; i < 3000; ++i)
+            records.append(record("p-" + QByteArray::number(i)));
+        const QByteArray text = envelope(records);
+        QByteArray noise(300000, '\0');
+        QRandomGenerator random(5);
+        for (char &c : noise)
+            c = char(random.bounded(256));
+        const QByteArray mixed = text.left(100000) + noise + text.mid(100000, 100000);
+        struct Case {
+            const char *name;
+            QByteArray data;
+            QByteArray gz;
+        };
+        const QList<Case> cases{
+            {"text", text, gzip(text)},
+            {"text, level 1", text, gzip(text, 1)},
+            {"noise", noise, gzip(noise)},
+            {"mixed, level 12", mixed, gzip(mixed, 12)},
+            {"two members", mixed + text, gzip(mixed) + gzip(text)},
+        };
+        GzipInflater inflater;
+        PaddedText out;
+        for (const Case &c : cases) {
+            const qsizetype size = c.data.size();
+            for (const qsizetype wanted : {qsizetype(0), qsizetype(1), qsizetype(1000), size / 3,
+                                           size / 2 + 7, size - 1, size, size + 10}) {
+                const QByteArray what = QByteArray(c.name) + " to " + QByteArray::number(wanted);
+                Result<void> inflated =
+                    inflater.inflatePrefix(c.gz.constData(), std::size_t(c.gz.size()), out,
+                                           std::size_t(wanted), 0xFFFFFFFFu);
+                QVERIFY2(inflated, what.constData());
+                const qsizetype known = std::min(wanted, size);
+                QVERIFY2(qsizetype(out.size()) >= known, what.constData());
+                QVERIFY2(qsizetype(out.size()) <= size, what.constData());
+                QVERIFY2(QByteArrayView(out.data(), qsizetype(out.size()))
+                             == c.data.left(qsizetype(out.size())),
+                         what.constData());
+            }
+        }
+        // Damage before the bytes wanted is still an error.
+        QByteArray damaged = gzip(text);
+        for (qsizetype i = 20; i < 200; ++i)
+            damaged[i] = char(damaged[i] ^ 0x5a);
+        QVERIFY(!inflater.inflatePrefix(damaged.constData(), std::size_t(damaged.size()), out,
+                                        std::size_t(text.size() / 2), 0xFFFFFFFFu));
     }
 
     void gzipOfJunk()

@@ -97,4 +97,39 @@ Result<void> GzipInflater::inflate(const char *in, std::size_t size, PaddedText 
     return {};
 }
 
+Result<void> GzipInflater::inflatePrefix(const char *in, std::size_t size, PaddedText &out,
+                                         std::size_t wanted, std::size_t maxBytes)
+{
+    // libdeflate writes its output in order and stops when the next literal, match (at most
+    // 258 bytes) or stored block (at most 65,535) would not fit: with this much room past
+    // `wanted`, every byte up to `wanted` is written when it reports that the buffer was too
+    // small.
+    constexpr std::size_t kSlack = 65536 + 258;
+    if (!m_decompressor)
+        return makeError(ErrorCode::Unavailable, QStringLiteral("not enough memory"));
+    out.clear();
+    if (size < kMemberOverhead)
+        return corrupt();
+    if (wanted >= maxBytes - std::min(maxBytes, kSlack))
+        return inflate(in, size, out, maxBytes);
+    if (!out.reserve(wanted + kSlack))
+        return makeError(ErrorCode::Unavailable, QStringLiteral("not enough memory"));
+    std::size_t used = 0;
+    std::size_t produced = 0;
+    const libdeflate_result result = libdeflate_gzip_decompress_ex(
+        m_decompressor, in, size, out.data(), out.capacity(), &used, &produced);
+    if (result == LIBDEFLATE_INSUFFICIENT_SPACE) {
+        out.resize(wanted);
+        return {};
+    }
+    if (result != LIBDEFLATE_SUCCESS)
+        return corrupt();
+    if (produced >= wanted || used == size) {
+        out.resize(produced);
+        return {};
+    }
+    // More members follow the first, and the bytes wanted reach into them.
+    return inflate(in, size, out, maxBytes);
+}
+
 } // namespace gatehouse::cloudtrail

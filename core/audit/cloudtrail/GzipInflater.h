@@ -32,6 +32,14 @@ public:
     // more than `maxBytes` (a decompression bomb), with Unavailable when memory runs out.
     Result<void> inflate(const char *in, std::size_t size, PaddedText &out, std::size_t maxBytes);
 
+    // Decompresses `in` at least as far as its first `wanted` bytes (all of it when it is not
+    // longer), to read records at known offsets without decompressing what follows them.
+    // out.size() is how much of the text is there. Checks less than inflate(): the CRC-32 and
+    // length of a member cut short are never reached, so the caller must know the data (an
+    // indexed file of unchanged size and time) and check what it reads.
+    Result<void> inflatePrefix(const char *in, std::size_t size, PaddedText &out,
+                               std::size_t wanted, std::size_t maxBytes);
+
 private:
     libdeflate_decompressor *m_decompressor;
 };

@@ -343,15 +343,17 @@ Result<EventPage> TrailLookup::run(const EventLookup &lookup)
         m_database.prepare("SELECT path, size, modified_ms FROM files WHERE id = ?");
     if (!fileOf)
         return fileOf.error();
-    struct File {
-        QString path;
-        qint64 size = 0;
-        qint64 modified = 0;
-    };
-    QHash<std::uint32_t, File> files;
-    const auto fileWithId = [&](std::uint32_t id) -> Result<File> {
-        if (const auto known = files.constFind(id); known != files.constEnd())
+    // Where a record is, as the record source asks for it.
+    QHash<std::uint32_t, TrailRecordSource::Request> files;
+    const auto requestFor =
+        [&](const TrailSegment::Ref &ref) -> Result<TrailRecordSource::Request> {
+        auto known = files.find(ref.file);
+        if (known != files.end()) {
+            known->offset = ref.offset;
+            known->length = ref.length;
             return *known;
+        }
+        const std::uint32_t id = ref.file;
         fileOf->bind(1, id);
         Result<bool> row = fileOf->step();
         if (!row || !*row) {
@@ -361,26 +363,23 @@ Result<EventPage> TrailLookup::run(const EventLookup &lookup)
                                             "import the log files again."));
         }
         const std::string_view path = fileOf->text(0);
-        const File file{QString::fromUtf8(path.data(), qsizetype(path.size())), fileOf->integer(1),
-                        fileOf->integer(2)};
+        const TrailRecordSource::Request request{
+            QString::fromUtf8(path.data(), qsizetype(path.size())), fileOf->integer(1),
+            fileOf->integer(2), ref.offset, ref.length};
         fileOf->reset();
-        files.insert(id, file);
-        return file;
+        files.insert(id, request);
+        return request;
     };
     // A record read back, none when its values only share a hash with those asked for.
-    const auto readRef = [&](const TrailSegment::Ref &ref) -> Result<std::optional<LookupEvent>> {
-        Result<File> file = fileWithId(ref.file);
-        if (!file)
-            return file.error();
-        return m_records.read(file->path, file->size, file->modified, ref.offset, ref.length,
-                              holdsAll);
-    };
     const auto readEvent = [&](Segment &segment,
-                               std::uint32_t position) -> Result<std::optional<LookupEvent>> {
+                               std::uint32_t position) -> TrailRecordSource::Outcome {
         Result<TrailSegment::Ref> ref = segment.ref(position);
         if (!ref)
             return ref.error();
-        return readRef(*ref);
+        Result<TrailRecordSource::Request> request = requestFor(*ref);
+        if (!request)
+            return request.error();
+        return m_records.read(*request, holdsAll);
     };
 
     // A page and one more, to know whether there is a next page. Records are read back only
@@ -504,27 +503,22 @@ Result<EventPage> TrailLookup::run(const EventLookup &lookup)
             results.resize(need);
     }
 
-    // The page's records, file by file: its events are often spread over dozens of files,
-    // each read and decompressed whole, so they are read in file order (each file once, however
-    // its events interleave with the others' in time) and put back in the page's order.
+    // The page's records: the refs of its events segment by segment, then the records, all
+    // at once (TrailRecordSource reads each file once, and two at a time).
     const std::size_t shown = std::min(results.size(), std::size_t(lookup.maxResults));
-    struct Wanted {
-        std::size_t index;
-        TrailSegment::Ref ref;
-    };
-    std::vector<Wanted> wanted;
+    std::vector<std::size_t> unread; // indexes into results
+    std::vector<TrailRecordSource::Request> requests;
     {
-        std::vector<std::size_t> bySegment;
         for (std::size_t i = 0; i < shown; ++i) {
             if (!results[i].second)
-                bySegment.push_back(i);
+                unread.push_back(i);
         }
-        std::stable_sort(bySegment.begin(), bySegment.end(), [&](std::size_t a, std::size_t b) {
+        std::stable_sort(unread.begin(), unread.end(), [&](std::size_t a, std::size_t b) {
             return results[a].first.segment < results[b].first.segment;
         });
         TrailDatabase::Blob refs;
         qint64 open = 0;
-        for (const std::size_t i : bySegment) {
+        for (const std::size_t i : unread) {
             const Key &key = results[i].first;
             if (open != key.segment) {
                 Result<TrailDatabase::Blob> blob =
@@ -537,25 +531,25 @@ Result<EventPage> TrailLookup::run(const EventLookup &lookup)
             TrailSegment::Ref ref;
             if (Result<void> read = refs.read(key.position * sizeof ref, &ref, sizeof ref); !read)
                 return read.error();
-            wanted.push_back({i, ref});
+            Result<TrailRecordSource::Request> request = requestFor(ref);
+            if (!request)
+                return request.error();
+            requests.push_back(std::move(*request));
         }
     }
-    std::sort(wanted.begin(), wanted.end(), [](const Wanted &a, const Wanted &b) {
-        return a.ref.file != b.ref.file ? a.ref.file < b.ref.file : a.ref.offset < b.ref.offset;
-    });
     // A file that cannot be read fails the page with the error of its first event in page
-    // order, as reading in page order would.
-    // An event whose values only share a hash with those asked for is left out: the page is
-    // one shorter, and the next page still starts after it.
+    // order. An event whose values only share a hash with those asked for is left out: the
+    // page is one shorter, and the next page still starts after it.
+    std::vector<TrailRecordSource::Outcome> read = m_records.readAll(requests, holdsAll);
     std::optional<std::pair<std::size_t, Error>> failure;
-    for (const Wanted &item : wanted) {
-        Result<std::optional<LookupEvent>> read = readRef(item.ref);
-        if (!read) {
-            if (!failure || item.index < failure->first)
-                failure.emplace(item.index, read.error());
+    for (std::size_t r = 0; r < read.size(); ++r) {
+        const std::size_t index = unread[r];
+        if (!read[r]) {
+            if (!failure || index < failure->first)
+                failure.emplace(index, read[r].error());
             continue;
         }
-        results[item.index].second = std::move(*read);
+        results[index].second = std::move(*read[r]);
     }
     if (failure)
         return failure->second;

@@ -1,11 +1,16 @@
 #include "TrailRecordSource.h"
 
-#include "TrailBatch.h"
 #include "TrailFileReader.h"
 
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <system_error>
+#include <thread>
 
 namespace gatehouse::cloudtrail {
 
@@ -19,95 +24,155 @@ Error changed(const QString &path)
                          .arg(path));
 }
 
-QString text(std::string_view view)
-{
-    return TrailRecord::text(view);
-}
+constexpr std::size_t kMaxText = 0xFFFFFFFFu;
 
 } // namespace
 
-TrailRecordSource::TrailRecordSource()
-    : m_reader(std::make_unique<TrailFileReader>())
+TrailRecordSource::Worker::Worker()
+    : reader(std::make_unique<TrailFileReader>())
 {}
+
+TrailRecordSource::Worker::~Worker() = default;
+
+Result<void> TrailRecordSource::Worker::load(const Request &file, std::size_t wanted,
+                                             PaddedText &out)
+{
+    const QFileInfo info(file.path);
+    if (!info.exists() || info.size() != file.size
+        || info.lastModified().toMSecsSinceEpoch() != file.modifiedMs) {
+        return changed(file.path);
+    }
+    QFile source(file.path);
+    if (!source.open(QIODevice::ReadOnly))
+        return changed(file.path);
+    compressed.resize(file.size);
+    if (source.read(compressed.data(), file.size) != file.size || !source.atEnd())
+        return changed(file.path);
+    const auto size = std::size_t(compressed.size());
+    if (GzipInflater::isGzip(compressed.constData(), size)) {
+        if (!inflater.inflatePrefix(compressed.constData(), size, out, wanted, kMaxText))
+            return changed(file.path);
+        return {};
+    }
+    if (!out.reserve(size))
+        return makeError(ErrorCode::Unavailable, QStringLiteral("Out of memory."));
+    std::memcpy(out.data(), compressed.constData(), size);
+    out.resize(size);
+    return {};
+}
+
+TrailRecordSource::Outcome TrailRecordSource::Worker::record(const PaddedText &fileText,
+                                                             const Request &request,
+                                                             const Accept &accept)
+{
+    if (std::size_t(request.offset) + request.length > fileText.size())
+        return changed(request.path);
+    reader->parse(QByteArrayView(fileText.data() + request.offset, request.length), request.path,
+                  batch);
+    if (batch.records().size() != 1)
+        return changed(request.path);
+    const TrailRecord &found = batch.records().front();
+    if (!accept(found))
+        return std::optional<LookupEvent>();
+    LookupEvent event;
+    event.eventId = TrailRecord::text(found.eventId);
+    event.eventName = TrailRecord::text(found.eventName);
+    event.eventSource = TrailRecord::text(found.eventSource);
+    event.username = TrailRecord::text(found.username);
+    event.accessKeyId = TrailRecord::text(found.accessKeyId);
+    event.readOnly = found.readOnly;
+    event.eventTime = QDateTime::fromMSecsSinceEpoch(found.eventTimeMs, Qt::UTC);
+    for (const TrailResource &resource : found.resources)
+        event.resources.append(
+            {TrailRecord::text(resource.type), TrailRecord::text(resource.name)});
+    event.cloudTrailEvent = QByteArray(found.json.data(), qsizetype(found.json.size()));
+    return std::optional<LookupEvent>(std::move(event));
+}
+
+TrailRecordSource::TrailRecordSource() = default;
 
 TrailRecordSource::~TrailRecordSource() = default;
 
-Result<const PaddedText *> TrailRecordSource::textOf(const QString &path, qint64 size,
-                                                     qint64 modifiedMs)
+TrailRecordSource::Outcome TrailRecordSource::read(const Request &request, const Accept &accept)
 {
+    Worker &worker = m_workers[0];
+    const std::size_t end = std::size_t(request.offset) + request.length;
     for (auto it = m_cache.begin(); it != m_cache.end(); ++it) {
-        if (it->path == path) {
+        if (it->path == request.path && it->text.size() >= end) {
             m_cache.splice(m_cache.begin(), m_cache, it);
-            return &m_cache.front().text;
+            return worker.record(it->text, request, accept);
         }
     }
-    const QFileInfo info(path);
-    if (!info.exists() || info.size() != size
-        || info.lastModified().toMSecsSinceEpoch() != modifiedMs) {
-        return changed(path);
-    }
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return changed(path);
-    const QByteArray bytes = file.readAll();
-    if (bytes.size() != size)
-        return changed(path);
-    if (m_cache.size() >= kCachedFiles) {
-        // The least recent file's memory takes this one: fresh memory for every file costs a
-        // page fault per 4 KiB, which on virtual machines costs as much as decompressing.
+    // The least recent file's memory takes this one (see Worker). Whole files here: the next
+    // records asked for are anywhere in it.
+    if (m_cache.size() >= kCachedFiles)
         m_cache.splice(m_cache.begin(), m_cache, std::prev(m_cache.end()));
-        m_cache.front().path = path;
-    } else {
-        m_cache.push_front({path, {}});
+    else
+        m_cache.push_front({});
+    CachedFile &cached = m_cache.front();
+    cached.path = request.path;
+    if (Result<void> loaded = worker.load(request, kMaxText, cached.text); !loaded) {
+        cached.path.clear();
+        cached.text.clear();
+        return loaded.error();
     }
-    PaddedText &out = m_cache.front().text;
-    if (GzipInflater::isGzip(bytes.constData(), std::size_t(bytes.size()))) {
-        if (Result<void> inflated =
-                m_inflater.inflate(bytes.constData(), std::size_t(bytes.size()), out, 0xFFFFFFFFu);
-            !inflated) {
-            m_cache.pop_front();
-            return changed(path);
-        }
-    } else {
-        if (!out.reserve(std::size_t(bytes.size()))) {
-            m_cache.pop_front();
-            return makeError(ErrorCode::Unavailable, QStringLiteral("Out of memory."));
-        }
-        std::memcpy(out.data(), bytes.constData(), std::size_t(bytes.size()));
-        out.resize(std::size_t(bytes.size()));
-    }
-    return &out;
+    return worker.record(cached.text, request, accept);
 }
 
-Result<std::optional<LookupEvent>> TrailRecordSource::read(const QString &path, qint64 size,
-                                                           qint64 modifiedMs, std::uint32_t offset,
-                                                           std::uint32_t length,
-                                                           const Accept &accept)
+std::vector<TrailRecordSource::Outcome>
+TrailRecordSource::readAll(const std::vector<Request> &requests, const Accept &accept)
 {
-    Result<const PaddedText *> fileText = textOf(path, size, modifiedMs);
-    if (!fileText)
-        return fileText.error();
-    if (std::size_t(offset) + length > (*fileText)->size())
-        return changed(path);
-    const TrailBatch batch =
-        m_reader->parse(QByteArrayView((*fileText)->data() + offset, length), path);
-    if (batch.records().size() != 1)
-        return changed(path);
-    const TrailRecord &record = batch.records().front();
-    if (!accept(record))
-        return std::optional<LookupEvent>();
-    LookupEvent event;
-    event.eventId = text(record.eventId);
-    event.eventName = text(record.eventName);
-    event.eventSource = text(record.eventSource);
-    event.username = text(record.username);
-    event.accessKeyId = text(record.accessKeyId);
-    event.readOnly = record.readOnly;
-    event.eventTime = QDateTime::fromMSecsSinceEpoch(record.eventTimeMs, Qt::UTC);
-    for (const TrailResource &resource : record.resources)
-        event.resources.append({text(resource.type), text(resource.name)});
-    event.cloudTrailEvent = QByteArray(record.json.data(), qsizetype(record.json.size()));
-    return std::optional<LookupEvent>(std::move(event));
+    // The requests by file, each file's in text order; the files handed out in turn.
+    std::vector<std::size_t> order(requests.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        const Request &x = requests[a];
+        const Request &y = requests[b];
+        return x.path != y.path ? x.path < y.path : x.offset < y.offset;
+    });
+    struct File {
+        std::size_t first; // into order
+        std::size_t count;
+        std::size_t end; // of its last record wanted
+    };
+    std::vector<File> files;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        const Request &request = requests[order[i]];
+        if (files.empty() || requests[order[files.back().first]].path != request.path)
+            files.push_back({i, 0, 0});
+        ++files.back().count;
+        files.back().end = std::max(files.back().end, std::size_t(request.offset) + request.length);
+    }
+    std::vector<std::optional<Outcome>> outcomes(requests.size());
+    std::atomic<std::size_t> next{0};
+    const auto work = [&](Worker &worker) {
+        for (std::size_t f = next++; f < files.size(); f = next++) {
+            const File &file = files[f];
+            const Request &first = requests[order[file.first]];
+            Result<void> loaded = worker.load(first, file.end, worker.text);
+            for (std::size_t i = file.first; i < file.first + file.count; ++i) {
+                outcomes[order[i]] = loaded ? worker.record(worker.text, requests[order[i]], accept)
+                                            : Outcome(loaded.error());
+            }
+        }
+    };
+    std::thread helper;
+    if (files.size() > 1) {
+        try {
+            helper = std::thread(work, std::ref(m_workers[1]));
+        } catch (const std::system_error &) {
+            // No thread to be had: this one reads every file.
+        }
+    }
+    work(m_workers[0]);
+    if (helper.joinable())
+        helper.join();
+    std::vector<Outcome> out;
+    out.reserve(outcomes.size());
+    for (std::optional<Outcome> &outcome : outcomes)
+        out.push_back(std::move(*outcome));
+    return out;
 }
 
 } // namespace gatehouse::cloudtrail

@@ -2,48 +2,80 @@
 
 #include "GzipInflater.h"
 #include "PaddedText.h"
+#include "TrailBatch.h"
 #include "model/EventLookup.h"
 #include "model/Result.h"
 
+#include <QByteArray>
 #include <QString>
 
+#include <array>
 #include <functional>
 #include <list>
+#include <memory>
 #include <optional>
+#include <vector>
 
 namespace gatehouse::cloudtrail {
 
 class TrailFileReader;
 struct TrailRecord;
 
-// Reads indexed records back from their log files: the file's text (decompressed once and
-// kept for the next records of the same file, a few files at a time) and the record's bytes
-// at the offset the index holds, parsed as the import parsed them.
+// Reads indexed records back from their log files: the record's bytes at the offset the index
+// holds in the file's decompressed text, parsed as the import parsed them.
 class TrailRecordSource
 {
 public:
+    // The record at `offset`/`length` of `path`'s text; the file must still have `size` bytes
+    // and modification time `modifiedMs` (as when it was indexed).
+    struct Request {
+        QString path;
+        qint64 size = 0;
+        qint64 modifiedMs = 0;
+        std::uint32_t offset = 0;
+        std::uint32_t length = 0;
+    };
+    using Accept = std::function<bool(const TrailRecord &)>;
+    // The event read, none when `accept` turned it down, or why it could not be read.
+    using Outcome = Result<std::optional<LookupEvent>>;
+
     TrailRecordSource();
     ~TrailRecordSource();
 
-    // The record at `offset`/`length` of `path`'s text, which must still have `size` bytes
-    // and modification time `modifiedMs` (as when it was indexed); none when `accept` turns
-    // it down.
-    using Accept = std::function<bool(const TrailRecord &)>;
-    Result<std::optional<LookupEvent>> read(const QString &path, qint64 size, qint64 modifiedMs,
-                                            std::uint32_t offset, std::uint32_t length,
-                                            const Accept &accept);
+    // One record, with the text of the last few files kept: free-text lookups read many
+    // records of the same files one after another.
+    Outcome read(const Request &request, const Accept &accept);
+
+    // The records of a page, in the order asked. Each file is read once and decompressed only
+    // as far as the last record wanted from it; two threads share the files. A page's events
+    // are often in dozens of files, and decompressing them is most of a page's time.
+    std::vector<Outcome> readAll(const std::vector<Request> &requests, const Accept &accept);
 
 private:
+    // What one thread needs to read files: its buffers are used again for every file, since
+    // fresh memory costs a page fault per 4 KiB (on virtual machines about as much as
+    // decompressing).
+    struct Worker {
+        Worker();
+        ~Worker();
+        std::unique_ptr<TrailFileReader> reader;
+        GzipInflater inflater;
+        QByteArray compressed;
+        PaddedText text;
+        TrailBatch batch;
+
+        // `path`'s text into `out`, at least its first `wanted` bytes.
+        Result<void> load(const Request &file, std::size_t wanted, PaddedText &out);
+        Outcome record(const PaddedText &text, const Request &request, const Accept &accept);
+    };
     struct CachedFile {
         QString path;
         PaddedText text;
     };
-    Result<const PaddedText *> textOf(const QString &path, qint64 size, qint64 modifiedMs);
 
     static constexpr std::size_t kCachedFiles = 8;
     std::list<CachedFile> m_cache; // most recent first
-    GzipInflater m_inflater;
-    std::unique_ptr<TrailFileReader> m_reader;
+    std::array<Worker, 2> m_workers;
 };
 
 } // namespace gatehouse::cloudtrail
