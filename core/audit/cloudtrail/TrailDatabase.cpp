@@ -81,7 +81,7 @@ TrailDatabase::Statement &TrailDatabase::Statement::bind(int index, std::string_
 TrailDatabase::Statement &TrailDatabase::Statement::bindBlob(int index, const void *data,
                                                              std::size_t size)
 {
-    sqlite3_bind_blob64(m_statement, index, size ? data : "", size, SQLITE_TRANSIENT);
+    sqlite3_bind_blob64(m_statement, index, size ? data : "", size, SQLITE_STATIC);
     return *this;
 }
 
@@ -180,11 +180,12 @@ Result<std::unique_ptr<TrailDatabase>> TrailDatabase::open(const QString &path)
     // (a machine that crashes mid-import may need the index rebuilt; the logs are the truth).
     if (Result<void> set =
             database->exec("PRAGMA page_size = 65536; PRAGMA journal_mode = TRUNCATE;"
-                           " PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;"
-                           " PRAGMA mmap_size = 1073741824;");
+                           " PRAGMA synchronous = OFF; PRAGMA mmap_size = 1073741824;");
         !set) {
         return set.error();
     }
+    if (Result<void> set = database->useCacheFor(CacheUse::Lookups); !set)
+        return set.error();
     Result<Statement> version = database->prepare("PRAGMA user_version");
     if (!version)
         return version.error();
@@ -250,6 +251,12 @@ Result<std::unique_ptr<TrailDatabase>> TrailDatabase::open(const QString &path)
 TrailDatabase::~TrailDatabase()
 {
     sqlite3_close(m_db);
+}
+
+Result<void> TrailDatabase::useCacheFor(CacheUse use)
+{
+    return exec(use == CacheUse::Lookups ? "PRAGMA cache_size = -65536"
+                                         : "PRAGMA cache_size = -8192");
 }
 
 Result<void> TrailDatabase::exec(const char *sql)

@@ -34,7 +34,9 @@ public:
 
         Statement &bind(int index, qint64 value);
         Statement &bind(int index, std::string_view text); // copied by SQLite
-        Statement &bindBlob(int index, const void *data, std::size_t size); // copied
+        // Not copied: `data` must stay valid until the statement is run or reset (which clears
+        // the bindings). Segment parts are megabytes each.
+        Statement &bindBlob(int index, const void *data, std::size_t size);
         // The next row (true), the end (false), or the error.
         Result<bool> step();
         Result<void> run(); // step() to the end of a statement without rows
@@ -81,6 +83,12 @@ public:
     Result<Statement> prepare(const char *sql);
     // The `data` blob of row `id` in table `parts`.
     Result<Blob> openPart(qint64 id);
+
+    // SQLite's page cache: large for lookups, which read the same segment parts again and
+    // again; small while an import writes, since its pages are written once and every page of
+    // cache is memory to be faulted in (a third of a large import's page faults).
+    enum class CacheUse { Lookups, Import };
+    Result<void> useCacheFor(CacheUse use);
 
     // How this index turns lookup values into numbers (its key is made with the index).
     const TrailValueHash &valueHash() const { return *m_valueHash; }

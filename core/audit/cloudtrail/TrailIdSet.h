@@ -1,5 +1,8 @@
 #pragma once
 
+#include "HugePageAllocator.h"
+
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -44,6 +47,17 @@ public:
 
     std::size_t size() const { return m_size + (m_hasZero ? 1 : 0); }
 
+    // Room for `count` ids without growing: a table grown step by step is rehashed, and its
+    // memory faulted in, again at every step.
+    void reserve(std::size_t count)
+    {
+        std::size_t slots = std::max<std::size_t>(m_slots.size(), 1024);
+        while (count * 2 > slots)
+            slots *= 2;
+        if (slots > m_slots.size())
+            rehash(slots);
+    }
+
 private:
     static bool isZero(const Id &id)
     {
@@ -56,10 +70,11 @@ private:
         std::memcpy(&h, id.data() + 8, sizeof h); // a UUID's random half
         return std::size_t(h ^ (h >> 29));
     }
-    void grow()
+    void grow() { rehash(m_slots.empty() ? 1024 : m_slots.size() * 2); }
+    void rehash(std::size_t slots)
     {
-        std::vector<Id> old = std::move(m_slots);
-        m_slots.assign(old.empty() ? 1024 : old.size() * 2, Id{});
+        LargeVector<Id> old = std::move(m_slots);
+        m_slots.assign(slots, Id{});
         m_size = 0;
         const std::size_t mask = m_slots.size() - 1;
         for (const Id &id : old) {
@@ -73,7 +88,7 @@ private:
         }
     }
 
-    std::vector<Id> m_slots;
+    LargeVector<Id> m_slots;
     std::size_t m_size = 0;
     bool m_hasZero = false;
 };

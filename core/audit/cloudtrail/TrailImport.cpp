@@ -7,6 +7,7 @@
 #include "TrailSegment.h"
 
 #include <QHash>
+#include <QScopeGuard>
 
 #include <atomic>
 #include <condition_variable>
@@ -44,6 +45,16 @@ void encode(const TrailBatch &batch, const TrailValueHash &hash, ReadFile &out)
         entry.resourceCount = std::uint32_t(out.resources.size()) - entry.firstResource;
     }
     out.problems = batch.problems();
+}
+
+// About how many records `files` hold, from their sizes: gzip (the usual delivery) at about
+// 250 bytes a record, JSON text at about 2,000. Only a hint for memory.
+qint64 expectedRecords(const QList<TrailFile> &files)
+{
+    qint64 records = 0;
+    for (const TrailFile &file : files)
+        records += file.size / (file.path.endsWith(u".gz", Qt::CaseInsensitive) ? 250 : 2000);
+    return records;
 }
 
 // The files the index has seen, by path.
@@ -211,6 +222,10 @@ Result<TrailImportReport> TrailImport::run(TrailDatabase &database, const QStrin
     if (toRead.isEmpty())
         return report;
 
+    if (Result<void> set = database.useCacheFor(TrailDatabase::CacheUse::Import); !set)
+        return set.error();
+    const auto restore =
+        qScopeGuard([&] { (void)database.useCacheFor(TrailDatabase::CacheUse::Lookups); });
     if (Result<void> begun = database.exec("BEGIN IMMEDIATE"); !begun)
         return begun.error();
     const auto fail = [&](const Error &error) -> Result<TrailImportReport> {
@@ -228,12 +243,18 @@ Result<TrailImportReport> TrailImport::run(TrailDatabase &database, const QStrin
     if (!saveFile)
         return fail(saveFile.error());
 
-    std::vector<TrailEntry> pending;
+    // Room for a segment's records and for every id, made once: grown step by step, they
+    // were copied and faulted in at every step.
+    LargeVector<TrailEntry> pending;
+    pending.reserve(TrailSegment::kMaxRecords);
+    TrailSegment::Buffers buffers;
+    ids.reserve(ids.size() + expectedRecords(toRead));
     std::vector<std::pair<std::uint32_t, std::uint32_t>> pendingResources;
     const auto flush = [&]() -> Result<void> {
         if (pending.empty())
             return {};
-        Result<void> written = TrailSegment::write(database, ++segment, pending, pendingResources);
+        Result<void> written =
+            TrailSegment::write(database, ++segment, pending, pendingResources, buffers);
         pending.clear();
         pendingResources.clear();
         return written;

@@ -12,23 +12,25 @@ static_assert(sizeof(DirectoryEntry) == 12 && sizeof(PostingEntry) == 16 && size
 
 namespace {
 
-template<typename T>
+template<typename Vector>
 Result<void> writePart(TrailDatabase::Statement &insert, qint64 segment, qint64 part,
-                       const std::vector<T> &data)
+                       const Vector &data)
 {
-    insert.bind(1, partId(segment, part)).bindBlob(2, data.data(), data.size() * sizeof(T));
+    insert.bind(1, partId(segment, part))
+        .bindBlob(2, data.data(), data.size() * sizeof(typename Vector::value_type));
     return insert.run();
 }
 
 // Sorts (value << 32 | position) numbers by value and keeps the order of those with the same
 // value: two counting passes over 16-bit digits, the second left out when all values are
 // below 65536 (most kinds), instead of comparison sorting.
-void sortByValue(std::vector<std::uint64_t> &pairs, std::vector<std::uint64_t> &scratch)
+void sortByValue(LargeVector<std::uint64_t> &pairs, LargeVector<std::uint64_t> &scratch,
+                 std::vector<std::uint32_t> &counts)
 {
     if (pairs.empty())
         return;
     scratch.resize(pairs.size());
-    std::vector<std::uint32_t> counts(std::size_t(1) << 16);
+    counts.resize(std::size_t(1) << 16);
     for (const int shift : {32, 48}) {
         std::fill(counts.begin(), counts.end(), 0);
         for (const std::uint64_t pair : pairs)
@@ -48,13 +50,15 @@ void sortByValue(std::vector<std::uint64_t> &pairs, std::vector<std::uint64_t> &
 // positions' order, which is newest first. `pairs` holds each pair once, as (value << 32 |
 // position), in the order of the positions.
 Result<void> writeKind(TrailDatabase::Statement &insert, qint64 segment, TrailKind kind,
-                       std::vector<std::uint64_t> &pairs, std::vector<std::uint64_t> &scratch,
-                       const std::vector<qint64> &times)
+                       Buffers &buffers)
 {
-    sortByValue(pairs, scratch);
-    std::vector<DirectoryEntry> directory;
-    std::vector<PostingEntry> entries;
-    entries.reserve(pairs.size());
+    LargeVector<std::uint64_t> &pairs = buffers.pairs;
+    std::vector<DirectoryEntry> &directory = buffers.directory;
+    LargeVector<PostingEntry> &entries = buffers.entries;
+    const LargeVector<qint64> &times = buffers.times;
+    sortByValue(pairs, buffers.scratch, buffers.counts);
+    directory.clear();
+    entries.clear();
     for (const std::uint64_t pair : pairs) {
         const auto value = std::uint32_t(pair >> 32);
         const auto position = std::uint32_t(pair);
@@ -70,11 +74,23 @@ Result<void> writeKind(TrailDatabase::Statement &insert, qint64 segment, TrailKi
 
 } // namespace
 
-Result<void> write(TrailDatabase &database, qint64 segment, std::vector<TrailEntry> &records,
-                   const std::vector<std::pair<std::uint32_t, std::uint32_t>> &resources)
+Result<void> write(TrailDatabase &database, qint64 segment, LargeVector<TrailEntry> &records,
+                   const std::vector<std::pair<std::uint32_t, std::uint32_t>> &resources,
+                   Buffers &buffers)
 {
-    std::stable_sort(records.begin(), records.end(),
-                     [](const TrailEntry &a, const TrailEntry &b) { return a.time > b.time; });
+    // Newest first, ties in their order: (time, index) keys sorted, then the records moved,
+    // instead of std::stable_sort, which takes a buffer of its own every time.
+    LargeVector<std::pair<qint64, std::uint32_t>> &order = buffers.order;
+    order.resize(records.size());
+    for (std::size_t i = 0; i < records.size(); ++i)
+        order[i] = {records[i].time, std::uint32_t(i)};
+    std::sort(order.begin(), order.end(), [](const auto &a, const auto &b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    buffers.sorted.resize(records.size());
+    for (std::size_t i = 0; i < records.size(); ++i)
+        buffers.sorted[i] = records[order[i].second];
+    records.swap(buffers.sorted);
     Result<TrailDatabase::Statement> insertSegment = database.prepare(
         "INSERT INTO segments (id, min_time, max_time, count) VALUES (?, ?, ?, ?)");
     Result<TrailDatabase::Statement> insertPart =
@@ -91,30 +107,30 @@ Result<void> write(TrailDatabase &database, qint64 segment, std::vector<TrailEnt
         return inserted;
 
     const std::size_t count = records.size();
-    std::vector<qint64> times(count);
-    std::vector<Ref> refs(count);
-    // Ids in byte order, compared as two big-endian numbers instead of by memcmp().
-    struct IdKey {
-        std::uint64_t high;
-        std::uint64_t low;
-        std::uint32_t position;
-    };
-    std::vector<IdKey> keys(count);
+    LargeVector<qint64> &times = buffers.times;
+    LargeVector<Ref> &refs = buffers.refs;
+    // Ids in byte order, compared as two big-endian numbers (then the position) instead of by
+    // memcmp().
+    LargeVector<std::array<std::uint64_t, 3>> &keys = buffers.idKeys;
+    times.resize(count);
+    refs.resize(count);
+    keys.resize(count);
     for (std::size_t i = 0; i < count; ++i) {
         const TrailEntry &record = records[i];
         times[i] = record.time;
         refs[i] = {record.file, record.offset, record.length};
         keys[i] = {qFromBigEndian<quint64>(record.id.data()),
-                   qFromBigEndian<quint64>(record.id.data() + 8), std::uint32_t(i)};
+                   qFromBigEndian<quint64>(record.id.data() + 8), i};
     }
-    std::sort(keys.begin(), keys.end(), [](const IdKey &a, const IdKey &b) {
-        return a.high != b.high ? a.high < b.high : a.low < b.low;
+    std::sort(keys.begin(), keys.end(), [](const auto &a, const auto &b) {
+        return a[0] != b[0] ? a[0] < b[0] : a[1] < b[1];
     });
-    std::vector<IdEntry> ids(count);
+    LargeVector<IdEntry> &ids = buffers.ids;
+    ids.resize(count);
     for (std::size_t i = 0; i < count; ++i) {
-        ids[i].position = keys[i].position;
-        qToBigEndian<quint64>(keys[i].high, ids[i].id.data());
-        qToBigEndian<quint64>(keys[i].low, ids[i].id.data() + 8);
+        ids[i].position = std::uint32_t(keys[i][2]);
+        qToBigEndian<quint64>(keys[i][0], ids[i].id.data());
+        qToBigEndian<quint64>(keys[i][1], ids[i].id.data() + 8);
     }
     if (Result<void> w = writePart(*insertPart, segment, Times, times); !w)
         return w;
@@ -123,9 +139,7 @@ Result<void> write(TrailDatabase &database, qint64 segment, std::vector<TrailEnt
     if (Result<void> w = writePart(*insertPart, segment, Ids, ids); !w)
         return w;
 
-    std::vector<std::uint64_t> pairs;
-    std::vector<std::uint64_t> scratch;
-    pairs.reserve(count);
+    LargeVector<std::uint64_t> &pairs = buffers.pairs;
     const auto pairOf = [](std::uint32_t value, std::size_t position) {
         return std::uint64_t(value) << 32 | position;
     };
@@ -135,9 +149,7 @@ Result<void> write(TrailDatabase &database, qint64 segment, std::vector<TrailEnt
             if (const std::uint32_t value = records[i].values[std::size_t(kind)])
                 pairs.push_back(pairOf(value, i));
         }
-        if (Result<void> w =
-                writeKind(*insertPart, segment, TrailKind(kind), pairs, scratch, times);
-            !w)
+        if (Result<void> w = writeKind(*insertPart, segment, TrailKind(kind), buffers); !w)
             return w;
     }
     for (const TrailKind kind : {TrailKind::ResourceType, TrailKind::ResourceName}) {
@@ -156,7 +168,7 @@ Result<void> write(TrailDatabase &database, qint64 segment, std::vector<TrailEnt
                     pairs.push_back(pairOf(value, i));
             }
         }
-        if (Result<void> w = writeKind(*insertPart, segment, kind, pairs, scratch, times); !w)
+        if (Result<void> w = writeKind(*insertPart, segment, kind, buffers); !w)
             return w;
     }
     return {};

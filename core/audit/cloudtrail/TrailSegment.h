@@ -1,5 +1,6 @@
 #pragma once
 
+#include "HugePageAllocator.h"
 #include "TrailDatabase.h"
 #include "TrailKind.h"
 #include "model/Result.h"
@@ -72,9 +73,28 @@ struct IdEntry {
     std::uint32_t position;
 };
 
-// Sorts `records` newest first and writes them as segment `segment`.
-Result<void> write(TrailDatabase &database, qint64 segment, std::vector<TrailEntry> &records,
-                   const std::vector<std::pair<std::uint32_t, std::uint32_t>> &resources);
+// The working memory of write(), kept from one segment to the next: an import writes a
+// segment every 262,144 records, and memory allocated afresh each time is faulted in afresh
+// (tens of megabytes per segment).
+struct Buffers {
+    LargeVector<std::pair<qint64, std::uint32_t>> order;
+    LargeVector<TrailEntry> sorted;
+    LargeVector<qint64> times;
+    LargeVector<Ref> refs;
+    LargeVector<std::array<std::uint64_t, 3>> idKeys;
+    LargeVector<IdEntry> ids;
+    LargeVector<std::uint64_t> pairs;
+    LargeVector<std::uint64_t> scratch;
+    std::vector<std::uint32_t> counts;
+    std::vector<DirectoryEntry> directory;
+    LargeVector<PostingEntry> entries;
+};
+
+// Sorts `records` newest first (records of the same time keep their order) and writes them as
+// segment `segment`.
+Result<void> write(TrailDatabase &database, qint64 segment, LargeVector<TrailEntry> &records,
+                   const std::vector<std::pair<std::uint32_t, std::uint32_t>> &resources,
+                   Buffers &buffers);
 
 } // namespace TrailSegment
 } // namespace gatehouse::cloudtrail
