@@ -19,7 +19,13 @@ namespace {
 // Bumped when the layout of the tables or the segment parts changes: an index of another
 // version is refused, and rebuilding it from the log files is the remedy.
 // 2: lookup values are keyed hashes (TrailValueHash), no strings table.
-constexpr int kFormatVersion = 2;
+// 3: parts stored in chunks of one page (part_sizes, chunks).
+constexpr int kFormatVersion = 3;
+
+// A chunk fills most of a 64 KiB page: SQLite keeps up to 65,501 bytes of a row on its page.
+constexpr std::size_t kChunkBytes = 65000;
+// Chunk row ids: the part's id times this, plus the chunk's index.
+constexpr qint64 kChunksPerPart = 1 << 16;
 constexpr int kApplicationId = 0x47415449; // "GATI"
 
 const char *const kSchema = R"(
@@ -41,7 +47,11 @@ CREATE TABLE segments (
     count INTEGER NOT NULL
 );
 CREATE INDEX segments_max_time ON segments (max_time);
-CREATE TABLE parts (
+CREATE TABLE part_sizes (
+    id INTEGER PRIMARY KEY,
+    size INTEGER NOT NULL
+);
+CREATE TABLE chunks (
     id INTEGER PRIMARY KEY,
     data BLOB NOT NULL
 );
@@ -135,14 +145,20 @@ bool TrailDatabase::Statement::isNull(int column) const
 }
 
 TrailDatabase::Blob::Blob(Blob &&other) noexcept
-    : m_blob(std::exchange(other.m_blob, nullptr)),
-      m_size(other.m_size)
+    : m_db(other.m_db),
+      m_part(other.m_part),
+      m_size(other.m_size),
+      m_blob(std::exchange(other.m_blob, nullptr)),
+      m_chunk(other.m_chunk)
 {}
 
 TrailDatabase::Blob &TrailDatabase::Blob::operator=(Blob &&other) noexcept
 {
-    std::swap(m_blob, other.m_blob);
+    std::swap(m_db, other.m_db);
+    std::swap(m_part, other.m_part);
     std::swap(m_size, other.m_size);
+    std::swap(m_blob, other.m_blob);
+    std::swap(m_chunk, other.m_chunk);
     return *this;
 }
 
@@ -153,11 +169,32 @@ TrailDatabase::Blob::~Blob()
 
 Result<void> TrailDatabase::Blob::read(std::size_t offset, void *out, std::size_t length) const
 {
-    if (offset + length > m_size || offset + length < offset
-        || sqlite3_blob_read(m_blob, out, int(length), int(offset)) != SQLITE_OK) {
+    const auto damaged = [] {
         return makeError(ErrorCode::Integrity,
                          QStringLiteral("The CloudTrail index is damaged; delete it and import "
                                         "the log files again."));
+    };
+    if (offset + length > m_size || offset + length < offset)
+        return damaged();
+    auto *to = static_cast<char *>(out);
+    while (length > 0) {
+        const auto chunk = qint64(offset / kChunkBytes);
+        const std::size_t within = offset % kChunkBytes;
+        const std::size_t piece = std::min(length, kChunkBytes - within);
+        if (chunk != m_chunk) {
+            const qint64 row = m_part * kChunksPerPart + chunk;
+            const int rc = m_blob
+                ? sqlite3_blob_reopen(m_blob, row)
+                : sqlite3_blob_open(m_db, "main", "chunks", "data", row, 0, &m_blob);
+            m_chunk = rc == SQLITE_OK ? chunk : -1;
+            if (rc != SQLITE_OK)
+                return damaged();
+        }
+        if (sqlite3_blob_read(m_blob, to, int(piece), int(within)) != SQLITE_OK)
+            return damaged();
+        to += piece;
+        offset += piece;
+        length -= piece;
     }
     return {};
 }
@@ -250,6 +287,10 @@ Result<std::unique_ptr<TrailDatabase>> TrailDatabase::open(const QString &path)
 
 TrailDatabase::~TrailDatabase()
 {
+    // Statements first: a connection with statements left is not closed.
+    m_partSize.reset();
+    m_insertChunk.reset();
+    m_insertPart.reset();
     sqlite3_close(m_db);
 }
 
@@ -277,14 +318,53 @@ Result<TrailDatabase::Statement> TrailDatabase::prepare(const char *sql)
 
 Result<TrailDatabase::Blob> TrailDatabase::openPart(qint64 id)
 {
-    Blob blob;
-    if (sqlite3_blob_open(m_db, "main", "parts", "data", id, 0, &blob.m_blob) != SQLITE_OK) {
+    if (!m_partSize) {
+        Result<Statement> select = prepare("SELECT size FROM part_sizes WHERE id = ?");
+        if (!select)
+            return select.error();
+        m_partSize.emplace(std::move(*select));
+    }
+    m_partSize->bind(1, id);
+    Result<bool> row = m_partSize->step();
+    const qint64 size = row && *row ? m_partSize->integer(0) : -1;
+    m_partSize->reset();
+    if (!row)
+        return row.error();
+    if (size < 0 || size > qint64(kChunkBytes) * kChunksPerPart) {
         return makeError(ErrorCode::Integrity,
                          QStringLiteral("The CloudTrail index is damaged; delete it and import "
                                         "the log files again."));
     }
-    blob.m_size = std::size_t(sqlite3_blob_bytes(blob.m_blob));
+    Blob blob;
+    blob.m_db = m_db;
+    blob.m_part = id;
+    blob.m_size = std::size_t(size);
     return blob;
+}
+
+Result<void> TrailDatabase::writePart(qint64 id, const void *data, std::size_t size)
+{
+    if (size > kChunkBytes * std::size_t(kChunksPerPart))
+        return makeError(ErrorCode::Internal, QStringLiteral("A part of the index is too large."));
+    if (!m_insertChunk) {
+        Result<Statement> chunk = prepare("INSERT INTO chunks (id, data) VALUES (?, ?)");
+        Result<Statement> part = prepare("INSERT INTO part_sizes (id, size) VALUES (?, ?)");
+        if (!chunk)
+            return chunk.error();
+        if (!part)
+            return part.error();
+        m_insertChunk.emplace(std::move(*chunk));
+        m_insertPart.emplace(std::move(*part));
+    }
+    const auto *bytes = static_cast<const char *>(data);
+    for (std::size_t at = 0; at < size; at += kChunkBytes) {
+        m_insertChunk->bind(1, id * kChunksPerPart + qint64(at / kChunkBytes))
+            .bindBlob(2, bytes + at, std::min(kChunkBytes, size - at));
+        if (Result<void> inserted = m_insertChunk->run(); !inserted)
+            return inserted;
+    }
+    m_insertPart->bind(1, id).bind(2, qint64(size));
+    return m_insertPart->run();
 }
 
 Error TrailDatabase::error(const QString &what) const

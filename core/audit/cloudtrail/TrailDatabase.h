@@ -57,7 +57,12 @@ public:
         sqlite3_stmt *m_statement = nullptr;
     };
 
-    // A blob opened for reading parts of it at offsets.
+    // A part opened for reading pieces of it at offsets.
+    //
+    // A part is stored in chunks small enough for one database page each: SQLite keeps a
+    // larger value as a chain of overflow pages and walks the chain from its start to reach
+    // an offset, so a binary search in a 4 MB part read most of its pages (all of them, with
+    // a connection's cache still empty). A chunk is found by its row id instead.
     class Blob
     {
     public:
@@ -70,8 +75,11 @@ public:
 
     private:
         friend class TrailDatabase;
-        sqlite3_blob *m_blob = nullptr;
+        sqlite3 *m_db = nullptr;
+        qint64 m_part = 0;
         std::size_t m_size = 0;
+        mutable sqlite3_blob *m_blob = nullptr; // the chunk last read
+        mutable qint64 m_chunk = -1;
     };
 
     // Opens or creates the index at `path` (mode 0600). Unavailable when the file cannot be
@@ -81,8 +89,9 @@ public:
 
     Result<void> exec(const char *sql);
     Result<Statement> prepare(const char *sql);
-    // The `data` blob of row `id` in table `parts`.
+    // Part `id` (TrailSegment::partId) as written by writePart().
     Result<Blob> openPart(qint64 id);
+    Result<void> writePart(qint64 id, const void *data, std::size_t size);
 
     // SQLite's page cache: large for lookups, which read the same segment parts again and
     // again; small while an import writes, since its pages are written once and every page of
@@ -101,6 +110,9 @@ private:
     sqlite3 *m_db = nullptr;
     QString m_path;
     std::optional<TrailValueHash> m_valueHash;
+    std::optional<Statement> m_partSize;
+    std::optional<Statement> m_insertChunk;
+    std::optional<Statement> m_insertPart;
 };
 
 } // namespace gatehouse::cloudtrail

@@ -13,12 +13,10 @@ static_assert(sizeof(DirectoryEntry) == 12 && sizeof(PostingEntry) == 16 && size
 namespace {
 
 template<typename Vector>
-Result<void> writePart(TrailDatabase::Statement &insert, qint64 segment, qint64 part,
-                       const Vector &data)
+Result<void> writePart(TrailDatabase &database, qint64 segment, qint64 part, const Vector &data)
 {
-    insert.bind(1, partId(segment, part))
-        .bindBlob(2, data.data(), data.size() * sizeof(typename Vector::value_type));
-    return insert.run();
+    return database.writePart(partId(segment, part), data.data(),
+                              data.size() * sizeof(typename Vector::value_type));
 }
 
 // Sorts (value << 32 | position) numbers by value and keeps the order of those with the same
@@ -49,8 +47,7 @@ void sortByValue(LargeVector<std::uint64_t> &pairs, LargeVector<std::uint64_t> &
 // The postings of one kind: (value, position) pairs grouped by value, each group keeping the
 // positions' order, which is newest first. `pairs` holds each pair once, as (value << 32 |
 // position), in the order of the positions.
-Result<void> writeKind(TrailDatabase::Statement &insert, qint64 segment, TrailKind kind,
-                       Buffers &buffers)
+Result<void> writeKind(TrailDatabase &database, qint64 segment, TrailKind kind, Buffers &buffers)
 {
     LargeVector<std::uint64_t> &pairs = buffers.pairs;
     std::vector<DirectoryEntry> &directory = buffers.directory;
@@ -67,9 +64,10 @@ Result<void> writeKind(TrailDatabase::Statement &insert, qint64 segment, TrailKi
         ++directory.back().count;
         entries.push_back({times[position], position});
     }
-    if (Result<void> written = writePart(insert, segment, directoryPart(kind), directory); !written)
+    if (Result<void> written = writePart(database, segment, directoryPart(kind), directory);
+        !written)
         return written;
-    return writePart(insert, segment, entriesPart(kind), entries);
+    return writePart(database, segment, entriesPart(kind), entries);
 }
 
 } // namespace
@@ -93,12 +91,8 @@ Result<void> write(TrailDatabase &database, qint64 segment, LargeVector<TrailEnt
     records.swap(buffers.sorted);
     Result<TrailDatabase::Statement> insertSegment = database.prepare(
         "INSERT INTO segments (id, min_time, max_time, count) VALUES (?, ?, ?, ?)");
-    Result<TrailDatabase::Statement> insertPart =
-        database.prepare("INSERT INTO parts (id, data) VALUES (?, ?)");
     if (!insertSegment)
         return insertSegment.error();
-    if (!insertPart)
-        return insertPart.error();
     insertSegment->bind(1, segment)
         .bind(2, records.back().time)
         .bind(3, records.front().time)
@@ -132,11 +126,11 @@ Result<void> write(TrailDatabase &database, qint64 segment, LargeVector<TrailEnt
         qToBigEndian<quint64>(keys[i][0], ids[i].id.data());
         qToBigEndian<quint64>(keys[i][1], ids[i].id.data() + 8);
     }
-    if (Result<void> w = writePart(*insertPart, segment, Times, times); !w)
+    if (Result<void> w = writePart(database, segment, Times, times); !w)
         return w;
-    if (Result<void> w = writePart(*insertPart, segment, Refs, refs); !w)
+    if (Result<void> w = writePart(database, segment, Refs, refs); !w)
         return w;
-    if (Result<void> w = writePart(*insertPart, segment, Ids, ids); !w)
+    if (Result<void> w = writePart(database, segment, Ids, ids); !w)
         return w;
 
     LargeVector<std::uint64_t> &pairs = buffers.pairs;
@@ -149,7 +143,7 @@ Result<void> write(TrailDatabase &database, qint64 segment, LargeVector<TrailEnt
             if (const std::uint32_t value = records[i].values[std::size_t(kind)])
                 pairs.push_back(pairOf(value, i));
         }
-        if (Result<void> w = writeKind(*insertPart, segment, TrailKind(kind), buffers); !w)
+        if (Result<void> w = writeKind(database, segment, TrailKind(kind), buffers); !w)
             return w;
     }
     for (const TrailKind kind : {TrailKind::ResourceType, TrailKind::ResourceName}) {
@@ -168,7 +162,7 @@ Result<void> write(TrailDatabase &database, qint64 segment, LargeVector<TrailEnt
                     pairs.push_back(pairOf(value, i));
             }
         }
-        if (Result<void> w = writeKind(*insertPart, segment, kind, buffers); !w)
+        if (Result<void> w = writeKind(database, segment, kind, buffers); !w)
             return w;
     }
     return {};
