@@ -103,7 +103,9 @@ Result<void> GzipInflater::inflatePrefix(const char *in, std::size_t size, Padde
     // libdeflate writes its output in order and stops when the next literal, match (at most
     // 258 bytes) or stored block (at most 65,535) would not fit: with this much room past
     // `wanted`, every byte up to `wanted` is written when it reports that the buffer was too
-    // small.
+    // small. That is how its decompressor works (1.14 and later), not a promise of its
+    // header; the record read from the text is parsed and checked against the lookup, and a
+    // file whose size or time changed is never read this way.
     constexpr std::size_t kSlack = 65536 + 258;
     if (!m_decompressor)
         return makeError(ErrorCode::Unavailable, QStringLiteral("not enough memory"));
@@ -116,8 +118,9 @@ Result<void> GzipInflater::inflatePrefix(const char *in, std::size_t size, Padde
         return makeError(ErrorCode::Unavailable, QStringLiteral("not enough memory"));
     std::size_t used = 0;
     std::size_t produced = 0;
+    // Not out.capacity(): a buffer used again may be larger, and libdeflate fills all it gets.
     const libdeflate_result result = libdeflate_gzip_decompress_ex(
-        m_decompressor, in, size, out.data(), out.capacity(), &used, &produced);
+        m_decompressor, in, size, out.data(), wanted + kSlack, &used, &produced);
     if (result == LIBDEFLATE_INSUFFICIENT_SPACE) {
         out.resize(wanted);
         return {};

@@ -22,8 +22,9 @@ namespace {
 // 3: parts stored in chunks of one page (part_sizes, chunks).
 constexpr int kFormatVersion = 3;
 
-// A chunk fills most of a 64 KiB page: SQLite keeps up to 65,501 bytes of a row on its page.
-constexpr std::size_t kChunkBytes = 65000;
+// A chunk fills most of a 64 KiB page (SQLite keeps up to 65,501 bytes of a row on its page)
+// and is a multiple of 240, so no entry of a part (8, 12, 16 or 20 bytes) straddles two.
+constexpr std::size_t kChunkBytes = 64800;
 // Chunk row ids: the part's id times this, plus the chunk's index.
 constexpr qint64 kChunksPerPart = 1 << 16;
 constexpr int kApplicationId = 0x47415449; // "GATI"
@@ -149,7 +150,7 @@ TrailDatabase::Blob::Blob(Blob &&other) noexcept
       m_part(other.m_part),
       m_size(other.m_size),
       m_blob(std::exchange(other.m_blob, nullptr)),
-      m_chunk(other.m_chunk)
+      m_chunk(std::exchange(other.m_chunk, -1))
 {}
 
 TrailDatabase::Blob &TrailDatabase::Blob::operator=(Blob &&other) noexcept
@@ -169,11 +170,6 @@ TrailDatabase::Blob::~Blob()
 
 Result<void> TrailDatabase::Blob::read(std::size_t offset, void *out, std::size_t length) const
 {
-    const auto damaged = [] {
-        return makeError(ErrorCode::Integrity,
-                         QStringLiteral("The CloudTrail index is damaged; delete it and import "
-                                        "the log files again."));
-    };
     if (offset + length > m_size || offset + length < offset)
         return damaged();
     auto *to = static_cast<char *>(out);
@@ -273,12 +269,8 @@ Result<std::unique_ptr<TrailDatabase>> TrailDatabase::open(const QString &path)
     if (!keyRow)
         return keyRow.error();
     const std::string_view keyBytes = *keyRow ? key->blob(0) : std::string_view();
-    if (keyBytes.size() != sizeof(TrailValueHash::Key)) {
-        return makeError(ErrorCode::Integrity,
-                         QStringLiteral("The CloudTrail index %1 is damaged; delete it and import "
-                                        "the log files again.")
-                             .arg(path));
-    }
+    if (keyBytes.size() != sizeof(TrailValueHash::Key))
+        return damaged();
     TrailValueHash::Key valueKey;
     std::memcpy(valueKey.data(), keyBytes.data(), valueKey.size());
     database->m_valueHash.emplace(valueKey);
@@ -330,11 +322,8 @@ Result<TrailDatabase::Blob> TrailDatabase::openPart(qint64 id)
     m_partSize->reset();
     if (!row)
         return row.error();
-    if (size < 0 || size > qint64(kChunkBytes) * kChunksPerPart) {
-        return makeError(ErrorCode::Integrity,
-                         QStringLiteral("The CloudTrail index is damaged; delete it and import "
-                                        "the log files again."));
-    }
+    if (size < 0 || size > qint64(kChunkBytes) * kChunksPerPart)
+        return damaged();
     Blob blob;
     blob.m_db = m_db;
     blob.m_part = id;
@@ -365,6 +354,13 @@ Result<void> TrailDatabase::writePart(qint64 id, const void *data, std::size_t s
     }
     m_insertPart->bind(1, id).bind(2, qint64(size));
     return m_insertPart->run();
+}
+
+Error TrailDatabase::damaged()
+{
+    return makeError(ErrorCode::Integrity,
+                     QStringLiteral("The CloudTrail index is damaged; delete it and import the log "
+                                    "files again."));
 }
 
 Error TrailDatabase::error(const QString &what) const

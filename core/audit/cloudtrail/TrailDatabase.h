@@ -102,6 +102,9 @@ public:
     // How this index turns lookup values into numbers (its key is made with the index).
     const TrailValueHash &valueHash() const { return *m_valueHash; }
 
+    // What a lookup or import reports when the index does not hold what it should.
+    static Error damaged();
+
     // The error of the last call, as a user can act on it (never SQL).
     Error error(const QString &what) const;
 

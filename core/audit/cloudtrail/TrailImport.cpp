@@ -48,13 +48,15 @@ void encode(const TrailBatch &batch, const TrailValueHash &hash, ReadFile &out)
 }
 
 // About how many records `files` hold, from their sizes: gzip (the usual delivery) at about
-// 250 bytes a record, JSON text at about 2,000. Only a hint for memory.
+// 250 bytes a record, JSON text at about 2,000. Only a hint for memory, so at most a few
+// million: files that are not what they seem must not take memory up front.
 qint64 expectedRecords(const QList<TrailFile> &files)
 {
+    constexpr qint64 kMostExpected = 4 * 1024 * 1024;
     qint64 records = 0;
     for (const TrailFile &file : files)
         records += file.size / (file.path.endsWith(u".gz", Qt::CaseInsensitive) ? 250 : 2000);
-    return records;
+    return std::min(records, kMostExpected);
 }
 
 // The files the index has seen, by path.

@@ -305,18 +305,23 @@ Result<EventPage> TrailLookup::run(const EventLookup &lookup)
         range.end = std::min(range.end, key.time);
     }
 
-    QList<Condition> conditions;
-    for (const EventLookup::Condition &condition : lookup.conditions) {
-        Condition resolved;
-        resolved.kind = kindOf(condition.attribute);
-        resolved.text = condition.value.toUtf8();
-        const std::string_view view(resolved.text.constData(), std::size_t(resolved.text.size()));
-        if (resolved.kind)
-            resolved.value = m_database.valueHash()(view);
-        else
-            resolved.id = TrailIdSet::keyOf(view);
-        conditions.append(resolved);
-    }
+    // Const once made: the record source's two threads check records against them.
+    const std::vector<Condition> conditions = [&] {
+        std::vector<Condition> made;
+        for (const EventLookup::Condition &condition : lookup.conditions) {
+            Condition resolved;
+            resolved.kind = kindOf(condition.attribute);
+            resolved.text = condition.value.toUtf8();
+            const std::string_view view(resolved.text.constData(),
+                                        std::size_t(resolved.text.size()));
+            if (resolved.kind)
+                resolved.value = m_database.valueHash()(view);
+            else
+                resolved.id = TrailIdSet::keyOf(view);
+            made.push_back(resolved);
+        }
+        return made;
+    }();
     const auto holdsAll = [&](const TrailRecord &record) {
         return std::all_of(conditions.begin(), conditions.end(),
                            [&](const Condition &condition) { return condition.heldBy(record); });
@@ -358,9 +363,7 @@ Result<EventPage> TrailLookup::run(const EventLookup &lookup)
         Result<bool> row = fileOf->step();
         if (!row || !*row) {
             fileOf->reset();
-            return makeError(ErrorCode::Integrity,
-                             QStringLiteral("The CloudTrail index is damaged; delete it and "
-                                            "import the log files again."));
+            return TrailDatabase::damaged();
         }
         const std::string_view path = fileOf->text(0);
         const TrailRecordSource::Request request{
@@ -397,7 +400,7 @@ Result<EventPage> TrailLookup::run(const EventLookup &lookup)
         candidates.clear();
         Segment::Slice driver; // when set (size > 0), candidates come from it, read as needed
         std::vector<std::vector<std::uint32_t>> others; // sorted positions per other condition
-        if (conditions.isEmpty()) {
+        if (conditions.empty()) {
             Result<std::vector<PostingEntry>> all =
                 segment.all(range, lookup.text.isEmpty() ? need : row.count);
             if (!all)

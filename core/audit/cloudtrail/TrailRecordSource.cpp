@@ -112,8 +112,7 @@ TrailRecordSource::Outcome TrailRecordSource::read(const Request &request, const
     CachedFile &cached = m_cache.front();
     cached.path = request.path;
     if (Result<void> loaded = worker.load(request, kMaxText, cached.text); !loaded) {
-        cached.path.clear();
-        cached.text.clear();
+        m_cache.pop_front();
         return loaded.error();
     }
     return worker.record(cached.text, request, accept);

@@ -20,8 +20,8 @@ Result<void> writePart(TrailDatabase &database, qint64 segment, qint64 part, con
 }
 
 // Sorts (value << 32 | position) numbers by value and keeps the order of those with the same
-// value: two counting passes over 16-bit digits, the second left out when all values are
-// below 65536 (most kinds), instead of comparison sorting.
+// value: two counting passes over 16-bit digits (a pass is left out when all values share
+// that digit, as ReadOnly's few values may), instead of comparison sorting.
 void sortByValue(LargeVector<std::uint64_t> &pairs, LargeVector<std::uint64_t> &scratch,
                  std::vector<std::uint32_t> &counts)
 {
@@ -103,8 +103,8 @@ Result<void> write(TrailDatabase &database, qint64 segment, LargeVector<TrailEnt
     const std::size_t count = records.size();
     LargeVector<qint64> &times = buffers.times;
     LargeVector<Ref> &refs = buffers.refs;
-    // Ids in byte order, compared as two big-endian numbers (then the position) instead of by
-    // memcmp().
+    // Ids in byte order, compared as two big-endian numbers instead of by memcmp() (each id is
+    // in a segment once); the third number is the position.
     LargeVector<std::array<std::uint64_t, 3>> &keys = buffers.idKeys;
     times.resize(count);
     refs.resize(count);
