@@ -508,6 +508,75 @@ private Q_SLOTS:
         }
     }
 
+    // An index whose parts lost chunks, were cut short or lie about their size: lookups say
+    // the index is damaged (and how to mend it), never crash or return wrong pages.
+    void damagedPartsAreReported_data()
+    {
+        QTest::addColumn<QString>("damage");
+        QTest::newRow("chunks gone") << QStringLiteral("DELETE FROM chunks");
+        QTest::newRow("chunks cut short") << QStringLiteral("UPDATE chunks SET data = x'00'");
+        QTest::newRow("sizes too large")
+            << QStringLiteral("UPDATE part_sizes SET size = size + 100000");
+        QTest::newRow("sizes gone") << QStringLiteral("DELETE FROM part_sizes");
+    }
+
+    void damagedPartsAreReported()
+    {
+        QFETCH(QString, damage);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QFile log(dir.filePath(QStringLiteral("log.json")));
+        QVERIFY(log.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 20; ++i) {
+            log.write(
+                QStringLiteral("{\"eventVersion\":\"1.08\",\"eventID\":\"00000000-0000-4000-"
+                               "8000-%1\",\"eventTime\":\"2026-03-01T00:00:%2Z\",\"eventName\":"
+                               "\"GetObject\",\"eventSource\":\"s3.amazonaws.com\","
+                               "\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":\"u%3\"}}\n")
+                    .arg(i, 12, 10, QLatin1Char('0'))
+                    .arg(i, 2, 10, QLatin1Char('0'))
+                    .arg(i % 3)
+                    .toUtf8());
+        }
+        log.close();
+        const QString path = dir.filePath(QStringLiteral("damaged.idx"));
+        {
+            auto index = TrailIndex::open(path);
+            GH_VERIFY_OK(index);
+            GH_VERIFY_OK((*index)->import({log.fileName()}));
+            EventLookup lookup;
+            lookup.conditions.append({LookupAttribute::Username, QStringLiteral("u1")});
+            Result<EventPage> page = (*index)->lookup(lookup);
+            GH_VERIFY_OK(page);
+            QCOMPARE(page->events.size(), 7);
+        }
+        {
+            auto database = TrailDatabase::open(path);
+            GH_VERIFY_OK(database);
+            GH_VERIFY_OK((*database)->exec(damage.toUtf8().constData()));
+        }
+        auto index = TrailIndex::open(path);
+        GH_VERIFY_OK(index);
+        EventLookup lookup;
+        lookup.conditions.append({LookupAttribute::Username, QStringLiteral("u1")});
+        Result<EventPage> page = (*index)->lookup(lookup);
+        QVERIFY(!page);
+        QCOMPARE(page.error().code, ErrorCode::Integrity);
+        QVERIFY2(page.error().message.contains(QStringLiteral("damaged"))
+                     && page.error().message.contains(QStringLiteral("import the log files")),
+                 qPrintable(page.error().message));
+        // Importing more into it fails the same way.
+        QFile more(dir.filePath(QStringLiteral("more.json")));
+        QVERIFY(more.open(QIODevice::WriteOnly));
+        more.write(
+            "{\"eventVersion\":\"1.08\",\"eventID\":\"10000000-0000-4000-8000-000000000000\","
+            "\"eventTime\":\"2026-03-02T00:00:00Z\",\"eventName\":\"PutObject\"}\n");
+        more.close();
+        Result<TrailImportReport> imported = (*index)->import({more.fileName()});
+        QVERIFY(!imported);
+        QCOMPARE(imported.error().code, ErrorCode::Integrity);
+    }
+
     void refusesOtherVersionsAndLostKeys()
     {
         QTemporaryDir dir;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <new>
 #include <system_error>
 #include <thread>
 
@@ -149,10 +150,20 @@ TrailRecordSource::readAll(const std::vector<Request> &requests, const Accept &a
         for (std::size_t f = next++; f < files.size(); f = next++) {
             const File &file = files[f];
             const Request &first = requests[order[file.first]];
-            Result<void> loaded = worker.load(first, file.end, worker.text);
-            for (std::size_t i = file.first; i < file.first + file.count; ++i) {
-                outcomes[order[i]] = loaded ? worker.record(worker.text, requests[order[i]], accept)
-                                            : Outcome(loaded.error());
+            // Memory running out on the helper thread must not end the process: it fails
+            // this file's records, as a file that cannot be read does.
+            try {
+                Result<void> loaded = worker.load(first, file.end, worker.text);
+                for (std::size_t i = file.first; i < file.first + file.count; ++i) {
+                    outcomes[order[i]] = loaded
+                        ? worker.record(worker.text, requests[order[i]], accept)
+                        : Outcome(loaded.error());
+                }
+            } catch (const std::bad_alloc &) {
+                for (std::size_t i = file.first; i < file.first + file.count; ++i) {
+                    outcomes[order[i]] = Outcome(
+                        makeError(ErrorCode::Unavailable, QStringLiteral("Out of memory.")));
+                }
             }
         }
     };
