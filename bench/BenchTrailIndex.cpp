@@ -505,7 +505,7 @@ struct Recent {
     {
         return std::hash<std::string_view>{}(eventId);
     }
-    // How many files the events of `page` are in (each is read and decompressed whole).
+    // How many files the events of `page` are in (each is read to return its records).
     qint64 filesOf(const EventPage &page) const
     {
         QSet<std::uint32_t> seen;
