@@ -34,6 +34,22 @@ struct Reference {
     QJsonObject record;
 };
 
+// A small record on a line of its own (NDJSON): an IAM user's GetObject at `time` (whole
+// seconds, as CloudTrail writes them), with an event id made of `series` and `number`.
+QByteArray ndjsonRecord(int series, int number, const QDateTime &time, const QString &user)
+{
+    return QStringLiteral("{\"eventVersion\":\"1.08\",\"eventID\":\"%1-0000-4000-8000-%2\","
+                          "\"eventTime\":\"%3\",\"eventName\":\"GetObject\",\"eventSource\":"
+                          "\"s3.amazonaws.com\",\"userIdentity\":{\"type\":\"IAMUser\","
+                          "\"userName\":\"%4\"}}\n")
+        .arg(series, 8, 10, QLatin1Char('0'))
+        .arg(number, 12, 10, QLatin1Char('0'))
+        .arg(time.toString(Qt::ISODate), user)
+        .toUtf8();
+}
+
+const QDateTime kSomeDay(QDate(2026, 3, 1), QTime(0, 0), Qt::UTC);
+
 bool matches(const Reference &reference, const EventLookup::Condition &condition)
 {
     const QJsonObject &f = reference.fields;
@@ -121,12 +137,13 @@ private:
         return out;
     }
 
-    // Every page of the lookup; checks each page's order on the way.
-    QList<LookupEvent> allPages(EventLookup lookup)
+    // Every page of the lookup (from its token, if it has one); checks each page's order on
+    // the way.
+    static QList<LookupEvent> allPages(TrailIndex &index, EventLookup lookup)
     {
         QList<LookupEvent> events;
         for (int pages = 0; pages < 1000; ++pages) {
-            Result<EventPage> page = m_index->lookup(lookup);
+            Result<EventPage> page = index.lookup(lookup);
             if (!page) {
                 qWarning() << page.error().message;
                 return {};
@@ -228,7 +245,7 @@ private Q_SLOTS:
     {
         EventLookup lookup;
         lookup.maxResults = 1000;
-        const QList<LookupEvent> events = allPages(lookup);
+        const QList<LookupEvent> events = allPages(*m_index, lookup);
         QCOMPARE(events.size(), 454);
         // What the file reader makes of each record, by id, against what the index reads back.
         QHash<QString, QByteArray> read;
@@ -312,7 +329,7 @@ private Q_SLOTS:
             for (const Reference &reference : expected(lookup))
                 want.append({reference.ms, reference.id});
             QList<QPair<qint64, QString>> got;
-            for (const LookupEvent &event : allPages(lookup))
+            for (const LookupEvent &event : allPages(*m_index, lookup))
                 got.append({event.eventTime.toMSecsSinceEpoch(), event.eventId});
             nonEmpty += want.isEmpty() ? 0 : 1;
             QVERIFY2(idsByTime(got) == idsByTime(want),
@@ -465,18 +482,10 @@ private Q_SLOTS:
         QStringList secondIds;
         for (int i = 0; i < 9; ++i) {
             const QString user = i % 3 == 1 ? first : second;
-            const QString id =
-                QStringLiteral("00000000-0000-4000-8000-%1").arg(i, 12, 10, QLatin1Char('0'));
-            (i % 3 == 1 ? firstIds : secondIds).prepend(id);
-            log.write(
-                QStringLiteral("{\"eventVersion\":\"1.08\",\"eventID\":\"%1\","
-                               "\"eventTime\":\"2026-03-01T00:00:0%2Z\",\"eventName\":"
-                               "\"GetObject\",\"eventSource\":\"s3.amazonaws.com\","
-                               "\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":\"%3\"}}\n")
-                    .arg(id)
-                    .arg(i)
-                    .arg(user)
-                    .toUtf8());
+            (i % 3 == 1 ? firstIds : secondIds)
+                .prepend(
+                    QStringLiteral("00000000-0000-4000-8000-%1").arg(i, 12, 10, QLatin1Char('0')));
+            log.write(ndjsonRecord(0, i, kSomeDay.addSecs(i), user));
         }
         log.close();
         auto index = TrailIndex::open(path);
@@ -492,16 +501,9 @@ private Q_SLOTS:
                 if (pageSize == 0)
                     lookup.text = QStringLiteral("getobject");
                 QStringList found;
-                for (int pages = 0; pages < 20; ++pages) {
-                    Result<EventPage> page = (*index)->lookup(lookup);
-                    GH_VERIFY_OK(page);
-                    for (const LookupEvent &event : page->events) {
-                        QCOMPARE(event.username, user);
-                        found.append(event.eventId);
-                    }
-                    if (page->nextToken.isEmpty())
-                        break;
-                    lookup.nextToken = page->nextToken;
+                for (const LookupEvent &event : allPages(**index, lookup)) {
+                    QCOMPARE(event.username, user);
+                    found.append(event.eventId);
                 }
                 QCOMPARE(found, ids);
             }
@@ -515,25 +517,23 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        const auto writeLog = [&](const QString &name, int first, int count) {
+        // Records `numbers` of series `series`, two a second.
+        const auto writeLog = [&](const QString &name, int series, QList<int> numbers) {
             QFile log(dir.filePath(name));
             if (!log.open(QIODevice::WriteOnly))
                 return QString();
-            for (int i = first; i < first + count; ++i) {
-                // Two records a second: CloudTrail's times have no milliseconds.
-                log.write(QStringLiteral("{\"eventVersion\":\"1.08\",\"eventID\":\"00000000-0000-"
-                                         "4000-8000-%1\",\"eventTime\":\"2026-03-01T00:%2:%3Z\","
-                                         "\"eventName\":\"GetObject\",\"eventSource\":"
-                                         "\"s3.amazonaws.com\",\"userIdentity\":{\"type\":"
-                                         "\"IAMUser\",\"userName\":\"u\"}}\n")
-                              .arg(i, 12, 10, QLatin1Char('0'))
-                              .arg(i / 2 / 60, 2, 10, QLatin1Char('0'))
-                              .arg(i / 2 % 60, 2, 10, QLatin1Char('0'))
-                              .toUtf8());
-            }
+            for (const int i : numbers)
+                log.write(ndjsonRecord(series, i, kSomeDay.addSecs(i / 2), QStringLiteral("u")));
             return log.fileName();
         };
-        const QString first = writeLog(QStringLiteral("a.json"), 20, 40); // seconds 10..29
+        const auto range = [](int first, int count) {
+            QList<int> numbers;
+            for (int i = first; i < first + count; ++i)
+                numbers.append(i);
+            return numbers;
+        };
+        const QString first =
+            writeLog(QStringLiteral("a.json"), 0, range(20, 40)); // seconds 10 to 29
         QVERIFY(!first.isEmpty());
         auto index = TrailIndex::open(dir.filePath(QStringLiteral("tokens.idx")));
         GH_VERIFY_OK(index);
@@ -553,21 +553,10 @@ private Q_SLOTS:
         // Newer (seconds 30..39), older (0..9) and, with ids 41, 43, 53 and 56, the same seconds
         // as records already indexed (53: the second of the last event shown), in a segment of
         // their own.
-        const QString second = writeLog(QStringLiteral("b.json"), 0, 20);
-        const QString third = writeLog(QStringLiteral("c.json"), 60, 20);
-        QFile same(dir.filePath(QStringLiteral("d.json")));
-        QVERIFY(same.open(QIODevice::WriteOnly));
-        for (const int i : {41, 43, 53, 56}) {
-            same.write(
-                QStringLiteral("{\"eventVersion\":\"1.08\",\"eventID\":\"10000000-0000-4000-"
-                               "8000-%1\",\"eventTime\":\"2026-03-01T00:00:%2Z\","
-                               "\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":\"u\"}}\n")
-                    .arg(i, 12, 10, QLatin1Char('0'))
-                    .arg(i / 2, 2, 10, QLatin1Char('0'))
-                    .toUtf8());
-        }
-        same.close();
-        GH_VERIFY_OK((*index)->import({second, third, same.fileName()}));
+        const QString second = writeLog(QStringLiteral("b.json"), 0, range(0, 20));
+        const QString third = writeLog(QStringLiteral("c.json"), 0, range(60, 20));
+        const QString same = writeLog(QStringLiteral("d.json"), 1, {41, 43, 53, 56});
+        GH_VERIFY_OK((*index)->import({second, third, same}));
 
         QStringList everything;
         EventLookup all = lookup;
@@ -581,15 +570,8 @@ private Q_SLOTS:
         QVERIFY(at >= 0);
         QStringList continued;
         lookup.nextToken = page->nextToken;
-        for (int pages = 0; pages < 30; ++pages) {
-            Result<EventPage> next = (*index)->lookup(lookup);
-            GH_VERIFY_OK(next);
-            for (const LookupEvent &event : next->events)
-                continued.append(event.eventId);
-            if (next->nextToken.isEmpty())
-                break;
-            lookup.nextToken = next->nextToken;
-        }
+        for (const LookupEvent &event : allPages(**index, lookup))
+            continued.append(event.eventId);
         QCOMPARE(continued, everything.mid(at + 1));
         for (const QString &id : std::as_const(shown))
             QVERIFY(!continued.contains(id));
@@ -614,17 +596,8 @@ private Q_SLOTS:
         QVERIFY(dir.isValid());
         QFile log(dir.filePath(QStringLiteral("log.json")));
         QVERIFY(log.open(QIODevice::WriteOnly));
-        for (int i = 0; i < 20; ++i) {
-            log.write(
-                QStringLiteral("{\"eventVersion\":\"1.08\",\"eventID\":\"00000000-0000-4000-"
-                               "8000-%1\",\"eventTime\":\"2026-03-01T00:00:%2Z\",\"eventName\":"
-                               "\"GetObject\",\"eventSource\":\"s3.amazonaws.com\","
-                               "\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":\"u%3\"}}\n")
-                    .arg(i, 12, 10, QLatin1Char('0'))
-                    .arg(i, 2, 10, QLatin1Char('0'))
-                    .arg(i % 3)
-                    .toUtf8());
-        }
+        for (int i = 0; i < 20; ++i)
+            log.write(ndjsonRecord(0, i, kSomeDay.addSecs(i), QStringLiteral("u%1").arg(i % 3)));
         log.close();
         const QString path = dir.filePath(QStringLiteral("damaged.idx"));
         {
