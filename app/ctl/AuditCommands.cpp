@@ -1,5 +1,7 @@
 #include "CtlCommand.h"
 
+#include "model/IsoTime.h"
+
 #include "CtlBackend.h"
 #include "Duration.h"
 #include "LookupOptions.h"
@@ -45,11 +47,6 @@ const QCommandLineOption kExport(
     QStringLiteral("checkpoint: also write every checkpoint and the public keys that verify "
                    "them into this folder."),
     QStringLiteral("folder"));
-
-QString isoUtc(const QDateTime &time)
-{
-    return time.toUTC().toString(Qt::ISODateWithMs);
-}
 
 Result<QByteArray> readSmallFile(const QString &path)
 {

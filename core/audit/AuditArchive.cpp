@@ -1,5 +1,7 @@
 #include "AuditArchive.h"
 
+#include "model/IsoTime.h"
+
 #include "AuditChain.h"
 #include "AuditRows.h"
 #include "cloudtrail/GzipDeflater.h"
@@ -55,7 +57,7 @@ Result<Outcome> archive(SqlTransaction &tx, const QString &logId, const QDateTim
     if (!base)
         return base.error();
     // The contiguous run of old records: up to the first record at or after the cutoff.
-    const QString before = cutoff.toUTC().toString(Qt::ISODateWithMs);
+    const QString before = isoUtc(cutoff);
     Result<QVariant> firstKept = tx.scalar(
         QStringLiteral("SELECT min(seq) FROM audit_events WHERE event_time >= ?"), {before});
     if (!firstKept)

@@ -1,5 +1,7 @@
 #include "AuditCheckpoint.h"
 
+#include "model/IsoTime.h"
+
 #include "AuditSigningKeys.h"
 #include "crypto/Ed25519.h"
 
@@ -11,11 +13,6 @@ namespace gatehouse {
 namespace {
 
 constexpr QByteArrayView kTag = "gatehouse.audit.checkpoint.v1";
-
-QString isoUtc(const QDateTime &time)
-{
-    return time.toUTC().toString(Qt::ISODateWithMs);
-}
 
 Error notACheckpoint(const QString &why)
 {

@@ -1,5 +1,7 @@
 #include "AuditLog.h"
 
+#include "model/IsoTime.h"
+
 #include "AuditChain.h"
 #include "crypto/Random.h"
 
@@ -43,11 +45,6 @@ QJsonObject userIdentity(const Actor &actor)
     identity.insert(QStringLiteral("sessionContext"),
                     QJsonObject{{QStringLiteral("attributes"), attributes}});
     return identity;
-}
-
-QString isoUtc(const QDateTime &time)
-{
-    return time.toUTC().toString(Qt::ISODateWithMs);
 }
 
 // The record could not be written, so the change it records is rolled back. A constraint

@@ -1,5 +1,7 @@
 #include "AuditQuery.h"
 
+#include "model/IsoTime.h"
+
 #include "model/PageToken.h"
 
 #include <QJsonArray>
@@ -14,11 +16,6 @@ namespace {
 // How far counting goes when choosing the attribute that drives the scan: past this, an
 // attribute is "common" and any such one will do.
 constexpr int kCountBound = 2000;
-
-QString isoUtc(const QDateTime &time)
-{
-    return time.toUTC().toString(Qt::ISODateWithMs);
-}
 
 // One condition as SQL over audit_events (alias-free) and its parameter.
 struct Filter {

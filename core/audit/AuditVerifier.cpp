@@ -1,5 +1,7 @@
 #include "AuditVerifier.h"
 
+#include "model/IsoTime.h"
+
 #include "AuditChain.h"
 #include "AuditCheckpoints.h"
 #include "AuditRows.h"
@@ -15,11 +17,6 @@ namespace gatehouse {
 namespace {
 
 constexpr int kBatch = 5000;
-
-QString isoUtc(const QDateTime &time)
-{
-    return time.toUTC().toString(Qt::ISODateWithMs);
-}
 
 } // namespace
 

@@ -1,5 +1,7 @@
 #include "EventExport.h"
 
+#include "model/IsoTime.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -29,7 +31,7 @@ QByteArray csvLine(const LookupEvent &event)
     }
     const QStringList cells{
         event.eventId,
-        event.eventTime.toUTC().toString(Qt::ISODateWithMs),
+        isoUtc(event.eventTime),
         event.username,
         event.eventName,
         event.eventSource,

@@ -1,5 +1,7 @@
 #include "LookupEventsJson.h"
 
+#include "model/IsoTime.h"
+
 #include <QJsonArray>
 
 namespace gatehouse::LookupEventsJson {
@@ -16,7 +18,7 @@ QJsonObject toJson(const EventPage &page)
         QJsonObject object{
             {QStringLiteral("EventId"), event.eventId},
             {QStringLiteral("EventName"), event.eventName},
-            {QStringLiteral("EventTime"), event.eventTime.toUTC().toString(Qt::ISODateWithMs)},
+            {QStringLiteral("EventTime"), isoUtc(event.eventTime)},
             {QStringLiteral("EventSource"), event.eventSource},
             {QStringLiteral("Username"), event.username},
             {QStringLiteral("Resources"), resources},

@@ -1,5 +1,7 @@
 #include "AuditTrail.h"
 
+#include "model/IsoTime.h"
+
 #include "AccessControl.h"
 #include "audit/AuditCheckpoints.h"
 #include "audit/AuditQuery.h"
@@ -11,11 +13,6 @@ namespace gatehouse {
 namespace {
 
 constexpr auto kLogResource = "Gatehouse::AuditLog";
-
-QString isoUtc(const QDateTime &time)
-{
-    return time.toUTC().toString(Qt::ISODateWithMs);
-}
 
 Result<void> require(SqlTransaction &tx, const Actor &actor, Permission permission)
 {

@@ -9,11 +9,6 @@
 
 namespace gatehouse::UserRows {
 
-QString isoUtc(const QDateTime &time)
-{
-    return time.isValid() ? time.toUTC().toString(Qt::ISODateWithMs) : QString();
-}
-
 namespace {
 
 // isoUtc()'s own shape, "yyyy-MM-ddTHH:mm:ss.zzzZ", read without QDateTime::fromString(): the

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/IsoTime.h"
+
 #include "model/Result.h"
 #include "model/User.h"
 #include "store/SqlTransaction.h"
@@ -24,7 +26,7 @@ Result<int> activeOwnerCount(SqlTransaction &tx);
 // The user as audit records and `--json` show it: no secrets.
 QJsonObject toJson(const User &user);
 
-QString isoUtc(const QDateTime &time);
+using gatehouse::isoUtc;
 QDateTime fromIso(const QVariant &value);
 
 } // namespace gatehouse::UserRows

@@ -1,5 +1,7 @@
 #include "EventLookup.h"
 
+#include "model/IsoTime.h"
+
 #include <QJsonArray>
 #include <QJsonObject>
 
@@ -28,11 +30,6 @@ constexpr AttributeName kNames[] = {
 Error invalid(const QString &message)
 {
     return makeError(ErrorCode::InvalidInput, message);
-}
-
-QString isoUtc(const QDateTime &time)
-{
-    return time.isValid() ? time.toUTC().toString(Qt::ISODateWithMs) : QString();
 }
 
 } // namespace

@@ -1,5 +1,7 @@
 #include "SqliteStore.h"
 
+#include "model/IsoTime.h"
+
 #include "SqliteErrors.h"
 #include "SqliteFileCheck.h"
 #include "store/Migrations.h"
@@ -46,11 +48,6 @@ struct ThreadConnections {
 };
 
 thread_local ThreadConnections t_connections;
-
-QString isoUtc(const QDateTime &time)
-{
-    return time.toUTC().toString(Qt::ISODateWithMs);
-}
 
 Error withPath(const Error &error, const QString &path)
 {
