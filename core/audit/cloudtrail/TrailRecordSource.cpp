@@ -152,18 +152,21 @@ TrailRecordSource::readAll(const std::vector<Request> &requests, const Accept &a
             const Request &first = requests[order[file.first]];
             // Memory running out on the helper thread must not end the process: it fails
             // this file's records, as a file that cannot be read does.
+            std::optional<Error> failed;
             try {
-                Result<void> loaded = worker.load(first, file.end, worker.text);
-                for (std::size_t i = file.first; i < file.first + file.count; ++i) {
-                    outcomes[order[i]] = loaded
-                        ? worker.record(worker.text, requests[order[i]], accept)
-                        : Outcome(loaded.error());
+                if (Result<void> loaded = worker.load(first, file.end, worker.text); !loaded) {
+                    failed = loaded.error();
+                } else {
+                    for (std::size_t i = file.first; i < file.first + file.count; ++i)
+                        outcomes[order[i]].emplace(
+                            worker.record(worker.text, requests[order[i]], accept));
                 }
             } catch (const std::bad_alloc &) {
-                for (std::size_t i = file.first; i < file.first + file.count; ++i) {
-                    outcomes[order[i]] = Outcome(
-                        makeError(ErrorCode::Unavailable, QStringLiteral("Out of memory.")));
-                }
+                failed = makeError(ErrorCode::Unavailable, QStringLiteral("Out of memory."));
+            }
+            if (failed) {
+                for (std::size_t i = file.first; i < file.first + file.count; ++i)
+                    outcomes[order[i]].emplace(*failed);
             }
         }
     };
