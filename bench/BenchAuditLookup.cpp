@@ -135,9 +135,7 @@ QList<Query> queries(QRandomGenerator &random, const QDateTime &end)
 
 void run()
 {
-    const qint64 records = qEnvironmentVariableIsSet("GATEHOUSE_BENCH_AUDIT_RECORDS")
-        ? qEnvironmentVariable("GATEHOUSE_BENCH_AUDIT_RECORDS").toLongLong()
-        : kDefaultRecords;
+    const qint64 records = countFromEnvironment("GATEHOUSE_BENCH_AUDIT_RECORDS", kDefaultRecords);
     printHeader(QStringLiteral("Audit lookups over %1 records").arg(records),
                 QStringLiteral("First page (50) of LookupEvents-style queries on the store's own "
                                "audit log."));

@@ -105,6 +105,18 @@ QStringList machineDescription()
     };
 }
 
+qint64 countFromEnvironment(const char *name, qint64 fallback)
+{
+    if (!qEnvironmentVariableIsSet(name))
+        return fallback;
+    bool ok = false;
+    const qint64 count = qEnvironmentVariable(name).toLongLong(&ok);
+    if (!ok || count < 0)
+        throw Failure(
+            QStringLiteral("%1 must be a count (0 or more).").arg(QString::fromLatin1(name)));
+    return count;
+}
+
 QString loadAverage()
 {
     return fileText(QStringLiteral("/proc/loadavg")).section(u' ', 0, 2);

@@ -54,6 +54,9 @@ int cores();
 // on the machine slows every figure, so the load is part of the result.
 void printHeader(const QString &title, const QString &what);
 QString loadAverage();
+// A count set by environment variable `name` (0 or more), else `fallback`; anything else is a
+// Failure rather than a silent 0.
+qint64 countFromEnvironment(const char *name, qint64 fallback);
 
 using SteadyClock = std::chrono::steady_clock;
 double secondsSince(SteadyClock::time_point start);

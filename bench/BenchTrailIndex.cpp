@@ -302,7 +302,7 @@ QString secondsRange(const QList<double> &samples)
     return QStringLiteral("%1 (%2..%3)").arg(fixed(s.median, 2), fixed(s.min, 2), fixed(s.max, 2));
 }
 
-void runImport()
+void runImport(qint64 records)
 {
     for (const char *tool : {"zcat", "jq", "python3"}) {
         if (QStandardPaths::findExecutable(QString::fromLatin1(tool)).isEmpty())
@@ -311,12 +311,8 @@ void runImport()
     QString folder = qEnvironmentVariable("GATEHOUSE_BENCH_TRAIL_DIR");
     QTemporaryDir temporary;
     TrailGeneratorSummary generated;
-    if (folder.isEmpty()) {
-        const qint64 records = qEnvironmentVariableIsSet("GATEHOUSE_BENCH_TRAIL_RECORDS")
-            ? qEnvironmentVariable("GATEHOUSE_BENCH_TRAIL_RECORDS").toLongLong()
-            : kDefaultImportRecords;
+    if (folder.isEmpty())
         folder = generate(temporaryPath(temporary), records, generated);
-    }
     const QStringList files = trailFiles(folder);
     const qint64 gzipBytes = bytesOf(files);
 
@@ -423,14 +419,14 @@ void runImport()
     const double zcatMedian = summarize(zcatWall).median;
     const double jqMedian = summarize(jqWall).median;
     const double importMedian = summarize(importWall).median;
-    const auto records = double(reference.records);
+    const auto readRecords = double(reference.records);
     Table table({QStringLiteral("side"), QStringLiteral("wall s (min..max)"),
                  QStringLiteral("CPU s"), QStringLiteral("records/s"),
                  QStringLiteral("time vs zcat"), QStringLiteral("time vs jq pass")});
     const auto add = [&](const QString &name, const QList<double> &wall, const QList<double> &cpu) {
         const double median = summarize(wall).median;
         table.add({name, secondsRange(wall), fixed(summarize(cpu).median, 2),
-                   grouped(records / median), percent(median / zcatMedian),
+                   grouped(readRecords / median), percent(median / zcatMedian),
                    percent(median / jqMedian)});
     };
     add(QStringLiteral("`zcat FILES > /dev/null`"), zcatWall, zcatCpu);
@@ -942,11 +938,12 @@ void runLookups(qint64 records)
 
 void run()
 {
-    if (qEnvironmentVariable("GATEHOUSE_BENCH_TRAIL_RECORDS") != u"0")
-        runImport();
-    const qint64 lookupRecords = qEnvironmentVariableIsSet("GATEHOUSE_BENCH_TRAIL_LOOKUP_RECORDS")
-        ? qEnvironmentVariable("GATEHOUSE_BENCH_TRAIL_LOOKUP_RECORDS").toLongLong()
-        : kDefaultLookupRecords;
+    const qint64 importRecords =
+        countFromEnvironment("GATEHOUSE_BENCH_TRAIL_RECORDS", kDefaultImportRecords);
+    if (importRecords > 0)
+        runImport(importRecords);
+    const qint64 lookupRecords =
+        countFromEnvironment("GATEHOUSE_BENCH_TRAIL_LOOKUP_RECORDS", kDefaultLookupRecords);
     if (lookupRecords > 0)
         runLookups(lookupRecords);
 }

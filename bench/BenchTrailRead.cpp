@@ -144,9 +144,8 @@ void run()
             throw Failure(QStringLiteral("cannot create a temporary directory"));
         folder = temporary.path();
         TrailGeneratorOptions options;
-        options.records = qEnvironmentVariableIsSet("GATEHOUSE_BENCH_TRAIL_RECORDS")
-            ? qEnvironmentVariable("GATEHOUSE_BENCH_TRAIL_RECORDS").toULongLong()
-            : kDefaultRecords;
+        options.records =
+            quint64(countFromEnvironment("GATEHOUSE_BENCH_TRAIL_RECORDS", kDefaultRecords));
         options.outDir = folder;
         generated = require(TrailGenerator(options).run(), "generate the trail files");
     }
