@@ -1,5 +1,7 @@
 #include "AesGcm.h"
 
+#include "OpenSslHandles.h"
+
 #include "Random.h"
 
 #include <openssl/evp.h>
@@ -17,17 +19,6 @@ namespace {
 constexpr int kKeyLength = 32;
 constexpr int kNonceLength = 12;
 constexpr int kTagLength = 16;
-
-struct CipherCtxDeleter {
-    void operator()(EVP_CIPHER_CTX *ctx) const { EVP_CIPHER_CTX_free(ctx); }
-};
-using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxDeleter>;
-
-const unsigned char *bytesOf(QByteArrayView view)
-{
-    static const unsigned char kNothing = 0;
-    return view.isEmpty() ? &kNothing : reinterpret_cast<const unsigned char *>(view.data());
-}
 
 unsigned char *bytesOf(QByteArray &bytes)
 {

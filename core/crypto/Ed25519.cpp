@@ -1,5 +1,7 @@
 #include "Ed25519.h"
 
+#include "OpenSslHandles.h"
+
 #include "Random.h"
 
 #include <openssl/evp.h>
@@ -11,19 +13,6 @@
 namespace gatehouse::crypto {
 
 namespace {
-
-struct PkeyDeleter {
-    void operator()(EVP_PKEY *key) const { EVP_PKEY_free(key); }
-    void operator()(EVP_MD_CTX *ctx) const { EVP_MD_CTX_free(ctx); }
-};
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
-using MdCtx = std::unique_ptr<EVP_MD_CTX, PkeyDeleter>;
-
-const unsigned char *bytesOf(QByteArrayView view)
-{
-    static const unsigned char kNothing = 0;
-    return view.isEmpty() ? &kNothing : reinterpret_cast<const unsigned char *>(view.data());
-}
 
 Pkey privateKeyFrom(QByteArrayView seed)
 {

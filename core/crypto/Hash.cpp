@@ -1,19 +1,13 @@
 #include "Hash.h"
 
+#include "OpenSslHandles.h"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 namespace gatehouse::crypto {
 
 namespace {
-
-// OpenSSL treats a NULL buffer as "not given" in some paths even with length 0 (HMAC then
-// refuses an empty key), so empty views are passed as a valid pointer to nothing.
-const unsigned char *bytesOf(QByteArrayView view)
-{
-    static const unsigned char kNothing = 0;
-    return view.isEmpty() ? &kNothing : reinterpret_cast<const unsigned char *>(view.data());
-}
 
 const char *digestName(HashAlgorithm algorithm)
 {

@@ -1,5 +1,7 @@
 #include "RsaPublicKey.h"
 
+#include "OpenSslHandles.h"
+
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -15,25 +17,8 @@ namespace gatehouse::crypto {
 
 namespace {
 
-struct OpenSslDeleter {
-    void operator()(EVP_PKEY *key) const { EVP_PKEY_free(key); }
-    void operator()(EVP_MD_CTX *ctx) const { EVP_MD_CTX_free(ctx); }
-    void operator()(BIO *bio) const { BIO_free(bio); }
-    void operator()(BIGNUM *number) const { BN_free(number); }
-};
-using Pkey = std::unique_ptr<EVP_PKEY, OpenSslDeleter>;
-using MdCtx = std::unique_ptr<EVP_MD_CTX, OpenSslDeleter>;
-using Bio = std::unique_ptr<BIO, OpenSslDeleter>;
-using BigNum = std::unique_ptr<BIGNUM, OpenSslDeleter>;
-
 // A key file is a few hundred bytes; anything this large is not one (and BIO lengths are int).
 constexpr qsizetype kMaxEncodedBytes = 1024 * 1024;
-
-const unsigned char *bytesOf(QByteArrayView view)
-{
-    static const unsigned char kNothing = 0;
-    return view.isEmpty() ? &kNothing : reinterpret_cast<const unsigned char *>(view.data());
-}
 
 Error invalid(const QString &message)
 {
@@ -214,12 +199,6 @@ bool RsaPublicKey::verifySha256(QByteArrayView message, QByteArrayView signature
     if (!verified)
         ERR_clear_error();
     return verified;
-}
-
-bool rsaSha256Verify(QByteArrayView publicKey, QByteArrayView message, QByteArrayView signature)
-{
-    const Result<RsaPublicKey> key = RsaPublicKey::parse(publicKey);
-    return key && key->verifySha256(message, signature);
 }
 
 } // namespace gatehouse::crypto

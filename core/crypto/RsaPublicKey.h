@@ -42,8 +42,4 @@ private:
     std::shared_ptr<const Key> m_key;
 };
 
-// One-shot form of RsaPublicKey::parse + verifySha256: false for a wrong signature and for a
-// malformed, unsupported or too short key.
-bool rsaSha256Verify(QByteArrayView publicKey, QByteArrayView message, QByteArrayView signature);
-
 } // namespace gatehouse::crypto

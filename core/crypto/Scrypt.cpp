@@ -1,5 +1,7 @@
 #include "Scrypt.h"
 
+#include "OpenSslHandles.h"
+
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/kdf.h>
@@ -51,12 +53,6 @@ QString costProblem(const ScryptCost &cost)
     if (16 * quint64{cost.r} < 64 && cost.n >= (quint64{1} << (16 * cost.r)))
         return QStringLiteral("scrypt N must be below 2^(16*r)");
     return {};
-}
-
-const unsigned char *bytesOf(QByteArrayView view)
-{
-    static const unsigned char kNothing = 0;
-    return view.isEmpty() ? &kNothing : reinterpret_cast<const unsigned char *>(view.data());
 }
 
 } // namespace

@@ -11,6 +11,18 @@ using namespace gatehouse;
 using namespace gatehouse::crypto;
 using gatehouse::test::OpenSslCli;
 
+namespace {
+
+// Parse and verify in one: false for a wrong signature and for a malformed, unsupported or too
+// short key.
+bool rsaSha256Verify(QByteArrayView publicKey, QByteArrayView message, QByteArrayView signature)
+{
+    const Result<RsaPublicKey> key = RsaPublicKey::parse(publicKey);
+    return key && key->verifySha256(message, signature);
+}
+
+} // namespace
+
 class TestRsaPublicKey : public QObject
 {
     Q_OBJECT
