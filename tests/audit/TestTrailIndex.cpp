@@ -510,6 +510,52 @@ private Q_SLOTS:
         }
     }
 
+    // Files are read in the order of the time their names tell (CloudTrail's
+    // _YYYYMMDDTHHmmZ_ stamp, else YYYY/MM/DD folders; names with neither first), so that
+    // segments cover short spans of time. Seen here through re-deliveries: of two copies of
+    // an event, the one read first is kept, and each pair is read the other way round in
+    // path order.
+    void filesAreReadInTimeOrder()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const auto write = [&](const QString &relative, const QList<QByteArray> &lines) {
+            QVERIFY(QDir(dir.path()).mkpath(QFileInfo(relative).path()));
+            QFile file(dir.filePath(relative));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            for (const QByteArray &line : lines)
+                file.write(line);
+        };
+        const auto copy = [](int event, const char *user) {
+            return ndjsonRecord(1, event, kSomeDay, QString::fromLatin1(user));
+        };
+        write(QStringLiteral("AWSLogs/111111111111/CloudTrail/us-east-1/2026/03/02/"
+                             "111111111111_CloudTrail_us-east-1_20260302T0005Z_aaaa.json"),
+              {copy(1, "second-day"), copy(2, "stamped"), copy(3, "stamped")});
+        write(QStringLiteral("AWSLogs/222222222222/CloudTrail/eu-west-1/2026/03/01/"
+                             "222222222222_CloudTrail_eu-west-1_20260301T0005Z_bbbb.json"),
+              {copy(1, "first-day")});
+        write(QStringLiteral("logs/2026/02/28/export.json"), {copy(2, "dated-folder")});
+        write(QStringLiteral("nodate/export.json"), {copy(3, "undated")});
+        auto index = TrailIndex::open(dir.filePath(QStringLiteral("order.idx")));
+        GH_VERIFY_OK(index);
+        Result<TrailImportReport> report = (*index)->import({dir.path()});
+        GH_VERIFY_OK(report);
+        QCOMPARE(report->records, 3);
+        QCOMPARE(report->duplicates, 3);
+        for (const auto &[event, kept] :
+             {std::pair{1, "first-day"}, std::pair{2, "dated-folder"}, std::pair{3, "undated"}}) {
+            EventLookup lookup;
+            lookup.conditions.append({LookupAttribute::EventId,
+                                      QStringLiteral("00000001-0000-4000-8000-%1")
+                                          .arg(event, 12, 10, QLatin1Char('0'))});
+            Result<EventPage> page = (*index)->lookup(lookup);
+            GH_VERIFY_OK(page);
+            QCOMPARE(page->events.size(), 1);
+            QCOMPARE(page->events.first().username, QString::fromLatin1(kept));
+        }
+    }
+
     // A page token keeps its place while an import adds a segment with newer, older and
     // same-second records: the pages after it are exactly what a fresh lookup lists after the
     // last event shown, so nothing is shown twice or skipped.

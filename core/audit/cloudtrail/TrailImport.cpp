@@ -7,8 +7,10 @@
 #include "TrailSegment.h"
 
 #include <QHash>
+#include <QRegularExpression>
 #include <QScopeGuard>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <map>
@@ -57,6 +59,40 @@ qint64 expectedRecords(const QList<TrailFile> &files)
     for (const TrailFile &file : files)
         records += file.size / (file.path.endsWith(u".gz", Qt::CaseInsensitive) ? 250 : 2000);
     return std::min(records, kMostExpected);
+}
+
+// When a file's records happened, as far as its name tells: CloudTrail names its files
+// <account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz, by the end of the few
+// minutes they cover, in folders YYYY/MM/DD. Empty when the path has neither.
+QString timeInName(const QString &path)
+{
+    static const QRegularExpression stamp(QStringLiteral("_(\\d{8}T\\d{4}Z)_[^/]*$"));
+    static const QRegularExpression day(QStringLiteral("/(\\d{4})/(\\d{2})/(\\d{2})/[^/]*$"));
+    if (const QRegularExpressionMatch match = stamp.match(path); match.hasMatch())
+        return match.captured(1);
+    if (const QRegularExpressionMatch match = day.match(path); match.hasMatch())
+        return match.captured(1) + match.captured(2) + match.captured(3);
+    return {};
+}
+
+// The files in the order of the time they cover as their names tell, then by path. Records
+// go into segments in the order they are read, and a lookup visits every segment whose time
+// span overlaps its range: read in path order, each account and region of an S3 folder runs
+// through the whole period again, so every segment spans most of it and every lookup visits
+// nearly every segment. Read in time order, a day's lookup visits the segments of that day.
+void sortByTime(QList<TrailFile> &files)
+{
+    std::vector<std::pair<QString, qsizetype>> keys;
+    keys.reserve(std::size_t(files.size()));
+    for (qsizetype i = 0; i < files.size(); ++i)
+        keys.emplace_back(timeInName(files.at(i).path), i);
+    std::stable_sort(keys.begin(), keys.end(),
+                     [](const auto &a, const auto &b) { return a.first < b.first; });
+    QList<TrailFile> sorted;
+    sorted.reserve(files.size());
+    for (const auto &key : keys)
+        sorted.append(files.at(key.second));
+    files = std::move(sorted);
 }
 
 // The files the index has seen, by path.
@@ -203,6 +239,7 @@ Result<TrailImportReport> TrailImport::run(TrailDatabase &database, const QStrin
     Result<QList<TrailFile>> found = TrailFileFinder::find(paths);
     if (!found)
         return found.error();
+    sortByTime(*found);
     qint64 maxFileId = 0;
     Result<QHash<QString, KnownFile>> known = knownFiles(database, maxFileId);
     if (!known)
