@@ -93,12 +93,6 @@ public:
     Result<Blob> openPart(qint64 id);
     Result<void> writePart(qint64 id, const void *data, std::size_t size);
 
-    // SQLite's page cache: large for lookups, which read the same segment parts again and
-    // again; small while an import writes, since its pages are written once and every page of
-    // cache is memory to be faulted in (a third of a large import's page faults).
-    enum class CacheUse { Lookups, Import };
-    Result<void> useCacheFor(CacheUse use);
-
     // How this index turns lookup values into numbers (its key is made with the index).
     const TrailValueHash &valueHash() const { return *m_valueHash; }
 

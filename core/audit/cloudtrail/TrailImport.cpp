@@ -8,7 +8,6 @@
 
 #include <QHash>
 #include <QRegularExpression>
-#include <QScopeGuard>
 
 #include <algorithm>
 #include <atomic>
@@ -261,10 +260,6 @@ Result<TrailImportReport> TrailImport::run(TrailDatabase &database, const QStrin
     if (toRead.isEmpty())
         return report;
 
-    if (Result<void> set = database.useCacheFor(TrailDatabase::CacheUse::Import); !set)
-        return set.error();
-    const auto restore =
-        qScopeGuard([&] { (void)database.useCacheFor(TrailDatabase::CacheUse::Lookups); });
     if (Result<void> begun = database.exec("BEGIN IMMEDIATE"); !begun)
         return begun.error();
     const auto fail = [&](const Error &error) -> Result<TrailImportReport> {
