@@ -11,7 +11,7 @@ build_pkgs=(
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6sql6-psql
   libqt6opengl6-dev qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   qtkeychain-qt6-dev libssl-dev libboost-dev
-  libsimdjson-dev libdeflate-dev libsqlite3-dev libqrencode-dev
+  libsimdjson-dev libdeflate-dev liblz4-dev libsqlite3-dev libqrencode-dev
 )
 # Test services: a real X server, a private D-Bus session with the Secret Service
 # (gnome-keyring), a PostgreSQL server for throwaway clusters, Python for the independent
@@ -26,7 +26,7 @@ test_pkgs=(
 run_pkgs=(
   libqt6widgets6 libqt6network6 libqt6sql6 libqt6sql6-sqlite libqt6sql6-psql
   libqt6charts6 libqt6concurrent6 libqt6svg6 qt6-qpa-plugins libqt6keychain1 libssl3
-  libsimdjson14 libdeflate0
+  libsimdjson14 libdeflate0 liblz4-1
   john-data
 )
 

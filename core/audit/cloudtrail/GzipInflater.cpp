@@ -5,6 +5,7 @@
 #include <QLocale>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 namespace gatehouse::cloudtrail {
@@ -12,6 +13,8 @@ namespace gatehouse::cloudtrail {
 namespace {
 
 constexpr std::size_t kMemberOverhead = 18; // 10-byte header + 8-byte trailer, at least
+constexpr std::size_t kLongestMatch = 258;
+constexpr std::size_t kLongestStoredBlock = 65535;
 // DEFLATE cannot expand more than 1032:1, so a buffer this large that is still too small means
 // the data is damaged, not big.
 constexpr std::size_t kMaxRatio = 1032;
@@ -98,29 +101,26 @@ Result<void> GzipInflater::inflate(const char *in, std::size_t size, PaddedText 
 }
 
 Result<void> GzipInflater::inflatePrefix(const char *in, std::size_t size, PaddedText &out,
-                                         std::size_t wanted, std::size_t maxBytes)
+                                         std::size_t wanted, std::size_t maxBytes, Room room)
 {
-    // libdeflate writes its output in order and stops when the next literal, match (at most
-    // 258 bytes) or stored block (at most 65,535) would not fit: with this much room past
-    // `wanted`, every byte up to `wanted` is written when it reports that the buffer was too
-    // small. That is how its decompressor works (1.14 and later), not a promise of its
-    // header; the record read from the text is parsed and checked against the lookup, and a
-    // file whose size or time changed is never read this way.
-    constexpr std::size_t kSlack = 65536 + 258;
+    // See Room: when libdeflate reports that the buffer was too small, every byte up to
+    // `wanted` is written (with Room::Match, unless a stored block came first).
+    const std::size_t slack =
+        room == Room::StoredBlock ? kLongestStoredBlock + 1 + kLongestMatch : kLongestMatch;
     if (!m_decompressor)
         return makeError(ErrorCode::Unavailable, QStringLiteral("not enough memory"));
     out.clear();
     if (size < kMemberOverhead)
         return corrupt();
-    if (wanted >= maxBytes - std::min(maxBytes, kSlack))
+    if (wanted >= maxBytes - std::min(maxBytes, slack))
         return inflate(in, size, out, maxBytes);
-    if (!out.reserve(wanted + kSlack))
+    if (!out.reserve(wanted + slack))
         return makeError(ErrorCode::Unavailable, QStringLiteral("not enough memory"));
     std::size_t used = 0;
     std::size_t produced = 0;
     // Not out.capacity(): a buffer used again may be larger, and libdeflate fills all it gets.
     const libdeflate_result result = libdeflate_gzip_decompress_ex(
-        m_decompressor, in, size, out.data(), wanted + kSlack, &used, &produced);
+        m_decompressor, in, size, out.data(), wanted + slack, &used, &produced);
     if (result == LIBDEFLATE_INSUFFICIENT_SPACE) {
         out.resize(wanted);
         return {};
@@ -133,6 +133,64 @@ Result<void> GzipInflater::inflatePrefix(const char *in, std::size_t size, Padde
     }
     // More members follow the first, and the bytes wanted reach into them.
     return inflate(in, size, out, maxBytes);
+}
+
+Result<void> GzipInflater::inflateFrom(const char *in, std::size_t size,
+                                       const GzipAccessPoint &point, const char *window,
+                                       std::size_t wanted, PaddedText &out, std::size_t maxInput)
+{
+    if (!m_decompressor)
+        return makeError(ErrorCode::Unavailable, QStringLiteral("not enough memory"));
+    out.clear();
+    const auto first = std::size_t(point.bit / 8);
+    const auto shift = unsigned(point.bit % 8);
+    const std::size_t windowSize = point.windowSize;
+    if (first >= size || windowSize > 32768 || wanted <= point.textOffset)
+        return corrupt();
+    // A stored block holding the window, not the last block: 3 header bits of zero padded to
+    // the byte, the length and its complement, the bytes.
+    const std::size_t tail = std::min(size - first, maxInput);
+    m_stream.resize(5 + windowSize + tail);
+    unsigned char *stream = m_stream.data();
+    stream[0] = 0;
+    stream[1] = static_cast<unsigned char>(windowSize & 0xFF);
+    stream[2] = static_cast<unsigned char>(windowSize >> 8);
+    stream[3] = static_cast<unsigned char>(~windowSize & 0xFF);
+    stream[4] = static_cast<unsigned char>((~windowSize >> 8) & 0xFF);
+    if (windowSize > 0)
+        std::memcpy(stream + 5, window, windowSize);
+    // The file's blocks from the point on, moved to start at a byte as the stored block ends.
+    unsigned char *bits = stream + 5 + windowSize;
+    const auto *from = reinterpret_cast<const unsigned char *>(in) + first;
+    if (shift == 0) {
+        std::memcpy(bits, from, tail);
+    } else {
+        // Eight bytes at a time (the byte after them supplies the top bits), then the rest.
+        std::size_t i = 0;
+        for (; i + 9 <= tail; i += 8) {
+            std::uint64_t word;
+            std::memcpy(&word, from + i, 8);
+            word = (word >> shift) | (std::uint64_t(from[i + 8]) << (64 - shift));
+            std::memcpy(bits + i, &word, 8);
+        }
+        for (; i + 1 < tail; ++i)
+            bits[i] = static_cast<unsigned char>((from[i] >> shift) | (from[i + 1] << (8 - shift)));
+        bits[tail - 1] = static_cast<unsigned char>(from[tail - 1] >> shift);
+    }
+    // Room for a match past the text wanted, not for a stored block (see the header).
+    const std::size_t needed = windowSize + (wanted - point.textOffset);
+    const std::size_t room = kLongestMatch;
+    if (!out.reserve(needed + room))
+        return makeError(ErrorCode::Unavailable, QStringLiteral("not enough memory"));
+    std::size_t produced = 0;
+    const libdeflate_result result = libdeflate_deflate_decompress_ex(
+        m_decompressor, stream, m_stream.size(), out.data(), needed + room, nullptr, &produced);
+    if (result == LIBDEFLATE_INSUFFICIENT_SPACE
+        || (result == LIBDEFLATE_SUCCESS && produced >= needed)) {
+        out.resize(result == LIBDEFLATE_SUCCESS ? produced : needed);
+        return {};
+    }
+    return corrupt();
 }
 
 } // namespace gatehouse::cloudtrail

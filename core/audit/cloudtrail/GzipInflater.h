@@ -1,9 +1,11 @@
 #pragma once
 
+#include "GzipAccessPoint.h"
 #include "PaddedText.h"
 #include "model/Result.h"
 
 #include <cstddef>
+#include <vector>
 
 struct libdeflate_decompressor;
 
@@ -32,16 +34,44 @@ public:
     // more than `maxBytes` (a decompression bomb), with Unavailable when memory runs out.
     Result<void> inflate(const char *in, std::size_t size, PaddedText &out, std::size_t maxBytes);
 
+    // How much room past the text wanted a partial decompression asks for. libdeflate stops
+    // when the next match (at most 258 bytes) or stored block (at most 65,535) would not fit,
+    // leaving the rest of the buffer as it was. That is how its decompressor works (1.14 and
+    // later), not a promise of its header.
+    enum class Room {
+        StoredBlock, // every byte up to the text wanted is written
+        // The same unless a stored block (data that did not compress) comes first; then bytes
+        // before the text wanted may be the buffer's old ones: the caller must check them.
+        Match,
+    };
+
     // Decompresses `in` at least as far as its first `wanted` bytes (all of it when it is not
     // longer), to read records at known offsets without decompressing what follows them.
     // out.size() is how much of the text is there. Checks less than inflate(): the CRC-32 and
     // length of a member cut short are never reached, so the caller must know the data (an
     // indexed file of unchanged size and time) and check what it reads.
     Result<void> inflatePrefix(const char *in, std::size_t size, PaddedText &out,
-                               std::size_t wanted, std::size_t maxBytes);
+                               std::size_t wanted, std::size_t maxBytes,
+                               Room room = Room::StoredBlock);
+
+    // Decompresses `in` from `point` (found in these same bytes by DeflateBlockFinder) at
+    // least as far as its text offset `wanted`, with `window` the point's windowSize bytes of
+    // text before it. `out` gets the window and then the text from the point on: out[0] is
+    // the text's byte point.textOffset - windowSize. Checks as little as inflatePrefix(), with
+    // Room::Match: past a stored block the call fails (the block's bytes are aligned to the
+    // file's, the point's bits are shifted, so libdeflate finds its length garbled) or, when
+    // the point needed no shift, may stop short. Fails too when the text wanted is not in the
+    // point's gzip member. The caller then reads the file from its start. `maxInput` bounds
+    // the compressed bytes used (from the point on): they are copied, shifted, first.
+    Result<void> inflateFrom(const char *in, std::size_t size, const GzipAccessPoint &point,
+                             const char *window, std::size_t wanted, PaddedText &out,
+                             std::size_t maxInput = std::size_t(-1));
 
 private:
     libdeflate_decompressor *m_decompressor;
+    // The stream inflateFrom() decompresses: the window as a stored block, then the file's
+    // bits from the point on, shifted to start at a byte. Kept for the next call.
+    std::vector<unsigned char> m_stream;
 };
 
 } // namespace gatehouse::cloudtrail

@@ -19,6 +19,7 @@ void TrailBatch::clear()
     m_problems.clear();
     m_fileBytes = 0;
     m_textBytes = 0;
+    m_accessPoints.clear();
     if (m_storage)
         m_storage->clear();
 }

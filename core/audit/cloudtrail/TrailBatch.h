@@ -1,5 +1,6 @@
 #pragma once
 
+#include "GzipAccessPoint.h"
 #include "TrailProblem.h"
 #include "TrailRecord.h"
 
@@ -35,6 +36,9 @@ public:
     const QList<TrailProblem> &problems() const { return m_problems; }
     qint64 fileBytes() const { return m_fileBytes; } // as read from disk
     qint64 textBytes() const { return m_textBytes; } // JSON text after decompression
+    // Where decompression of a gzip file can start, when the reader was asked to find them
+    // (TrailFileReader::findAccessPoints), with their windows packed.
+    const std::vector<GzipAccessPoint> &accessPoints() const { return m_accessPoints; }
 
     // Forgets the content and keeps the memory for the next read.
     void clear();
@@ -49,6 +53,7 @@ private:
     QList<TrailProblem> m_problems;
     qint64 m_fileBytes = 0;
     qint64 m_textBytes = 0;
+    std::vector<GzipAccessPoint> m_accessPoints;
     std::unique_ptr<TrailBatchStorage> m_storage;
 };
 

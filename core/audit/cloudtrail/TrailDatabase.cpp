@@ -20,7 +20,8 @@ namespace {
 // version is refused, and rebuilding it from the log files is the remedy.
 // 2: lookup values are keyed hashes (TrailValueHash), no strings table.
 // 3: parts stored in chunks of one page (part_sizes, chunks).
-constexpr int kFormatVersion = 3;
+// 4: where gzip files can be decompressed from (access_points); refs hold an id check.
+constexpr int kFormatVersion = 4;
 
 // A chunk fills most of a 64 KiB page (SQLite keeps up to 65,501 bytes of a row on its page)
 // and is a multiple of 240, so no entry of a part (8, 12, 16 or 20 bytes) straddles two.
@@ -55,6 +56,14 @@ CREATE TABLE part_sizes (
 CREATE TABLE chunks (
     id INTEGER PRIMARY KEY,
     data BLOB NOT NULL
+);
+CREATE TABLE access_points (
+    file INTEGER NOT NULL,
+    text_offset INTEGER NOT NULL,
+    bit INTEGER NOT NULL,
+    window_size INTEGER NOT NULL,
+    window BLOB NOT NULL,
+    PRIMARY KEY (file, text_offset)
 );
 )";
 

@@ -1,14 +1,17 @@
 #include "TrailFileReader.h"
 
+#include "DeflateBlockFinder.h"
 #include "GzipInflater.h"
 #include "PaddedText.h"
 #include "TrailBatchStorage.h"
 #include "TrailDocumentParser.h"
+#include "WindowCodec.h"
 
 #include <QFile>
 #include <QFileInfo>
 #include <QLocale>
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -27,7 +30,8 @@ TrailFileReader::TrailFileReader(qint64 maxTextBytes)
     : m_maxTextBytes(maxTextBytes),
       m_inflater(std::make_unique<GzipInflater>()),
       m_parser(std::make_unique<TrailDocumentParser>()),
-      m_compressed(std::make_unique<PaddedText>())
+      m_compressed(std::make_unique<PaddedText>()),
+      m_tried(std::make_unique<PaddedText>())
 {}
 
 TrailFileReader::~TrailFileReader() = default;
@@ -125,8 +129,43 @@ void TrailFileReader::decode(TrailBatch &batch)
             batch.m_problems.append(TrailProblem{batch.m_file, 0, inflated.error().message});
             return;
         }
+        if (m_accessPointSpacing > 0)
+            addAccessPoints(batch);
     }
     m_parser->parse(batch);
+}
+
+void TrailFileReader::addAccessPoints(TrailBatch &batch)
+{
+    const PaddedText &text = batch.storage().text;
+    std::vector<GzipAccessPoint> points =
+        DeflateBlockFinder::find(reinterpret_cast<const unsigned char *>(m_compressed->data()),
+                                 m_compressed->size(), text.size(), m_accessPointSpacing);
+    // Each point is tried on a little text, which must be the file's own: a point is only
+    // kept when reading from it gives the text decompressing the whole file gave. The buffer
+    // is first filled with the opposite of that text, so that bytes libdeflate did not write
+    // (see GzipInflater::Room) never pass. 16 KiB of compressed data hold far more than the
+    // text tried.
+    constexpr std::size_t kTried = 256;
+    constexpr std::size_t kTriedInput = 16 * 1024;
+    for (const GzipAccessPoint &point : points) {
+        const char *window = text.data() + point.textOffset - point.windowSize;
+        const std::size_t wanted = std::min(text.size(), std::size_t(point.textOffset) + kTried);
+        const std::size_t compared = wanted - point.textOffset + point.windowSize;
+        if (!m_tried->reserve(compared + 512))
+            return;
+        for (std::size_t i = 0; i < compared; ++i)
+            m_tried->data()[i] = char(~window[i]);
+        if (!m_inflater->inflateFrom(m_compressed->data(), m_compressed->size(), point, window,
+                                     wanted, *m_tried, kTriedInput)
+            || m_tried->size() < compared || std::memcmp(m_tried->data(), window, compared) != 0) {
+            return;
+        }
+    }
+    for (GzipAccessPoint &point : points)
+        point.packedWindow = WindowCodec::pack(QByteArrayView(
+            text.data() + point.textOffset - point.windowSize, qsizetype(point.windowSize)));
+    batch.m_accessPoints = std::move(points);
 }
 
 } // namespace gatehouse::cloudtrail

@@ -47,13 +47,22 @@ public:
     TrailBatch parse(QByteArrayView bytes, const QString &name = {});
     void parse(QByteArrayView bytes, const QString &name, TrailBatch &batch);
 
+    // Also find where gzip files can be decompressed from (DeflateBlockFinder), a point at
+    // least every `spacing` bytes of text, 0 for none (the default). It costs about as much
+    // as decompressing the file again; the index keeps the points so that reading a record
+    // back decompresses at most about `spacing` bytes instead of everything before it.
+    void findAccessPoints(std::size_t spacing) { m_accessPointSpacing = spacing; }
+
 private:
     void decode(TrailBatch &batch);
+    void addAccessPoints(TrailBatch &batch);
 
     qint64 m_maxTextBytes;
+    std::size_t m_accessPointSpacing = 0;
     std::unique_ptr<GzipInflater> m_inflater;
     std::unique_ptr<TrailDocumentParser> m_parser;
     std::unique_ptr<PaddedText> m_compressed;
+    std::unique_ptr<PaddedText> m_tried; // text read from an access point, to try it
 };
 
 } // namespace gatehouse::cloudtrail

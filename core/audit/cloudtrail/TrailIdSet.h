@@ -22,6 +22,18 @@ public:
     // The key of an eventID: a UUID's 16 bytes (either case); anything else, the first 16
     // bytes of its SHA-256. Fixed, so keys agree across imports and lookups.
     static Id keyOf(std::string_view eventId);
+    // 32 bits of a key, which the index keeps beside each record to check the record read
+    // back is the one it points at. All 16 bytes count: ids that are not random UUIDs (a
+    // time first, a counter last) share their first bytes.
+    static std::uint32_t checkOf(const Id &id)
+    {
+        std::uint64_t high;
+        std::uint64_t low;
+        std::memcpy(&high, id.data(), sizeof high);
+        std::memcpy(&low, id.data() + 8, sizeof low);
+        const std::uint64_t mixed = high ^ (low * 0x9E3779B97F4A7C15u);
+        return std::uint32_t(mixed >> 32) ^ std::uint32_t(mixed);
+    }
 
     // True when `id` was new.
     bool insert(const Id &id)

@@ -27,7 +27,9 @@ struct TrailImportReport {
 // that fails or is cancelled leaves the index as it was.
 //
 // The index points at the records in their files instead of copying them: the files are the
-// archive, the index makes them searchable. A file that changes after it was indexed is read
+// archive, the index makes them searchable. For each large gzip file it also keeps a few access
+// points (DeflateBlockFinder), so that a record is read back by decompressing from the point
+// before it instead of from the file's start. A file that changes after it was indexed is read
 // again; its records already indexed keep pointing at where they were.
 class TrailImport
 {

@@ -278,6 +278,36 @@ QString encodeKey(const Key &key)
 
 } // namespace
 
+Result<QHash<std::uint32_t, GzipAccessPoint>>
+TrailLookup::accessPoints(const QHash<std::uint32_t, std::uint32_t> &offsets)
+{
+    QHash<std::uint32_t, GzipAccessPoint> points;
+    if (offsets.isEmpty())
+        return points;
+    Result<TrailDatabase::Statement> select = m_database.prepare(
+        "SELECT text_offset, bit, window_size, window FROM access_points"
+        " WHERE file = ? AND text_offset <= ? ORDER BY text_offset DESC LIMIT 1");
+    if (!select)
+        return select.error();
+    for (auto it = offsets.constBegin(); it != offsets.constEnd(); ++it) {
+        select->bind(1, it.key()).bind(2, it.value());
+        Result<bool> row = select->step();
+        if (!row)
+            return row.error();
+        if (*row) {
+            GzipAccessPoint point;
+            point.textOffset = std::uint32_t(select->integer(0));
+            point.bit = std::uint64_t(select->integer(1));
+            point.windowSize = std::uint32_t(select->integer(2));
+            const std::string_view window = select->blob(3);
+            point.packedWindow = QByteArray(window.data(), qsizetype(window.size()));
+            points.insert(it.key(), std::move(point));
+        }
+        select->reset();
+    }
+    return points;
+}
+
 Result<EventPage> TrailLookup::run(const EventLookup &lookup)
 {
     if (Result<void> valid = lookup.validate(); !valid)
@@ -356,6 +386,7 @@ Result<EventPage> TrailLookup::run(const EventLookup &lookup)
         if (known != files.end()) {
             known->offset = ref.offset;
             known->length = ref.length;
+            known->check = ref.check;
             return *known;
         }
         const std::uint32_t id = ref.file;
@@ -367,8 +398,13 @@ Result<EventPage> TrailLookup::run(const EventLookup &lookup)
         }
         const std::string_view path = fileOf->text(0);
         const TrailRecordSource::Request request{
-            QString::fromUtf8(path.data(), qsizetype(path.size())), fileOf->integer(1),
-            fileOf->integer(2), ref.offset, ref.length};
+            QString::fromUtf8(path.data(), qsizetype(path.size())),
+            fileOf->integer(1),
+            fileOf->integer(2),
+            ref.offset,
+            ref.length,
+            ref.check,
+            std::nullopt};
         fileOf->reset();
         files.insert(id, request);
         return request;
@@ -511,6 +547,8 @@ Result<EventPage> TrailLookup::run(const EventLookup &lookup)
     const std::size_t shown = std::min(results.size(), std::size_t(lookup.maxResults));
     std::vector<std::size_t> unread; // indexes into results
     std::vector<TrailRecordSource::Request> requests;
+    QHash<std::uint32_t, std::uint32_t> firstWanted; // by file: the first text offset wanted
+    std::vector<std::uint32_t> requestFiles;
     {
         for (std::size_t i = 0; i < shown; ++i) {
             if (!results[i].second)
@@ -538,6 +576,22 @@ Result<EventPage> TrailLookup::run(const EventLookup &lookup)
             if (!request)
                 return request.error();
             requests.push_back(std::move(*request));
+            requestFiles.push_back(ref.file);
+            const auto first = firstWanted.find(ref.file);
+            if (first == firstWanted.end())
+                firstWanted.insert(ref.file, ref.offset);
+            else
+                *first = std::min(*first, ref.offset);
+        }
+    }
+    // Each file is decompressed from its last access point before the first record wanted.
+    if (Result<QHash<std::uint32_t, GzipAccessPoint>> points = accessPoints(firstWanted); !points) {
+        return points.error();
+    } else {
+        for (std::size_t r = 0; r < requests.size(); ++r) {
+            const auto point = points->constFind(requestFiles[r]);
+            if (point != points->constEnd())
+                requests[r].from = *point;
         }
     }
     // A file that cannot be read fails the page with the error of its first event in page

@@ -1,6 +1,8 @@
 #include "TrailRecordSource.h"
 
 #include "TrailFileReader.h"
+#include "TrailIdSet.h"
+#include "WindowCodec.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -35,8 +37,7 @@ TrailRecordSource::Worker::Worker()
 
 TrailRecordSource::Worker::~Worker() = default;
 
-Result<void> TrailRecordSource::Worker::load(const Request &file, std::size_t wanted,
-                                             PaddedText &out)
+Result<void> TrailRecordSource::Worker::fetch(const Request &file)
 {
     const QFileInfo info(file.path);
     if (!info.exists() || info.size() != file.size
@@ -49,32 +50,57 @@ Result<void> TrailRecordSource::Worker::load(const Request &file, std::size_t wa
     compressed.resize(file.size);
     if (source.read(compressed.data(), file.size) != file.size || !source.atEnd())
         return changed(file.path);
-    const auto size = std::size_t(compressed.size());
-    if (GzipInflater::isGzip(compressed.constData(), size)) {
-        if (!inflater.inflatePrefix(compressed.constData(), size, out, wanted, kMaxText))
-            return changed(file.path);
-        return {};
-    }
-    if (!out.reserve(size))
-        return makeError(ErrorCode::Unavailable, QStringLiteral("Out of memory."));
-    std::memcpy(out.data(), compressed.constData(), size);
-    out.resize(size);
     return {};
 }
 
-TrailRecordSource::Outcome TrailRecordSource::Worker::record(const PaddedText &fileText,
-                                                             const Request &request,
-                                                             const Accept &accept)
+Result<std::size_t> TrailRecordSource::Worker::decompress(const Request &file, Way way,
+                                                          std::size_t wanted, PaddedText &out)
 {
-    if (std::size_t(request.offset) + request.length > fileText.size())
-        return changed(request.path);
-    reader->parse(QByteArrayView(fileText.data() + request.offset, request.length), request.path,
-                  batch);
+    const auto size = std::size_t(compressed.size());
+    if (!GzipInflater::isGzip(compressed.constData(), size)) {
+        if (!out.reserve(size))
+            return makeError(ErrorCode::Unavailable, QStringLiteral("Out of memory."));
+        std::memcpy(out.data(), compressed.constData(), size);
+        out.resize(size);
+        return 0;
+    }
+    const GzipAccessPoint *from = file.from ? &*file.from : nullptr;
+    if (way == Way::Quick && from && from->textOffset < wanted) {
+        if (!window)
+            window = std::make_unique<char[]>(32768);
+        // A point that does not serve (the text wanted is in a later gzip member, or the
+        // index is damaged) costs the time it took: the file is then read from its start.
+        if (from->windowSize <= 32768
+            && WindowCodec::unpack(from->packedWindow, window.get(), from->windowSize)
+            && inflater.inflateFrom(compressed.constData(), size, *from, window.get(), wanted,
+                                    out)) {
+            return std::size_t(from->textOffset - from->windowSize);
+        }
+    }
+    if (!inflater.inflatePrefix(compressed.constData(), size, out, wanted, kMaxText,
+                                way == Way::Quick ? GzipInflater::Room::Match
+                                                  : GzipInflater::Room::StoredBlock)) {
+        return changed(file.path);
+    }
+    return 0;
+}
+
+std::optional<TrailRecordSource::Outcome>
+TrailRecordSource::Worker::record(const PaddedText &fileText, std::size_t base,
+                                  const Request &request, const Accept &accept)
+{
+    if (request.offset < base
+        || std::size_t(request.offset) + request.length > base + fileText.size())
+        return std::nullopt;
+    reader->parse(QByteArrayView(fileText.data() + (request.offset - base), request.length),
+                  request.path, batch);
     if (batch.records().size() != 1)
-        return changed(request.path);
+        return std::nullopt;
     const TrailRecord &found = batch.records().front();
+    if (TrailIdSet::checkOf(TrailIdSet::keyOf(found.eventId)) != request.check)
+        return std::nullopt;
     if (!accept(found))
-        return std::optional<LookupEvent>();
+        return Outcome(std::optional<LookupEvent>());
     LookupEvent event;
     event.eventId = TrailRecord::text(found.eventId);
     event.eventName = TrailRecord::text(found.eventName);
@@ -87,7 +113,7 @@ TrailRecordSource::Outcome TrailRecordSource::Worker::record(const PaddedText &f
         event.resources.append(
             {TrailRecord::text(resource.type), TrailRecord::text(resource.name)});
     event.cloudTrailEvent = QByteArray(found.json.data(), qsizetype(found.json.size()));
-    return std::optional<LookupEvent>(std::move(event));
+    return Outcome(std::optional<LookupEvent>(std::move(event)));
 }
 
 TrailRecordSource::TrailRecordSource() = default;
@@ -101,7 +127,7 @@ TrailRecordSource::Outcome TrailRecordSource::read(const Request &request, const
     for (auto it = m_cache.begin(); it != m_cache.end(); ++it) {
         if (it->path == request.path && it->text.size() >= end) {
             m_cache.splice(m_cache.begin(), m_cache, it);
-            return worker.record(it->text, request, accept);
+            return worker.record(it->text, 0, request, accept).value_or(changed(request.path));
         }
     }
     // The least recent file's memory takes this one (see Worker). Whole files here: the next
@@ -112,11 +138,15 @@ TrailRecordSource::Outcome TrailRecordSource::read(const Request &request, const
         m_cache.push_front({});
     CachedFile &cached = m_cache.front();
     cached.path = request.path;
-    if (Result<void> loaded = worker.load(request, kMaxText, cached.text); !loaded) {
+    Result<void> fetched = worker.fetch(request);
+    Result<std::size_t> loaded = fetched
+        ? worker.decompress(request, Worker::Way::Sure, kMaxText, cached.text)
+        : Result<std::size_t>(fetched.error());
+    if (!loaded) {
         m_cache.pop_front();
         return loaded.error();
     }
-    return worker.record(cached.text, request, accept);
+    return worker.record(cached.text, 0, request, accept).value_or(changed(request.path));
 }
 
 std::vector<TrailRecordSource::Outcome>
@@ -145,22 +175,46 @@ TrailRecordSource::readAll(const std::vector<Request> &requests, const Accept &a
         files.back().end = std::max(files.back().end, std::size_t(request.offset) + request.length);
     }
     std::vector<std::optional<Outcome>> outcomes(requests.size());
+    // A file's records into `outcomes`, those its text holds; what failed when it could not
+    // be read. With Way::Sure, a record its text does not hold has changed.
+    const auto readFile = [&](Worker &worker, const File &file,
+                              Worker::Way way) -> std::optional<Error> {
+        const Request &first = requests[order[file.first]];
+        if (way == Worker::Way::Quick) {
+            if (Result<void> fetched = worker.fetch(first); !fetched)
+                return fetched.error();
+        }
+        Result<std::size_t> loaded = worker.decompress(first, way, file.end, worker.text);
+        if (!loaded)
+            return loaded.error();
+        for (std::size_t i = file.first; i < file.first + file.count; ++i) {
+            const Request &request = requests[order[i]];
+            if (outcomes[order[i]])
+                continue;
+            std::optional<Outcome> outcome = worker.record(worker.text, *loaded, request, accept);
+            if (outcome)
+                outcomes[order[i]].emplace(std::move(*outcome));
+            else if (way == Worker::Way::Sure)
+                outcomes[order[i]].emplace(changed(request.path));
+        }
+        return std::nullopt;
+    };
     std::atomic<std::size_t> next{0};
     const auto work = [&](Worker &worker) {
         for (std::size_t f = next++; f < files.size(); f = next++) {
             const File &file = files[f];
-            const Request &first = requests[order[file.first]];
             // Memory running out on the helper thread must not end the process: it fails
             // this file's records, as a file that cannot be read does.
             std::optional<Error> failed;
             try {
-                if (Result<void> loaded = worker.load(first, file.end, worker.text); !loaded) {
-                    failed = loaded.error();
-                } else {
-                    for (std::size_t i = file.first; i < file.first + file.count; ++i)
-                        outcomes[order[i]].emplace(
-                            worker.record(worker.text, requests[order[i]], accept));
-                }
+                // The quick way first; when a record is not where the index says in what it
+                // gave, the sure way, and what is still not there has changed.
+                failed = readFile(worker, file, Worker::Way::Quick);
+                bool missing = false;
+                for (std::size_t i = file.first; i < file.first + file.count; ++i)
+                    missing = missing || !outcomes[order[i]];
+                if (!failed && missing)
+                    failed = readFile(worker, file, Worker::Way::Sure);
             } catch (const std::bad_alloc &) {
                 failed = makeError(ErrorCode::Unavailable, QStringLiteral("Out of memory."));
             }

@@ -34,6 +34,10 @@ public:
         qint64 modifiedMs = 0;
         std::uint32_t offset = 0;
         std::uint32_t length = 0;
+        std::uint32_t check = 0; // of the record's event id (TrailIdSet::checkOf)
+        // Where to decompress from (readAll): an access point of the file at or before
+        // `offset`, none to read it from its start.
+        std::optional<GzipAccessPoint> from;
     };
     using Accept = std::function<bool(const TrailRecord &)>;
     // The event read, none when `accept` turned it down, or why it could not be read.
@@ -47,8 +51,9 @@ public:
     Outcome read(const Request &request, const Accept &accept);
 
     // The records of a page, in the order asked. Each file is read once and decompressed only
-    // as far as the last record wanted from it; two threads share the files. A page's events
-    // are often in dozens of files, and decompressing them is most of a page's time.
+    // from the access point of its first record wanted (the first request's `from`) as far as
+    // the last; two threads share the files. A page's events are often in dozens of files, and
+    // decompressing them is most of a page's time.
     std::vector<Outcome> readAll(const std::vector<Request> &requests, const Accept &accept);
 
 private:
@@ -62,11 +67,25 @@ private:
         GzipInflater inflater;
         QByteArray compressed;
         PaddedText text;
+        std::unique_ptr<char[]> window; // a point's window, unpacked
         TrailBatch batch;
 
-        // `path`'s text into `out`, at least its first `wanted` bytes.
-        Result<void> load(const Request &file, std::size_t wanted, PaddedText &out);
-        Outcome record(const PaddedText &text, const Request &request, const Accept &accept);
+        // How a file is decompressed: the quick way (from its access point, or from its
+        // start with room past the text wanted for a match only, see GzipInflater::Room),
+        // whose text must be checked, or the sure way (from its start, room for anything).
+        enum class Way { Quick, Sure };
+
+        // `file`'s compressed bytes into `compressed`, if it is still as indexed.
+        Result<void> fetch(const Request &file);
+        // Those bytes decompressed into `out`, at least as far as the text offset `wanted`.
+        // Gives the text offset of out[0].
+        Result<std::size_t> decompress(const Request &file, Way way, std::size_t wanted,
+                                       PaddedText &out);
+        // The request's record in `text`, whose first byte is the file's text offset `base`;
+        // none when the text there is not the record the index points at (one JSON object
+        // whose event id has the request's check).
+        std::optional<Outcome> record(const PaddedText &text, std::size_t base,
+                                      const Request &request, const Accept &accept);
     };
     struct CachedFile {
         QString path;

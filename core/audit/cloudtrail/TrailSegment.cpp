@@ -1,5 +1,7 @@
 #include "TrailSegment.h"
 
+#include "TrailIdSet.h"
+
 #include <QtEndian>
 
 #include <algorithm>
@@ -7,7 +9,7 @@
 
 namespace gatehouse::cloudtrail::TrailSegment {
 
-static_assert(sizeof(DirectoryEntry) == 12 && sizeof(PostingEntry) == 16 && sizeof(Ref) == 12
+static_assert(sizeof(DirectoryEntry) == 12 && sizeof(PostingEntry) == 16 && sizeof(Ref) == 16
               && sizeof(IdEntry) == 20);
 
 namespace {
@@ -112,7 +114,7 @@ Result<void> write(TrailDatabase &database, qint64 segment, LargeVector<TrailEnt
     for (std::size_t i = 0; i < count; ++i) {
         const TrailEntry &record = records[i];
         times[i] = record.time;
-        refs[i] = {record.file, record.offset, record.length};
+        refs[i] = {record.file, record.offset, record.length, TrailIdSet::checkOf(record.id)};
         keys[i] = {qFromBigEndian<quint64>(record.id.data()),
                    qFromBigEndian<quint64>(record.id.data() + 8), i};
     }

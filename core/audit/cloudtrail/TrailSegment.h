@@ -29,7 +29,8 @@ struct TrailEntry {
 // A segment: up to kMaxRecords records sorted newest first (position 0 is the newest), stored
 // as a few blobs ("parts") in column form:
 //   times    int64 per position
-//   refs     (file, offset, length) u32 each, per position
+//   refs     (file, offset, length, check) u32 each, per position; check is four bytes of the
+//            record's id (TrailIdSet::checkOf)
 //   ids      (16-byte id, u32 position), sorted by id
 //   per kind a directory (value, first, count) u32 each, sorted by value, and entries
 //            (int64 time, u32 position), grouped by value, each group newest first.
@@ -67,6 +68,7 @@ struct Ref {
     std::uint32_t file;
     std::uint32_t offset;
     std::uint32_t length;
+    std::uint32_t check;
 };
 struct IdEntry {
     std::array<std::uint8_t, 16> id;
