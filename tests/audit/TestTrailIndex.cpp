@@ -558,20 +558,42 @@ private Q_SLOTS:
             GH_VERIFY_OK((*index)->import({dir.path()}));
         }
         pageAll();
-        // Every access point one bit off (decompressing from it gives other text, or none),
-        // then every window emptied (it no longer unpacks).
-        for (const char *damage : {"UPDATE access_points SET bit = bit + 1",
-                                   "UPDATE access_points SET window = x'00'"}) {
-            {
-                auto database = TrailDatabase::open(path);
-                GH_VERIFY_OK(database);
-                Result<TrailDatabase::Statement> count =
-                    (*database)->prepare("SELECT count(*) FROM access_points");
-                GH_VERIFY_OK(count);
-                QVERIFY(*count->step());
-                QVERIFY2(count->integer(0) >= 2, "the compressed file has access points");
-                GH_VERIFY_OK((*database)->exec(damage));
+        // Damaged access points: a byte of every window changed (it unpacks to text with
+        // the wrong CRC), every point one bit off (decompressing from it gives other text, or
+        // none), every window emptied (it no longer unpacks).
+        const auto damage = [&](const char *sql, bool flipWindows) {
+            auto database = TrailDatabase::open(path);
+            GH_VERIFY_OK(database);
+            Result<TrailDatabase::Statement> rows =
+                (*database)->prepare("SELECT rowid, window FROM access_points");
+            GH_VERIFY_OK(rows);
+            QList<QPair<qint64, QByteArray>> windows;
+            while (*rows->step()) {
+                const std::string_view window = rows->blob(1);
+                windows.append(
+                    {rows->integer(0), QByteArray(window.data(), qsizetype(window.size()))});
             }
+            QVERIFY2(windows.size() >= 2, "the compressed file has access points");
+            Result<TrailDatabase::Statement> update =
+                (*database)->prepare("UPDATE access_points SET window = ? WHERE rowid = ?");
+            GH_VERIFY_OK(update);
+            for (auto &[rowid, window] : windows) {
+                if (!flipWindows || window.size() < 40)
+                    continue;
+                window[window.size() / 2] = char(window[window.size() / 2] ^ 0x20);
+                update->bindBlob(1, window.constData(), std::size_t(window.size())).bind(2, rowid);
+                GH_VERIFY_OK(update->run());
+            }
+            if (sql)
+                GH_VERIFY_OK((*database)->exec(sql));
+        };
+        for (const auto &[sql, flip] :
+             {std::pair<const char *, bool>{nullptr, true},
+              std::pair<const char *, bool>{"UPDATE access_points SET bit = bit + 1", false},
+              std::pair<const char *, bool>{"UPDATE access_points SET window = x'00'", false}}) {
+            damage(sql, flip);
+            if (QTest::currentTestFailed())
+                return;
             pageAll();
             if (QTest::currentTestFailed())
                 return;

@@ -463,7 +463,8 @@ public:
             return {};
         // Walked to the end, the text must be all there; stopped at the last part's point,
         // nothing is known of what follows it (the reader checks every point on the text).
-        if (m_points.size() < m_parts && m_text != m_textSize)
+        if (m_points.empty() || (m_points.size() < m_parts && m_text != m_textSize)
+            || m_points.back().textOffset >= m_textSize)
             return {};
         return std::move(m_points);
     }
@@ -579,9 +580,9 @@ void walkToEnd(Walk &walk)
 std::vector<GzipAccessPoint> DeflateBlockFinder::find(const unsigned char *in, std::size_t size,
                                                       std::size_t textSize, std::size_t spacing)
 {
-    Walk walk(in, size, textSize, spacing);
-    if (textSize < spacing + spacing / 2)
+    if (spacing == 0 || textSize < spacing + spacing / 2)
         return {}; // one part: its point would be the file's start
+    Walk walk(in, size, textSize, spacing);
     walkToEnd(walk);
     return walk.points();
 }

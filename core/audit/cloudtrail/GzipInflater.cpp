@@ -101,7 +101,8 @@ Result<void> GzipInflater::inflate(const char *in, std::size_t size, PaddedText 
 }
 
 Result<void> GzipInflater::inflatePrefix(const char *in, std::size_t size, PaddedText &out,
-                                         std::size_t wanted, std::size_t maxBytes, Room room)
+                                         std::size_t wanted, std::size_t maxBytes, Room room,
+                                         std::size_t zeroFrom)
 {
     // See Room: when libdeflate reports that the buffer was too small, every byte up to
     // `wanted` is written (with Room::Match, unless a stored block came first).
@@ -116,6 +117,8 @@ Result<void> GzipInflater::inflatePrefix(const char *in, std::size_t size, Padde
         return inflate(in, size, out, maxBytes);
     if (!out.reserve(wanted + slack))
         return makeError(ErrorCode::Unavailable, QStringLiteral("not enough memory"));
+    if (room == Room::Match && zeroFrom < wanted)
+        std::memset(out.data() + zeroFrom, 0, wanted - zeroFrom);
     std::size_t used = 0;
     std::size_t produced = 0;
     // Not out.capacity(): a buffer used again may be larger, and libdeflate fills all it gets.
@@ -137,7 +140,8 @@ Result<void> GzipInflater::inflatePrefix(const char *in, std::size_t size, Padde
 
 Result<void> GzipInflater::inflateFrom(const char *in, std::size_t size,
                                        const GzipAccessPoint &point, const char *window,
-                                       std::size_t wanted, PaddedText &out, std::size_t maxInput)
+                                       std::size_t wanted, PaddedText &out, std::size_t zeroFrom,
+                                       std::size_t maxInput)
 {
     if (!m_decompressor)
         return makeError(ErrorCode::Unavailable, QStringLiteral("not enough memory"));
@@ -145,7 +149,8 @@ Result<void> GzipInflater::inflateFrom(const char *in, std::size_t size,
     const auto first = std::size_t(point.bit / 8);
     const auto shift = unsigned(point.bit % 8);
     const std::size_t windowSize = point.windowSize;
-    if (first >= size || windowSize > 32768 || wanted <= point.textOffset)
+    if (first >= size || maxInput == 0 || windowSize > 32768 || windowSize > point.textOffset
+        || wanted <= point.textOffset)
         return corrupt();
     // A stored block holding the window, not the last block: 3 header bits of zero padded to
     // the byte, the length and its complement, the bytes.
@@ -182,6 +187,11 @@ Result<void> GzipInflater::inflateFrom(const char *in, std::size_t size,
     const std::size_t room = kLongestMatch;
     if (!out.reserve(needed + room))
         return makeError(ErrorCode::Unavailable, QStringLiteral("not enough memory"));
+    // See Room::Match.
+    const std::size_t zeroed =
+        windowSize + (std::max<std::size_t>(zeroFrom, point.textOffset) - point.textOffset);
+    if (zeroed < needed)
+        std::memset(out.data() + zeroed, 0, needed - zeroed);
     std::size_t produced = 0;
     const libdeflate_result result = libdeflate_deflate_decompress_ex(
         m_decompressor, stream, m_stream.size(), out.data(), needed + room, nullptr, &produced);

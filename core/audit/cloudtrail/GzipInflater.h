@@ -40,8 +40,10 @@ public:
     // later), not a promise of its header.
     enum class Room {
         StoredBlock, // every byte up to the text wanted is written
-        // The same unless a stored block (data that did not compress) comes first; then bytes
-        // before the text wanted may be the buffer's old ones: the caller must check them.
+        // The same unless a stored block (data that did not compress) comes first; then the
+        // bytes from `zeroFrom` up to the text wanted that were not written are zero (NUL,
+        // which no JSON text holds), but for the few libdeflate may have written past the last
+        // match before it (copies of earlier text). The caller must check what it reads.
         Match,
     };
 
@@ -52,20 +54,21 @@ public:
     // indexed file of unchanged size and time) and check what it reads.
     Result<void> inflatePrefix(const char *in, std::size_t size, PaddedText &out,
                                std::size_t wanted, std::size_t maxBytes,
-                               Room room = Room::StoredBlock);
+                               Room room = Room::StoredBlock, std::size_t zeroFrom = 0);
 
     // Decompresses `in` from `point` (found in these same bytes by DeflateBlockFinder) at
     // least as far as its text offset `wanted`, with `window` the point's windowSize bytes of
     // text before it. `out` gets the window and then the text from the point on: out[0] is
     // the text's byte point.textOffset - windowSize. Checks as little as inflatePrefix(), with
-    // Room::Match: past a stored block the call fails (the block's bytes are aligned to the
-    // file's, the point's bits are shifted, so libdeflate finds its length garbled) or, when
-    // the point needed no shift, may stop short. Fails too when the text wanted is not in the
-    // point's gzip member. The caller then reads the file from its start. `maxInput` bounds
-    // the compressed bytes used (from the point on): they are copied, shifted, first.
+    // Room::Match; and a stored block after a point whose bits were shifted is misread (its
+    // bytes are aligned to the file's, not to the shifted bits): the call usually fails, but
+    // may give text that is not the file's. Fails too when the text wanted is not in the
+    // point's gzip member. The caller checks what it reads and otherwise reads the file from
+    // its start. `maxInput` bounds the compressed bytes used (from the point on): they are
+    // copied, shifted, first.
     Result<void> inflateFrom(const char *in, std::size_t size, const GzipAccessPoint &point,
                              const char *window, std::size_t wanted, PaddedText &out,
-                             std::size_t maxInput = std::size_t(-1));
+                             std::size_t zeroFrom = 0, std::size_t maxInput = std::size_t(-1));
 
 private:
     libdeflate_decompressor *m_decompressor;

@@ -142,24 +142,21 @@ void TrailFileReader::addAccessPoints(TrailBatch &batch)
         DeflateBlockFinder::find(reinterpret_cast<const unsigned char *>(m_compressed->data()),
                                  m_compressed->size(), text.size(), m_accessPointSpacing);
     // Each point is tried on a little text, which must be the file's own: a point is only
-    // kept when reading from it gives the text decompressing the whole file gave. The buffer
-    // is first filled with the opposite of that text, so that bytes libdeflate did not write
-    // (see GzipInflater::Room) never pass. 16 KiB of compressed data hold far more than the
-    // text tried.
+    // kept (with those before it) when reading from it gives the text decompressing the whole
+    // file gave. 16 KiB of compressed data hold far more than the text tried.
     constexpr std::size_t kTried = 256;
     constexpr std::size_t kTriedInput = 16 * 1024;
-    for (const GzipAccessPoint &point : points) {
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const GzipAccessPoint &point = points[i];
         const char *window = text.data() + point.textOffset - point.windowSize;
         const std::size_t wanted = std::min(text.size(), std::size_t(point.textOffset) + kTried);
         const std::size_t compared = wanted - point.textOffset + point.windowSize;
-        if (!m_tried->reserve(compared + 512))
-            return;
-        for (std::size_t i = 0; i < compared; ++i)
-            m_tried->data()[i] = char(~window[i]);
-        if (!m_inflater->inflateFrom(m_compressed->data(), m_compressed->size(), point, window,
-                                     wanted, *m_tried, kTriedInput)
+        if (point.textOffset >= text.size() || point.windowSize > point.textOffset
+            || !m_inflater->inflateFrom(m_compressed->data(), m_compressed->size(), point, window,
+                                        wanted, *m_tried, point.textOffset, kTriedInput)
             || m_tried->size() < compared || std::memcmp(m_tried->data(), window, compared) != 0) {
-            return;
+            points.resize(i);
+            break;
         }
     }
     for (GzipAccessPoint &point : points)

@@ -23,7 +23,8 @@ Error changed(const QString &path)
 {
     return makeError(ErrorCode::NotFound,
                      QStringLiteral("%1 was moved, changed or deleted since it was indexed; "
-                                    "import it again.")
+                                    "import it again (if it keeps its size and time, delete "
+                                    "the index and import the log files again).")
                          .arg(path));
 }
 
@@ -54,7 +55,8 @@ Result<void> TrailRecordSource::Worker::fetch(const Request &file)
 }
 
 Result<std::size_t> TrailRecordSource::Worker::decompress(const Request &file, Way way,
-                                                          std::size_t wanted, PaddedText &out)
+                                                          std::size_t first, std::size_t wanted,
+                                                          PaddedText &out)
 {
     const auto size = std::size_t(compressed.size());
     if (!GzipInflater::isGzip(compressed.constData(), size)) {
@@ -72,14 +74,15 @@ Result<std::size_t> TrailRecordSource::Worker::decompress(const Request &file, W
         // index is damaged) costs the time it took: the file is then read from its start.
         if (from->windowSize <= 32768
             && WindowCodec::unpack(from->packedWindow, window.get(), from->windowSize)
-            && inflater.inflateFrom(compressed.constData(), size, *from, window.get(), wanted,
-                                    out)) {
+            && inflater.inflateFrom(compressed.constData(), size, *from, window.get(), wanted, out,
+                                    first)) {
             return std::size_t(from->textOffset - from->windowSize);
         }
     }
     if (!inflater.inflatePrefix(compressed.constData(), size, out, wanted, kMaxText,
                                 way == Way::Quick ? GzipInflater::Room::Match
-                                                  : GzipInflater::Room::StoredBlock)) {
+                                                  : GzipInflater::Room::StoredBlock,
+                                first)) {
         return changed(file.path);
     }
     return 0;
@@ -140,7 +143,7 @@ TrailRecordSource::Outcome TrailRecordSource::read(const Request &request, const
     cached.path = request.path;
     Result<void> fetched = worker.fetch(request);
     Result<std::size_t> loaded = fetched
-        ? worker.decompress(request, Worker::Way::Sure, kMaxText, cached.text)
+        ? worker.decompress(request, Worker::Way::Sure, 0, kMaxText, cached.text)
         : Result<std::size_t>(fetched.error());
     if (!loaded) {
         m_cache.pop_front();
@@ -184,7 +187,8 @@ TrailRecordSource::readAll(const std::vector<Request> &requests, const Accept &a
             if (Result<void> fetched = worker.fetch(first); !fetched)
                 return fetched.error();
         }
-        Result<std::size_t> loaded = worker.decompress(first, way, file.end, worker.text);
+        Result<std::size_t> loaded =
+            worker.decompress(first, way, first.offset, file.end, worker.text);
         if (!loaded)
             return loaded.error();
         for (std::size_t i = file.first; i < file.first + file.count; ++i) {

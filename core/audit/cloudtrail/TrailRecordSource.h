@@ -77,10 +77,10 @@ private:
 
         // `file`'s compressed bytes into `compressed`, if it is still as indexed.
         Result<void> fetch(const Request &file);
-        // Those bytes decompressed into `out`, at least as far as the text offset `wanted`.
-        // Gives the text offset of out[0].
-        Result<std::size_t> decompress(const Request &file, Way way, std::size_t wanted,
-                                       PaddedText &out);
+        // Those bytes decompressed into `out`, from before the text offset `first` at least
+        // as far as `wanted`. Gives the text offset of out[0].
+        Result<std::size_t> decompress(const Request &file, Way way, std::size_t first,
+                                       std::size_t wanted, PaddedText &out);
         // The request's record in `text`, whose first byte is the file's text offset `base`;
         // none when the text there is not the record the index points at (one JSON object
         // whose event id has the request's check).
