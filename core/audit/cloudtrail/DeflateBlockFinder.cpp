@@ -10,8 +10,27 @@ namespace gatehouse::cloudtrail {
 
 namespace {
 
-constexpr std::size_t kWindow = 32768;
 constexpr unsigned kMaxCodeBits = 15;
+
+// Fills `bits` to at least 56 bits (enough for a length, a distance and their extra bits) from
+// `data` at `next`, a whole word at once where 8 bytes remain; past the end it reads zeros.
+// `count` must be below 64.
+inline void refill(const unsigned char *data, std::size_t size, std::size_t &next,
+                   std::uint64_t &bits, unsigned &count)
+{
+    if (next + 8 <= size) {
+        // The word's last byte lands only partly in the buffer and is not counted; the next
+        // refill ORs the same byte into the same bits.
+        std::uint64_t word;
+        std::memcpy(&word, data + next, 8);
+        bits |= word << count;
+        next += (63 - count) >> 3;
+        count |= 56;
+        return;
+    }
+    for (; count <= 56; ++next, count += 8)
+        bits |= std::uint64_t(next < size ? data[next] : 0) << count;
+}
 
 // The bits of a DEFLATE stream, least significant first as the format packs them. Past the
 // end of the data it reads zeros; overrun() then tells.
@@ -26,27 +45,10 @@ public:
           m_next(start)
     {}
 
-    // At least 56 bits in the buffer: enough for a length, a distance and their extra bits.
     void refill()
     {
-        if (m_count >= 56)
-            return;
-        if (m_size - std::min(m_next, m_size) >= 8) {
-            // A whole word at once. Its last byte lands only partly in the buffer and is not
-            // counted; the next refill ORs the same byte into the same bits.
-            std::uint64_t word;
-            std::memcpy(&word, m_data + m_next, 8);
-            m_bits |= word << m_count;
-            m_next += (63 - m_count) >> 3;
-            m_count |= 56;
-            return;
-        }
-        while (m_count <= 56) {
-            const std::uint64_t byte = m_next < m_size ? m_data[m_next] : 0;
-            m_bits |= byte << m_count;
-            ++m_next;
-            m_count += 8;
-        }
+        if (m_count < 56)
+            cloudtrail::refill(m_data, m_size, m_next, m_bits, m_count);
     }
 
     std::uint64_t peek() const { return m_bits; }
@@ -350,23 +352,17 @@ struct Hot {
     std::size_t next;
     std::uint64_t text;
     const unsigned char *data;
-    std::size_t fastEnd; // the last byte a whole word can be read from
+    std::size_t size;
     const Code *literals;
     const Code *distances;
 };
 
 enum class Step { Next, EndOfBlock, Bad };
 
-// One code (and its distance) of the block. Needs 8 bytes of data after hot.next.
+// One code (and its distance) of the block.
 inline Step step(Hot &hot)
 {
-    std::uint64_t word;
-    std::memcpy(&word, hot.data + hot.next, 8);
-    // The word's last byte lands only partly in the buffer and is not counted; the next refill
-    // ORs the same byte into the same bits.
-    hot.buffer |= word << hot.count;
-    hot.next += (63 - hot.count) >> 3;
-    hot.count |= 56;
+    refill(hot.data, hot.size, hot.next, hot.buffer, hot.count);
     const std::uint32_t entry = hot.literals->entry(hot.buffer);
     if (entry & (kNoCode | kEndOfBlock)) [[unlikely]] {
         if (entry & kNoCode)
@@ -389,6 +385,10 @@ inline Step step(Hot &hot)
         hot.buffer >>= skipped;
         hot.count -= skipped;
     }
+    // Past the data's end the bits are zeros, which may decode for ever: a walk there is over.
+    if (hot.next + 8 > hot.size && hot.next * 8 - hot.count > std::uint64_t(hot.size) * 8)
+        [[unlikely]]
+        return Step::Bad;
     return Step::Next;
 }
 
@@ -414,13 +414,11 @@ public:
 
     Hot hot() const
     {
-        return {m_bits.m_bits, m_bits.m_count, m_bits.m_next,
-                m_text,        m_in,           m_size >= 8 ? m_size - 8 : 0,
-                m_literals,    m_distances};
+        return {m_bits.m_bits, m_bits.m_count, m_bits.m_next, m_text,
+                m_in,          m_size,         m_literals,    m_distances};
     }
 
-    // The hot loop's state back, and how its last step ended (Next: it stopped short of the
-    // data's end and the rest of the block is walked carefully).
+    // The hot loop's state back, and how its last step ended.
     void update(const Hot &hot, Step last)
     {
         m_bits.m_bits = hot.buffer;
@@ -431,30 +429,6 @@ public:
             m_state = State::Failed;
         else if (last == Step::EndOfBlock)
             endBlock(!m_bits.overrun());
-    }
-
-    // The rest of the block, near the data's end: a refill there reads byte by byte.
-    void finishBlockCarefully()
-    {
-        for (;;) {
-            m_bits.refill();
-            const std::uint32_t entry = m_literals->entry(m_bits.peek());
-            if (entry & (kNoCode | kEndOfBlock)) {
-                m_bits.drop(codeBits(entry));
-                endBlock((entry & kEndOfBlock) && !m_bits.overrun());
-                return;
-            }
-            m_bits.drop(codeBits(entry));
-            m_text += textOf(entry) + m_bits.take(extraBits(entry));
-            if (entry & kLengthCode) {
-                const std::uint32_t distance = m_distances->entry(m_bits.peek());
-                if (distance & kNoCode)
-                    return endBlock(false);
-                m_bits.drop(codeBits(distance) + extraBits(distance));
-            }
-            if (m_bits.overrun())
-                return endBlock(false);
-        }
     }
 
     std::vector<GzipAccessPoint> points()
@@ -502,8 +476,8 @@ private:
             GzipAccessPoint point;
             point.bit = m_bits.position();
             point.textOffset = std::uint32_t(m_text);
-            point.windowSize =
-                std::uint32_t(std::min<std::uint64_t>(kWindow, m_text - m_memberStart));
+            point.windowSize = std::uint32_t(
+                std::min<std::uint64_t>(GzipAccessPoint::kMaxWindow, m_text - m_memberStart));
             m_points.push_back(std::move(point));
             if (m_points.size() == m_parts) {
                 // Every part has its point: the rest of the file need not be walked.
@@ -557,21 +531,13 @@ private:
     std::vector<GzipAccessPoint> m_points;
 };
 
-// Walks one file's current block as far as the fast loop can.
-void walkAlone(Walk &walk)
-{
-    Hot hot = walk.hot();
-    Step last = Step::Next;
-    while (hot.next <= hot.fastEnd && (last = step(hot)) == Step::Next) {}
-    walk.update(hot, last);
-}
-
 void walkToEnd(Walk &walk)
 {
     while (walk.toCodes()) {
-        walkAlone(walk);
-        if (walk.toCodes() && walk.hot().next > walk.hot().fastEnd)
-            walk.finishBlockCarefully();
+        Hot hot = walk.hot();
+        Step last;
+        while ((last = step(hot)) == Step::Next) {}
+        walk.update(hot, last);
     }
 }
 

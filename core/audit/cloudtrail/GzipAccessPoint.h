@@ -10,6 +10,8 @@ namespace gatehouse::cloudtrail {
 // DEFLATE block's first bit. Blocks refer back to at most 32 KiB of the text before them (the
 // window), which must be supplied, so the index keeps that text beside the point.
 struct GzipAccessPoint {
+    static constexpr std::uint32_t kMaxWindow = 32768; // how far back DEFLATE refers
+
     std::uint64_t bit = 0; // the block's header, counted in bits from the file's first byte
     std::uint32_t textOffset = 0; // the block's first byte of text, in the whole file's text
     // The text just before textOffset the block may refer to: 32 KiB, or less when its gzip

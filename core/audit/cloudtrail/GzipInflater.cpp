@@ -149,8 +149,8 @@ Result<void> GzipInflater::inflateFrom(const char *in, std::size_t size,
     const auto first = std::size_t(point.bit / 8);
     const auto shift = unsigned(point.bit % 8);
     const std::size_t windowSize = point.windowSize;
-    if (first >= size || maxInput == 0 || windowSize > 32768 || windowSize > point.textOffset
-        || wanted <= point.textOffset)
+    if (first >= size || maxInput == 0 || windowSize > GzipAccessPoint::kMaxWindow
+        || windowSize > point.textOffset || wanted <= point.textOffset)
         return corrupt();
     // A stored block holding the window, not the last block: 3 header bits of zero padded to
     // the byte, the length and its complement, the bytes.

@@ -141,9 +141,10 @@ void TrailFileReader::addAccessPoints(TrailBatch &batch)
     std::vector<GzipAccessPoint> points =
         DeflateBlockFinder::find(reinterpret_cast<const unsigned char *>(m_compressed->data()),
                                  m_compressed->size(), text.size(), m_accessPointSpacing);
-    // Each point is tried on a little text, which must be the file's own: a point is only
-    // kept (with those before it) when reading from it gives the text decompressing the whole
-    // file gave. 16 KiB of compressed data hold far more than the text tried.
+    // Each point (within the text, its window after its member's start: DeflateBlockFinder
+    // says so) is tried on a little text, which must be the file's own: a point is only kept
+    // (with those before it) when reading from it gives the text decompressing the whole file
+    // gave. 16 KiB of compressed data hold far more than the text tried.
     constexpr std::size_t kTried = 256;
     constexpr std::size_t kTriedInput = 16 * 1024;
     for (std::size_t i = 0; i < points.size(); ++i) {
@@ -151,9 +152,8 @@ void TrailFileReader::addAccessPoints(TrailBatch &batch)
         const char *window = text.data() + point.textOffset - point.windowSize;
         const std::size_t wanted = std::min(text.size(), std::size_t(point.textOffset) + kTried);
         const std::size_t compared = wanted - point.textOffset + point.windowSize;
-        if (point.textOffset >= text.size() || point.windowSize > point.textOffset
-            || !m_inflater->inflateFrom(m_compressed->data(), m_compressed->size(), point, window,
-                                        wanted, *m_tried, point.textOffset, kTriedInput)
+        if (!m_inflater->inflateFrom(m_compressed->data(), m_compressed->size(), point, window,
+                                     wanted, *m_tried, point.textOffset, kTriedInput)
             || m_tried->size() < compared || std::memcmp(m_tried->data(), window, compared) != 0) {
             points.resize(i);
             break;

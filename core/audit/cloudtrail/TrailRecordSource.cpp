@@ -69,10 +69,10 @@ Result<std::size_t> TrailRecordSource::Worker::decompress(const Request &file, W
     const GzipAccessPoint *from = file.from ? &*file.from : nullptr;
     if (way == Way::Quick && from && from->textOffset < wanted) {
         if (!window)
-            window = std::make_unique<char[]>(32768);
+            window = std::make_unique<char[]>(GzipAccessPoint::kMaxWindow);
         // A point that does not serve (the text wanted is in a later gzip member, or the
         // index is damaged) costs the time it took: the file is then read from its start.
-        if (from->windowSize <= 32768
+        if (from->windowSize <= GzipAccessPoint::kMaxWindow
             && WindowCodec::unpack(from->packedWindow, window.get(), from->windowSize)
             && inflater.inflateFrom(compressed.constData(), size, *from, window.get(), wanted, out,
                                     first)) {
