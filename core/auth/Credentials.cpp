@@ -169,6 +169,13 @@ Result<void> Credentials::checkNewUserPassword(const NewUser &user, const QStrin
                          false, m_blocklist.get());
 }
 
+Result<QString> Credentials::hashForNewUser(const NewUser &user, const QString &password) const
+{
+    if (Result<void> allowed = checkNewUserPassword(user, password); !allowed)
+        return allowed.error();
+    return m_hasher.hash(PasswordPolicy::normalize(password));
+}
+
 Result<Credentials::IssuedCode> Credentials::issueCode(const Actor &actor,
                                                        const QString &userId) const
 {
@@ -318,11 +325,12 @@ Result<Credentials::SignIn> Credentials::runSignInStep(AuditEvent event, const A
                 // Refused before any password or code work; the address learns nothing.
                 ev.errorCode = errorCodeName(ErrorCode::RateLimited);
                 ev.errorMessage = QStringLiteral("Failed authentication: source address throttled");
-                return Attempt{std::nullopt,
-                               makeError(ErrorCode::RateLimited,
-                                         QStringLiteral("Too many failed sign-ins from your "
-                                                        "address. Try again after %1.")
-                                             .arg(UserRows::isoUtc(**blocked)))};
+                Error throttled = makeError(ErrorCode::RateLimited,
+                                            QStringLiteral("Too many failed sign-ins from your "
+                                                           "address. Try again after %1.")
+                                                .arg(UserRows::isoUtc(**blocked)));
+                throttled.retryAfterSeconds = std::max<qint64>(1, now.secsTo(**blocked));
+                return Attempt{std::nullopt, throttled};
             }
             const Refuse refuse = [&](const QString &why) -> Result<void> {
                 if (Result<void> counted = m_throttle.recordFailure(tx, source, now); !counted)

@@ -69,6 +69,9 @@ public:
     // Whether the password policy accepts `password` for a user about to be created (no MFA
     // yet), so that a user is never created only to be refused their password.
     Result<void> checkNewUserPassword(const NewUser &user, const QString &password) const;
+    // The same check, then the password's hash for a user created with it (sign-up). Runs
+    // scrypt: call it outside any transaction.
+    Result<QString> hashForNewUser(const NewUser &user, const QString &password) const;
 
     Result<IssuedCode> issueCode(const Actor &actor, const QString &userId) const;
     // Anonymous: whoever holds the code. Sets the password, ends the user's lock and every

@@ -79,7 +79,8 @@ Result<Page<Session>> Sessions::list(const Actor &actor, const SessionQuery &que
         });
 }
 
-Result<Session> Sessions::revoke(const Actor &actor, const QString &id, const QString &reason) const
+Result<Session> Sessions::revoke(const Actor &actor, const QString &id, const QString &reason,
+                                 bool ownOnly) const
 {
     return m_context.perform<Session>(
         eventFor(actor, "RevokeSession", false, id), Store::Access::Write,
@@ -97,7 +98,8 @@ Result<Session> Sessions::revoke(const Actor &actor, const QString &id, const QS
             if (!session)
                 return session.error();
             // Someone else's session looks exactly like a missing one (SEC-32).
-            if (!grant->has(Permission::SessionsRevoke) && session->userId != actor.userId)
+            if ((ownOnly || !grant->has(Permission::SessionsRevoke))
+                && session->userId != actor.userId)
                 return noSuchSession();
             if (session->revokedAt.isValid()) {
                 event.responseElements = {{QStringLiteral("alreadyRevoked"), true}};

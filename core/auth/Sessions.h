@@ -98,7 +98,9 @@ public:
 
     Result<Page<Session>> list(const Actor &actor, const SessionQuery &query) const;
     // Idempotent: revoking a revoked session succeeds and keeps its first revocation.
-    Result<Session> revoke(const Actor &actor, const QString &id, const QString &reason) const;
+    // `ownOnly`: only the caller's own sessions, whatever their permissions (the end-user API).
+    Result<Session> revoke(const Actor &actor, const QString &id, const QString &reason,
+                           bool ownOnly = false) const;
     Result<int> revokeAllOfUser(const Actor &actor, const QString &userId,
                                 const QString &reason) const;
     // At most kMaxBulkIds ids; unknown and foreign ids are skipped (not counted).

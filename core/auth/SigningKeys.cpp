@@ -173,23 +173,35 @@ Result<QJsonObject> SigningKeys::jwks(const Actor &actor) const
                 !grant) {
                 return grant.error();
             }
-            const QDateTime now = m_context.clock().now();
-            Result<QList<SigningKey>> keys =
-                load(tx,
-                     QStringLiteral("state = 'active' OR (state = 'verify_only' AND"
-                                    " retired_after > ?)"),
-                     {isoUtc(now)});
-            if (!keys)
-                return keys.error();
-            QJsonArray set;
-            QJsonArray kids;
-            for (const SigningKey &key : *keys) {
-                set.append(toJwk(key));
-                kids.append(key.kid);
+            Result<QJsonObject> set = keySet(tx);
+            if (set) {
+                QJsonArray kids;
+                for (const QJsonValue &key : set->value(u"keys").toArray())
+                    kids.append(key[u"kid"]);
+                event.responseElements = {{QStringLiteral("kids"), kids}};
             }
-            event.responseElements = {{QStringLiteral("kids"), kids}};
-            return QJsonObject{{QStringLiteral("keys"), set}};
+            return set;
         });
+}
+
+Result<QJsonObject> SigningKeys::publicJwks() const
+{
+    return m_context.store().transact<QJsonObject>(Store::Access::Read,
+                                                   [&](SqlTransaction &tx) { return keySet(tx); });
+}
+
+Result<QJsonObject> SigningKeys::keySet(SqlTransaction &tx) const
+{
+    const QDateTime now = m_context.clock().now();
+    Result<QList<SigningKey>> keys = load(
+        tx, QStringLiteral("state = 'active' OR (state = 'verify_only' AND retired_after > ?)"),
+        {isoUtc(now)});
+    if (!keys)
+        return keys.error();
+    QJsonArray set;
+    for (const SigningKey &key : *keys)
+        set.append(toJwk(key));
+    return QJsonObject{{QStringLiteral("keys"), set}};
 }
 
 Result<SigningKey> SigningKeys::rotate(const Actor &actor) const

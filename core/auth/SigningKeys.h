@@ -55,6 +55,9 @@ public:
     Result<int> purge(const Actor &actor) const;
     // keys:read. The RFC 7517 JWK Set of every key that verifies now: {"keys": [...]}.
     Result<QJsonObject> jwks(const Actor &actor) const;
+    // The same set for anyone (GET /.well-known/jwks.json): public keys only, so no
+    // permission and no audit record per fetch (resource servers fetch it often).
+    Result<QJsonObject> publicJwks() const;
 
     // Inside the caller's (issue) transaction: the signing key opened with the data key, after
     // recording that it signs a token valid until `tokenExpiresAt` (which moves its eventual
@@ -77,6 +80,8 @@ public:
 private:
     static Result<QList<SigningKey>> load(SqlTransaction &tx, const QString &where,
                                           const QVariantList &parameters);
+    // {"keys": [...]}: the JWKs of the keys that sign or still verify.
+    Result<QJsonObject> keySet(SqlTransaction &tx) const;
 
     const ServiceContext &m_context;
 };

@@ -1,6 +1,7 @@
 #include "UserDirectory.h"
 
 #include "EmailAddress.h"
+#include "StoredPolicies.h"
 #include "UserRows.h"
 #include "UserSearch.h"
 #include "UsernameProfile.h"
@@ -190,8 +191,38 @@ Result<User> UserDirectory::createFirstOwner(const Actor &actor, const NewUser &
         });
 }
 
+Result<User> UserDirectory::signUp(const Actor &client, const NewUser &user,
+                                   const QString &passwordHash) const
+{
+    return m_context.perform<User>(
+        eventFor(client, "SignUp", false, {}), Store::Access::Write,
+        [&](SqlTransaction &tx, AuditEvent &event) -> Result<User> {
+            Result<SignupPolicy> policy = SignupPolicy::load(tx);
+            if (!policy)
+                return policy.error();
+            if (!policy->enabled) {
+                return makeError(ErrorCode::PermissionDenied,
+                                 QStringLiteral("Sign-up is turned off here; ask an "
+                                                "administrator for an account."));
+            }
+            return insertUser(tx, event, NewUser{user.username, user.email, user.displayName},
+                              {Role::User}, passwordHash);
+        });
+}
+
+Result<SignupPolicy> UserDirectory::signupPolicy(const Actor &actor) const
+{
+    return StoredPolicies::get<SignupPolicy>(m_context, actor, "GetSignupPolicy");
+}
+
+Result<SignupPolicy> UserDirectory::setSignupPolicy(const Actor &actor,
+                                                    const SignupPolicy &policy) const
+{
+    return StoredPolicies::set(m_context, actor, policy, "UpdateSignupPolicy");
+}
+
 Result<User> UserDirectory::insertUser(SqlTransaction &tx, AuditEvent &event, const NewUser &user,
-                                       const QList<Role> &roles) const
+                                       const QList<Role> &roles, const QVariant &passwordHash) const
 {
     Result<QString> username = UsernameProfile::prepare(user.username);
     if (!username)
@@ -208,6 +239,7 @@ Result<User> UserDirectory::insertUser(SqlTransaction &tx, AuditEvent &event, co
     prepared.email = *email;
     prepared.displayName = *displayName;
     prepared.roles = roles;
+    prepared.passwordHash = passwordHash;
     Result<User> created = insertPrepared(tx, prepared);
     if (created) {
         event.resources.append({QString::fromLatin1(kUserResource), created->id});
@@ -253,6 +285,14 @@ Result<User> UserDirectory::get(const Actor &actor, const QString &id) const
             }
             return UserRows::byId(tx, id);
         });
+}
+
+Result<User> UserDirectory::self(const Actor &actor) const
+{
+    if (actor.kind != Actor::Kind::User || actor.userId.isEmpty())
+        return makeError(ErrorCode::NotFound, QStringLiteral("There is no signed-in user."));
+    return m_context.store().transact<User>(
+        Store::Access::Read, [&](SqlTransaction &tx) { return UserRows::byId(tx, actor.userId); });
 }
 
 Result<User> UserDirectory::find(const Actor &actor, const QString &usernameOrEmail) const

@@ -3,6 +3,7 @@
 #include "AccessControl.h"
 #include "ServiceContext.h"
 #include "Sessions.h"
+#include "SignupPolicy.h"
 #include "model/Page.h"
 #include "model/User.h"
 #include "model/UserQuery.h"
@@ -35,7 +36,18 @@ public:
     // `gatehouse-server init`); refused with Conflict once any active owner exists. There are
     // no default credentials (SEC-12).
     Result<User> createFirstOwner(const Actor &actor, const NewUser &owner) const;
+    // Someone creating their own account (POST /auth/signup), when the sign-up policy allows
+    // it: PermissionDenied when it is off. The account gets the user role only, whatever
+    // `user.roles` says (SEC-34). `passwordHash` comes from Credentials::hashForNewUser().
+    Result<User> signUp(const Actor &client, const NewUser &user,
+                        const QString &passwordHash) const;
+    Result<SignupPolicy> signupPolicy(const Actor &actor) const;
+    Result<SignupPolicy> setSignupPolicy(const Actor &actor, const SignupPolicy &policy) const;
     Result<User> get(const Actor &actor, const QString &id) const;
+    // The signed-in caller's own record (GET /auth/user): no permission needed and no audit
+    // record, as for the session validation that precedes it; NotFound for an actor without
+    // a user.
+    Result<User> self(const Actor &actor) const;
     // By username or e-mail address, as typed.
     Result<User> find(const Actor &actor, const QString &usernameOrEmail) const;
     Result<User> update(const Actor &actor, const QString &id, const UserChanges &changes) const;
@@ -82,7 +94,7 @@ public:
 private:
     // Prepares, checks uniqueness and inserts; the caller has checked permissions and roles.
     Result<User> insertUser(SqlTransaction &tx, AuditEvent &event, const NewUser &user,
-                            const QList<Role> &roles) const;
+                            const QList<Role> &roles, const QVariant &passwordHash = {}) const;
 
     const ServiceContext &m_context;
     Sessions m_sessions;

@@ -13,35 +13,10 @@ LocalBackend::LocalBackend(Store &store, std::shared_ptr<const Clock> clock, Act
                            const QString &auditKeysPath)
     : m_store(store),
       m_context(store, std::move(clock), std::move(dataKey), auditKeysPath),
-      m_services(makeServices(m_context, std::move(blocklist))),
+      m_services(CoreServices::make(m_context, std::move(blocklist))),
       m_actor(std::move(actor)),
       m_worker([this] { runWorker(); })
 {}
-
-LocalBackend::Services
-LocalBackend::makeServices(const ServiceContext &context,
-                           std::shared_ptr<const PasswordBlocklist> blocklist)
-{
-    Services services{UserDirectory(context),
-                      Sessions(context),
-                      ServiceTokens(context),
-                      SigningKeys(context),
-                      AccessTokens(context),
-                      AuditTrail(context),
-                      CredentialReport(context),
-                      {},
-                      {},
-                      {}};
-    Result<std::unique_ptr<Credentials>> credentials =
-        Credentials::create(context, std::move(blocklist));
-    if (!credentials) {
-        services.unavailable = credentials.error();
-        return services;
-    }
-    services.credentials = std::move(credentials).value();
-    services.mfa = std::make_shared<const Mfa>(context, *services.credentials);
-    return services;
-}
 
 Result<qint64> LocalBackend::writeFile(const QString &path,
                                        const std::function<Result<qint64>(QIODevice &)> &write)

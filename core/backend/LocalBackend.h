@@ -1,16 +1,7 @@
 #pragma once
 
 #include "AdminBackend.h"
-#include "auth/AccessTokens.h"
-#include "auth/AuditTrail.h"
-#include "auth/CredentialReport.h"
-#include "auth/Credentials.h"
-#include "auth/Mfa.h"
-#include "auth/PasswordBlocklist.h"
-#include "auth/ServiceContext.h"
-#include "auth/ServiceTokens.h"
-#include "auth/Sessions.h"
-#include "auth/UserDirectory.h"
+#include "CoreServices.h"
 #include "model/Actor.h"
 #include "model/Clock.h"
 #include "store/Store.h"
@@ -168,21 +159,7 @@ private:
     using Job = std::function<void()>;
 
     // The services the worker runs calls against.
-    struct Services {
-        UserDirectory users;
-        Sessions sessions;
-        ServiceTokens tokens;
-        SigningKeys keys;
-        AccessTokens accessTokens;
-        AuditTrail audit;
-        CredentialReport credentialReport;
-        // Null only if the password hasher could not start; then `unavailable` says why.
-        std::shared_ptr<const Credentials> credentials;
-        std::shared_ptr<const Mfa> mfa;
-        std::optional<Error> unavailable;
-    };
-    static Services makeServices(const ServiceContext &context,
-                                 std::shared_ptr<const PasswordBlocklist> blocklist);
+    using Services = CoreServices;
 
     // Queues `call(const Credentials &, const Mfa &, const Actor &) -> Result<T>`: the calls
     // that check passwords or codes.

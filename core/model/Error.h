@@ -24,6 +24,8 @@ struct Error {
     ErrorCode code = ErrorCode::Internal;
     // Says what was wrong and what to do. Never contains a secret, SQL or a stack.
     QString message;
+    // RateLimited only: how long to wait, for a Retry-After header; 0 when unknown.
+    qint64 retryAfterSeconds = 0;
 
     friend bool operator==(const Error &, const Error &) = default;
 };
