@@ -1,22 +1,64 @@
+#include "ServerApp.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 
 #include <cstdio>
 
-// gatehouse-server: the HTTPS API over the same core as the console. This build has the
-// program and its command line only; serving arrives with the server work.
+// gatehouse-server: the HTTPS API over the same core as the console and gatehousectl.
 int main(int argc, char *argv[])
 {
+    using namespace gatehouse::server;
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("gatehouse-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(GATEHOUSE_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Gatehouse API server."));
+    parser.setApplicationDescription(
+        QStringLiteral("Gatehouse API server.\n\n"
+                       "  gatehouse-server [--config FILE]        serve the API\n"
+                       "  gatehouse-server init --owner NAME --email E\n"
+                       "                                          create the store and its first "
+                       "owner\n"
+                       "                                          (password on stdin)\n\n"
+                       "Settings come from the configuration file and GATEHOUSE_* environment "
+                       "variables (GATEHOUSE_DATABASE, GATEHOUSE_LISTEN, GATEHOUSE_TLS_CERT, "
+                       "GATEHOUSE_TLS_KEY, ...)."));
     parser.addHelpOption();
     parser.addVersionOption();
+    const QCommandLineOption config(QStringLiteral("config"),
+                                    QStringLiteral("JSON configuration file."),
+                                    QStringLiteral("file"));
+    const QCommandLineOption insecure(
+        QStringLiteral("insecure-http"),
+        QStringLiteral("Serve plain HTTP instead of TLS; only on a loopback address."));
+    const QCommandLineOption owner(QStringLiteral("owner"),
+                                   QStringLiteral("init: the first owner's username."),
+                                   QStringLiteral("name"));
+    const QCommandLineOption email(QStringLiteral("email"),
+                                   QStringLiteral("init: the first owner's e-mail address."),
+                                   QStringLiteral("address"));
+    parser.addOptions({config, insecure, owner, email});
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("init, or nothing"));
     parser.process(app);
 
-    std::fprintf(stderr, "gatehouse-server: this build cannot serve the API yet.\n");
-    return 1;
+    gatehouse::Result<ServerConfig> loaded = ServerConfig::load(parser.value(config));
+    if (!loaded) {
+        std::fprintf(stderr, "gatehouse-server: %s\n", qPrintable(loaded.error().message));
+        return 2;
+    }
+    loaded->insecureHttp = parser.isSet(insecure);
+    const QStringList positional = parser.positionalArguments();
+    if (positional == QStringList{QStringLiteral("init")}) {
+        if (!parser.isSet(owner)) {
+            std::fprintf(stderr, "gatehouse-server: init needs --owner NAME.\n");
+            return 2;
+        }
+        return ServerApp::init(*loaded, parser.value(owner), parser.value(email));
+    }
+    if (!positional.isEmpty()) {
+        std::fprintf(stderr, "gatehouse-server: unknown command; see --help.\n");
+        return 2;
+    }
+    return ServerApp::serve(*loaded);
 }

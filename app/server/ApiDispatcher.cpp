@@ -1,0 +1,255 @@
+#include "ApiDispatcher.h"
+
+#include "crypto/Random.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace gatehouse::server {
+
+namespace {
+
+bool hasBody(const ApiRequest &request)
+{
+    return !request.body.isEmpty() || !request.header("transfer-encoding").isEmpty();
+}
+
+// application/json, with parameters (charset=utf-8) allowed.
+bool isJson(const QByteArray &contentType)
+{
+    const QByteArray type = contentType.split(';').first().trimmed().toLower();
+    return type == "application/json";
+}
+
+bool acceptsJson(const QByteArray &accept)
+{
+    if (accept.isEmpty())
+        return true;
+    for (const QByteArray &range : accept.split(',')) {
+        const QByteArray type = range.split(';').first().trimmed().toLower();
+        if (type == "*/*" || type == "application/*" || type == "application/json")
+            return true;
+    }
+    return false;
+}
+
+QString withoutControls(const QByteArray &text, qsizetype maxLength)
+{
+    QString out = QString::fromUtf8(text.left(maxLength));
+    for (QChar &c : out) {
+        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format)
+            c = u'?';
+    }
+    return out;
+}
+
+} // namespace
+
+ApiDispatcher::ApiDispatcher(const Router &router, WorkerPool &workers, Metrics &metrics,
+                             Options options)
+    : m_router(router),
+      m_workers(workers),
+      m_metrics(metrics),
+      m_options(std::move(options)),
+      m_limiter(m_options.requestsPerSecondPerAddress, m_options.burstPerAddress),
+      m_idPrefix(QString::fromLatin1(crypto::randomBytes(6).valueOr(QByteArray(6, 0)).toHex()))
+{}
+
+QString ApiDispatcher::nextRequestId()
+{
+    return m_idPrefix + QLatin1Char('-')
+        + QString::number(m_nextId.fetch_add(1, std::memory_order_relaxed), 16);
+}
+
+bool ApiDispatcher::trusted(const QHostAddress &address) const
+{
+    for (const auto &subnet : m_options.trustedProxies) {
+        if (address.isInSubnet(subnet))
+            return true;
+    }
+    return false;
+}
+
+QString ApiDispatcher::clientAddress(const QString &peer, const QByteArray &forwardedFor) const
+{
+    const QHostAddress peerAddress(peer);
+    if (forwardedFor.isEmpty() || !trusted(peerAddress))
+        return peer;
+    // Right to left: each trusted proxy appended the address it saw; the first address that is
+    // not a trusted proxy is the client. Anything to its left is the client's own claim.
+    const QByteArrayList hops = forwardedFor.split(',');
+    for (qsizetype i = hops.size() - 1; i >= 0; --i) {
+        const QHostAddress hop(QString::fromLatin1(hops[i].trimmed()));
+        if (hop.isNull())
+            return peer; // malformed: trust nothing the header says
+        if (!trusted(hop) || i == 0)
+            return hop.toString();
+    }
+    return peer;
+}
+
+std::optional<ApiResponse> ApiDispatcher::screen(const ApiRequest &request,
+                                                 const Router::Match *match,
+                                                 const QByteArray &allow)
+{
+    const auto refuse = [&](int status, const QString &message) {
+        return ApiResponse::error(
+            makeError(status == 404 ? ErrorCode::NotFound : ErrorCode::InvalidInput, message),
+            request.requestId, status);
+    };
+    if (const std::optional<int> wait = m_limiter.take(request.clientAddress)) {
+        m_metrics.count(Metrics::Event::RateLimited);
+        ApiResponse response = ApiResponse::error(
+            makeError(ErrorCode::RateLimited,
+                      QStringLiteral("Too many requests from this address; retry after %1 "
+                                     "second(s).")
+                          .arg(*wait)),
+            request.requestId);
+        response.addHeader("Retry-After", QByteArray::number(*wait));
+        return response;
+    }
+    if (!match && allow.isEmpty())
+        return refuse(404,
+                      QStringLiteral("There is no such resource. See the API description "
+                                     "(openapi.yaml) for the paths served."));
+    if (!match) {
+        const QByteArray origin = request.header("origin");
+        if (request.method == "OPTIONS" && !origin.isEmpty()
+            && m_options.corsOrigins.contains(QString::fromUtf8(origin))
+            && !request.header("access-control-request-method").isEmpty()) {
+            ApiResponse preflight = ApiResponse::noContent();
+            preflight.addHeader("Access-Control-Allow-Methods", allow);
+            preflight.addHeader("Access-Control-Allow-Headers",
+                                "Authorization, Content-Type, Idempotency-Key");
+            preflight.addHeader("Access-Control-Max-Age", "600");
+            return preflight;
+        }
+        ApiResponse response =
+            refuse(405,
+                   QStringLiteral("This resource does not take %1; it takes %2.")
+                       .arg(withoutControls(request.method, 16), QString::fromLatin1(allow)));
+        response.addHeader("Allow", allow);
+        return response;
+    }
+    if (hasBody(request) && !isJson(request.header("content-type")))
+        return refuse(415,
+                      QStringLiteral("The request body must be JSON, sent with "
+                                     "Content-Type: application/json."));
+    if (!acceptsJson(request.header("accept")))
+        return refuse(406,
+                      QStringLiteral("The API answers in JSON only; accept "
+                                     "application/json."));
+    return std::nullopt;
+}
+
+void ApiDispatcher::addCorsHeaders(const ApiRequest &request, ApiResponse &response) const
+{
+    const QByteArray origin = request.header("origin");
+    if (origin.isEmpty() || !m_options.corsOrigins.contains(QString::fromUtf8(origin)))
+        return;
+    response.addHeader("Access-Control-Allow-Origin", origin);
+    response.addHeader("Vary", "Origin");
+}
+
+void ApiDispatcher::handle(ApiRequest request, std::function<void(ApiResponse)> respond)
+{
+    const auto started = std::chrono::steady_clock::now();
+    request.requestId = nextRequestId();
+    request.clientAddress = clientAddress(request.peerAddress, request.header("x-forwarded-for"));
+
+    const auto matched = m_router.match(request.method, request.path);
+    const auto *match = std::get_if<Router::Match>(&matched);
+    const auto *notAllowed = std::get_if<Router::MethodNotAllowed>(&matched);
+    const int route = match && match->route->contractIndex >= 0 ? match->route->contractIndex
+                                                                : m_metrics.unmatchedRoute();
+    const QByteArray routeName = match
+        ? QByteArray(match->route->api.method) + ' ' + match->route->api.path
+        : QByteArray("-");
+
+    if (std::optional<ApiResponse> answer =
+            screen(request, match, notAllowed ? notAllowed->allow : QByteArray())) {
+        finish(request, route, routeName, *answer, started);
+        respond(std::move(*answer));
+        return;
+    }
+    request.pathParameters = match->parameters;
+    const Router::Handler *handler = &match->route->handler;
+    auto job = [this, handler, route, routeName, started, request, respond]() mutable {
+        ApiResponse response;
+        try {
+            response = (*handler)(request);
+        } catch (...) {
+            // Core reports failures as values; this is a bug or bad_alloc, and its details
+            // stay out of the answer (SEC-38).
+            response = ApiResponse::error(
+                makeError(ErrorCode::Internal,
+                          QStringLiteral("The server failed to answer; report the request id.")),
+                request.requestId);
+        }
+        finish(request, route, routeName, response, started);
+        respond(std::move(response));
+    };
+    if (!m_workers.tryPost(job)) {
+        m_metrics.count(Metrics::Event::Overloaded);
+        ApiResponse busy =
+            ApiResponse::error(makeError(ErrorCode::Unavailable,
+                                         QStringLiteral("The server is busy; retry in a moment.")),
+                               request.requestId);
+        busy.addHeader("Retry-After", "1");
+        finish(request, route, routeName, busy, started);
+        respond(std::move(busy));
+    }
+}
+
+ApiResponse ApiDispatcher::refused(int status, const QString &problem, const QString &peerAddress)
+{
+    ApiRequest request;
+    request.requestId = nextRequestId();
+    request.peerAddress = peerAddress;
+    request.clientAddress = peerAddress;
+    ApiResponse response =
+        ApiResponse::error(makeError(ErrorCode::InvalidInput, problem), request.requestId, status);
+    finish(request, m_metrics.unmatchedRoute(), "-", response, std::chrono::steady_clock::now());
+    return response;
+}
+
+void ApiDispatcher::finish(const ApiRequest &request, int route, const QByteArray &routeName,
+                           ApiResponse &response, std::chrono::steady_clock::time_point started)
+{
+    addCorsHeaders(request, response);
+    response.addHeader("X-Request-Id", request.requestId.toLatin1());
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    m_metrics.record(route, response.status, seconds);
+    writeLog(request, routeName, response, seconds);
+}
+
+void ApiDispatcher::writeLog(const ApiRequest &request, const QByteArray &routeName,
+                             const ApiResponse &response, double seconds)
+{
+    if (!m_options.log)
+        return;
+    // The route's template, never the path or query: a token put in a URL (C7) or an id stays
+    // out of the log. Client-sent text is cut short and kept on one line by JSON escaping.
+    QJsonObject line{
+        {QStringLiteral("time"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+        {QStringLiteral("requestId"), request.requestId},
+        {QStringLiteral("method"), withoutControls(request.method, 16)},
+        {QStringLiteral("route"), QString::fromLatin1(routeName)},
+        {QStringLiteral("status"), response.status},
+        {QStringLiteral("ms"), qRound(seconds * 1e5) / 100.0},
+        {QStringLiteral("client"), request.clientAddress},
+    };
+    if (!response.outcome.isEmpty())
+        line.insert(QStringLiteral("outcome"), QString::fromLatin1(response.outcome));
+    const QByteArray agent = request.header("user-agent");
+    if (!agent.isEmpty())
+        line.insert(QStringLiteral("userAgent"), withoutControls(agent, 200));
+    const QByteArray text = QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n';
+    std::lock_guard lock(m_logMutex);
+    std::fwrite(text.constData(), 1, size_t(text.size()), m_options.log);
+    std::fflush(m_options.log);
+}
+
+} // namespace gatehouse::server

@@ -1,0 +1,64 @@
+#include "EndpointSupport.h"
+
+#include "api/JsonReader.h"
+
+namespace gatehouse::server::EndpointSupport {
+
+Result<api::JsonFields> fields(const ApiRequest &request,
+                               std::initializer_list<const char *> allowed)
+{
+    Result<QJsonValue> body = api::JsonReader::parse(request.body);
+    if (!body)
+        return body.error();
+    return api::JsonFields::of(*body, allowed);
+}
+
+QString bearerToken(const ApiRequest &request)
+{
+    const QByteArray header = request.header("authorization");
+    // RFC 9110: the scheme is case-insensitive; one space, then the token68.
+    if (header.size() <= 7 || qstrnicmp(header.constData(), "Bearer ", 7) != 0)
+        return {};
+    return QString::fromLatin1(header.mid(7).trimmed());
+}
+
+Actor clientOf(const ApiRequest &request)
+{
+    Actor client;
+    client.sourceIp = request.clientAddress;
+    client.userAgent = QString::fromUtf8(request.header("user-agent").left(512));
+    client.requestId = request.requestId;
+    return client;
+}
+
+ApiResponse unauthenticated(const ApiRequest &request)
+{
+    ApiResponse response =
+        ApiResponse::error(makeError(ErrorCode::Unauthenticated,
+                                     QStringLiteral("Authentication failed; sign in again.")),
+                           request.requestId);
+    response.addHeader("WWW-Authenticate", "Bearer");
+    response.outcome = "unauthenticated";
+    return response;
+}
+
+ApiResponse failure(const ApiRequest &request, const Error &error)
+{
+    if (error.code == ErrorCode::Unauthenticated)
+        return unauthenticated(request);
+    ApiResponse response = ApiResponse::error(error, request.requestId);
+    if (error.code == ErrorCode::RateLimited) {
+        response.addHeader("Retry-After",
+                           QByteArray::number(std::max<qint64>(1, error.retryAfterSeconds)));
+    }
+    return response;
+}
+
+ApiResponse answer(const ApiRequest &request, const Result<void> &result)
+{
+    if (!result)
+        return failure(request, result.error());
+    return ApiResponse::noContent();
+}
+
+} // namespace gatehouse::server::EndpointSupport

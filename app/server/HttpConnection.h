@@ -1,0 +1,243 @@
+#pragma once
+
+#include "HttpServerPrivate.h"
+
+#include <QUrlQuery>
+
+#include <optional>
+
+namespace gatehouse::server {
+
+// One client connection, plain or TLS, on its own strand: reads one request at a time
+// (a pipelined next request waits in the buffer), hands it to the handler, writes the answer,
+// and reads the next while the client keeps the connection alive.
+template<class Stream>
+class HttpConnection : public std::enable_shared_from_this<HttpConnection<Stream>>
+{
+    static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+public:
+    HttpConnection(HttpServer::Private &server, tcp::socket socket, ConnectionSlot slot,
+                   std::shared_ptr<ssl::context> tls)
+        : m_server(server),
+          m_limits(server.options.limits),
+          m_slot(std::move(slot)),
+          m_tls(std::move(tls)),
+          m_stream(makeStream(std::move(socket), m_tls.get())),
+          m_buffer(m_limits.maxHeaderBytes + m_limits.maxBodyBytes + 4096)
+    {}
+
+    void start()
+    {
+        if constexpr (kTls) {
+            lowest().expires_after(m_limits.headerTimeout);
+            m_stream.async_handshake(ssl::stream_base::server,
+                                     [self = this->shared_from_this()](beast::error_code ec) {
+                                         if (ec)
+                                             return self->closeNow();
+                                         self->readHeader();
+                                     });
+        } else {
+            readHeader();
+        }
+    }
+
+private:
+    static Stream makeStream(tcp::socket socket, ssl::context *tls)
+    {
+        if constexpr (kTls)
+            return Stream(std::move(socket), *tls);
+        else
+            return Stream(std::move(socket));
+    }
+
+    beast::tcp_stream &lowest() { return beast::get_lowest_layer(m_stream); }
+
+    void readHeader()
+    {
+        m_parser.emplace();
+        m_parser->header_limit(std::uint32_t(m_limits.maxHeaderBytes));
+        m_parser->body_limit(m_limits.maxBodyBytes);
+        lowest().expires_after(m_limits.headerTimeout);
+        http::async_read_header(m_stream, m_buffer, *m_parser,
+                                [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                                    self->onHeader(ec);
+                                });
+    }
+
+    // The status for a request the parser refused, or 0 to close without an answer (the
+    // client went away or was too slow).
+    static int statusFor(beast::error_code ec)
+    {
+        if (ec == http::error::header_limit)
+            return 431;
+        if (ec == http::error::body_limit)
+            return 413;
+        if (ec.category() == beast::error_code(http::error::bad_method).category()
+            && ec != http::error::end_of_stream && ec != http::error::partial_message
+            && ec != http::error::need_more)
+            return 400;
+        return 0;
+    }
+
+    static QString problemFor(int status)
+    {
+        switch (status) {
+        case 431:
+            return QStringLiteral("The request headers are too large.");
+        case 413:
+            return QStringLiteral("The request body is too large.");
+        default:
+            return QStringLiteral("The request is not valid HTTP/1.1 (its framing, method, "
+                                  "target or a header is malformed).");
+        }
+    }
+
+    void onHeader(beast::error_code ec)
+    {
+        if (ec)
+            return refuseOrClose(ec);
+        const auto &request = m_parser->get();
+        // One Authorization and one Host only: two could be read two ways by two parsers (C18).
+        int authorizations = 0;
+        int hosts = 0;
+        for (const auto &field : request) {
+            authorizations += field.name() == http::field::authorization ? 1 : 0;
+            hosts += field.name() == http::field::host ? 1 : 0;
+        }
+        if (authorizations > 1 || hosts > 1)
+            return refuse(400,
+                          QStringLiteral("The request has a header that may appear only "
+                                         "once (Authorization or Host) more than once."));
+        lowest().expires_after(m_limits.bodyTimeout);
+        http::async_read(m_stream, m_buffer, *m_parser,
+                         [self = this->shared_from_this()](beast::error_code readError, size_t) {
+                             if (readError)
+                                 return self->refuseOrClose(readError);
+                             self->dispatch();
+                         });
+    }
+
+    void refuseOrClose(beast::error_code ec)
+    {
+        const int status = statusFor(ec);
+        if (status == 0)
+            return closeNow();
+        refuse(status, problemFor(status));
+    }
+
+    void refuse(int status, const QString &problem)
+    {
+        write(m_server.handler.refused(status, problem, QString::fromStdString(m_slot.address())),
+              true);
+    }
+
+    void dispatch()
+    {
+        auto &request = m_parser->get();
+        ApiRequest api;
+        api.method =
+            QByteArray(request.method_string().data(), qsizetype(request.method_string().size()));
+        const QByteArray target(request.target().data(), qsizetype(request.target().size()));
+        const qsizetype question = target.indexOf('?');
+        api.path = QString::fromUtf8(question < 0 ? target : target.left(question));
+        if (question >= 0)
+            api.query = QUrlQuery(QString::fromUtf8(target.mid(question + 1)));
+        for (const auto &field : request) {
+            api.headers.append(qMakePair(
+                QByteArray(field.name_string().data(), qsizetype(field.name_string().size()))
+                    .toLower(),
+                QByteArray(field.value().data(), qsizetype(field.value().size()))));
+        }
+        api.body = QByteArray(request.body().data(), qsizetype(request.body().size()));
+        api.peerAddress = QString::fromStdString(m_slot.address());
+        m_keepAlive = request.keep_alive();
+        m_parser.reset();
+
+        ++m_server.inFlight;
+        m_dispatched = true;
+        m_server.handler.handle(std::move(api),
+                                [self = this->shared_from_this()](ApiResponse response) {
+                                    net::post(self->m_stream.get_executor(),
+                                              [self, response = std::move(response)]() mutable {
+                                                  self->write(std::move(response), false);
+                                              });
+                                });
+    }
+
+    void write(ApiResponse response, bool close)
+    {
+        const bool keepAlive = !close && m_keepAlive && !m_server.stopping.load();
+        auto message = std::make_shared<http::response<http::string_body>>();
+        message->version(11);
+        message->result(unsigned(response.status));
+        if (!response.contentType.isEmpty())
+            message->set(http::field::content_type, response.contentType.toStdString());
+        // Answers carry tokens and personal data: never cached, never sniffed.
+        message->set(http::field::cache_control, "no-store");
+        message->set("X-Content-Type-Options", "nosniff");
+        for (const auto &[name, value] : response.headers)
+            message->set(name.toStdString(), value.toStdString());
+        message->body() = response.body.toStdString();
+        message->keep_alive(keepAlive);
+        message->prepare_payload();
+        lowest().expires_after(m_limits.writeTimeout);
+        http::async_write(
+            m_stream, *message,
+            [self = this->shared_from_this(), message, keepAlive](beast::error_code ec, size_t) {
+                if (self->m_dispatched) {
+                    self->m_dispatched = false;
+                    --self->m_server.inFlight;
+                }
+                if (ec || !keepAlive)
+                    return self->closeGracefully();
+                self->readHeader();
+            });
+    }
+
+    // Ends the connection after an answer. What the client may still be sending (the body of
+    // a refused request) is read and dropped for a moment first, so the answer is not lost to
+    // a reset.
+    void closeGracefully()
+    {
+        lowest().expires_after(std::chrono::seconds(2));
+        if constexpr (kTls) {
+            m_stream.async_shutdown(
+                [self = this->shared_from_this()](beast::error_code) { self->closeNow(); });
+        } else {
+            beast::error_code ignored;
+            lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+            drain();
+        }
+    }
+
+    void drain()
+    {
+        m_buffer.clear();
+        lowest().async_read_some(m_buffer.prepare(4096),
+                                 [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                                     if (ec)
+                                         return self->closeNow();
+                                     self->drain();
+                                 });
+    }
+
+    void closeNow()
+    {
+        beast::error_code ignored;
+        lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+        lowest().close();
+    }
+
+    HttpServer::Private &m_server;
+    const HttpLimits &m_limits;
+    ConnectionSlot m_slot;
+    std::shared_ptr<ssl::context> m_tls; // before the stream, which uses it
+    Stream m_stream;
+    beast::flat_buffer m_buffer;
+    std::optional<http::request_parser<http::string_body>> m_parser;
+    bool m_keepAlive = false;
+    bool m_dispatched = false;
+};
+
+} // namespace gatehouse::server

@@ -1,0 +1,232 @@
+#include "HttpServer.h"
+
+#include "HttpConnection.h"
+#include "HttpServerPrivate.h"
+#include "ServerLog.h"
+
+#include <QFile>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include <csignal>
+
+namespace gatehouse::server {
+
+namespace {
+
+Error tlsError(const QString &what)
+{
+    ERR_clear_error();
+    return makeError(ErrorCode::InvalidInput, what);
+}
+
+Result<std::shared_ptr<ssl::context>> makeTlsContext(const QString &certificatePath,
+                                                     const QString &keyPath)
+{
+    auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
+    SSL_CTX *native = context->native_handle();
+    // TLS 1.2 and 1.3 only; for 1.2 only forward-secret AEAD suites.
+    SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+    SSL_CTX_set_options(native,
+                        SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION
+                            | SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_TICKET);
+    if (SSL_CTX_set_cipher_list(native, "ECDHE+AESGCM:ECDHE+CHACHA20") != 1)
+        return tlsError(QStringLiteral("OpenSSL refused the TLS 1.2 cipher list."));
+    const QByteArray certificate = QFile::encodeName(certificatePath);
+    const QByteArray key = QFile::encodeName(keyPath);
+    if (SSL_CTX_use_certificate_chain_file(native, certificate.constData()) != 1) {
+        return tlsError(QStringLiteral("Cannot read the TLS certificate %1: it must be a "
+                                       "readable PEM file, the server's certificate first.")
+                            .arg(certificatePath));
+    }
+    if (SSL_CTX_use_PrivateKey_file(native, key.constData(), SSL_FILETYPE_PEM) != 1) {
+        return tlsError(QStringLiteral("Cannot read the TLS private key %1: it must be a "
+                                       "readable, unencrypted PEM file.")
+                            .arg(keyPath));
+    }
+    if (SSL_CTX_check_private_key(native) != 1) {
+        return tlsError(QStringLiteral("The TLS private key %1 does not belong to the "
+                                       "certificate %2.")
+                            .arg(keyPath, certificatePath));
+    }
+    return context;
+}
+
+} // namespace
+
+HttpServer::Private::Private(const Options &serverOptions, HttpHandler &requestHandler)
+    : options(serverOptions),
+      handler(requestHandler),
+      io(serverOptions.networkThreads),
+      acceptor(net::make_strand(io)),
+      signals(io, SIGINT, SIGTERM, SIGHUP)
+{}
+
+std::shared_ptr<ssl::context> HttpServer::Private::currentTls()
+{
+    std::lock_guard lock(tlsMutex);
+    return tls;
+}
+
+bool HttpServer::Private::admit(const std::string &address)
+{
+    std::lock_guard lock(countsMutex);
+    int &count = perAddress[address];
+    if (count >= options.limits.maxConnectionsPerAddress
+        || total >= options.limits.maxConnections) {
+        if (count == 0)
+            perAddress.erase(address);
+        return false;
+    }
+    ++count;
+    ++total;
+    return true;
+}
+
+void HttpServer::Private::release(const std::string &address)
+{
+    std::lock_guard lock(countsMutex);
+    auto it = perAddress.find(address);
+    if (it != perAddress.end() && --it->second <= 0)
+        perAddress.erase(it);
+    --total;
+}
+
+void HttpServer::Private::accept()
+{
+    acceptor.async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+        if (ec == net::error::operation_aborted || !acceptor.is_open())
+            return;
+        if (!ec && !stopping.load()) {
+            beast::error_code peerError;
+            const tcp::endpoint peer = socket.remote_endpoint(peerError);
+            const std::string address = peerError ? std::string() : peer.address().to_string();
+            if (!peerError && admit(address)) {
+                ConnectionSlot slot(*this, address);
+                if (options.tls) {
+                    std::make_shared<HttpConnection<TlsStream>>(*this, std::move(socket),
+                                                                std::move(slot), currentTls())
+                        ->start();
+                } else {
+                    std::make_shared<HttpConnection<PlainStream>>(*this, std::move(socket),
+                                                                  std::move(slot), nullptr)
+                        ->start();
+                }
+            } else {
+                // Over the per-address or total cap (or already gone): closed unanswered, the
+                // cheapest answer to a connection flood.
+                socket.close(peerError);
+            }
+        } else if (ec) {
+            qCWarning(lcServer) << "accept failed:" << QString::fromStdString(ec.message());
+        }
+        accept();
+    });
+}
+
+void HttpServer::Private::waitForSignal()
+{
+    signals.async_wait([this](beast::error_code ec, int number) {
+        if (ec)
+            return;
+        if (signalCallback)
+            signalCallback(number != SIGHUP);
+        waitForSignal();
+    });
+}
+
+Result<std::unique_ptr<HttpServer>> HttpServer::start(const Options &options, HttpHandler &handler)
+{
+    auto state = std::make_unique<Private>(options, handler);
+    if (options.tls) {
+        Result<std::shared_ptr<ssl::context>> tls =
+            makeTlsContext(options.certificatePath, options.keyPath);
+        if (!tls)
+            return tls.error();
+        state->tls = *tls;
+    }
+    beast::error_code ec;
+    const net::ip::address address = net::ip::make_address(options.host.toStdString(), ec);
+    if (ec) {
+        return makeError(ErrorCode::InvalidInput,
+                         QStringLiteral("The listen address \"%1\" is not an IP address; give "
+                                        "one such as 0.0.0.0, 127.0.0.1 or ::1.")
+                             .arg(options.host));
+    }
+    const tcp::endpoint endpoint(address, options.port);
+    state->acceptor.open(endpoint.protocol(), ec);
+    if (!ec)
+        state->acceptor.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec)
+        state->acceptor.bind(endpoint, ec);
+    if (!ec)
+        state->acceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) {
+        return makeError(ErrorCode::Unavailable,
+                         QStringLiteral("Cannot listen on %1:%2: %3.")
+                             .arg(options.host)
+                             .arg(options.port)
+                             .arg(QString::fromStdString(ec.message())));
+    }
+    state->accept();
+    state->waitForSignal();
+    for (int i = 0; i < std::max(1, options.networkThreads); ++i)
+        state->threads.emplace_back([io = &state->io] { io->run(); });
+    return std::unique_ptr<HttpServer>(new HttpServer(std::move(state)));
+}
+
+HttpServer::HttpServer(std::unique_ptr<Private> state)
+    : d(std::move(state))
+{}
+
+HttpServer::~HttpServer()
+{
+    shutdown(std::chrono::milliseconds(0));
+}
+
+quint16 HttpServer::port() const
+{
+    beast::error_code ec;
+    return d->acceptor.local_endpoint(ec).port();
+}
+
+Result<void> HttpServer::reloadCertificate()
+{
+    if (!d->options.tls)
+        return {};
+    Result<std::shared_ptr<ssl::context>> tls =
+        makeTlsContext(d->options.certificatePath, d->options.keyPath);
+    if (!tls)
+        return tls.error();
+    std::lock_guard lock(d->tlsMutex);
+    d->tls = *tls;
+    return {};
+}
+
+void HttpServer::onSignal(std::function<void(bool stop)> callback)
+{
+    net::post(d->acceptor.get_executor(),
+              [this, callback = std::move(callback)] { d->signalCallback = callback; });
+}
+
+void HttpServer::shutdown(std::chrono::milliseconds grace)
+{
+    if (d->threads.empty())
+        return;
+    d->stopping = true;
+    net::post(d->acceptor.get_executor(), [this] {
+        beast::error_code ignored;
+        d->acceptor.close(ignored);
+        d->signals.cancel(ignored);
+    });
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    while (d->inFlight.load() > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    d->io.stop();
+    for (std::thread &thread : d->threads)
+        thread.join();
+    d->threads.clear();
+}
+
+} // namespace gatehouse::server

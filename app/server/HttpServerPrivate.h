@@ -1,0 +1,87 @@
+#pragma once
+
+// Beast and Asio live here and in HttpConnection.h, included only by HttpServer.cpp.
+
+#include "HttpServer.h"
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace gatehouse::server {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+using tcp = boost::asio::ip::tcp;
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+class HttpServer::Private
+{
+public:
+    Private(const Options &options, HttpHandler &handler);
+
+    std::shared_ptr<ssl::context> currentTls();
+    // Counts a new connection from `address`; false when it would pass a cap.
+    bool admit(const std::string &address);
+    void release(const std::string &address);
+    void accept();
+    void waitForSignal();
+
+    // Declared before the io_context: connections still queued in it release their slots
+    // when it is destroyed.
+    std::mutex countsMutex;
+    std::unordered_map<std::string, int> perAddress;
+    int total = 0;
+
+    const Options options;
+    HttpHandler &handler;
+    std::atomic<int> inFlight{0};
+    std::atomic<bool> stopping{false};
+    std::mutex tlsMutex;
+    std::shared_ptr<ssl::context> tls;
+    std::function<void(bool)> signalCallback;
+
+    net::io_context io;
+    tcp::acceptor acceptor;
+    net::signal_set signals;
+    std::vector<std::thread> threads;
+};
+
+// A connection's place under the caps, given back when the connection ends.
+class ConnectionSlot
+{
+public:
+    ConnectionSlot(HttpServer::Private &server, std::string address)
+        : m_server(&server),
+          m_address(std::move(address))
+    {}
+    ConnectionSlot(ConnectionSlot &&other) noexcept
+        : m_server(std::exchange(other.m_server, nullptr)),
+          m_address(std::move(other.m_address))
+    {}
+    ConnectionSlot &operator=(ConnectionSlot &&) = delete;
+    ~ConnectionSlot()
+    {
+        if (m_server)
+            m_server->release(m_address);
+    }
+    const std::string &address() const { return m_address; }
+
+private:
+    HttpServer::Private *m_server;
+    std::string m_address;
+};
+
+} // namespace gatehouse::server

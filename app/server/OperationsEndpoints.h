@@ -1,0 +1,27 @@
+#pragma once
+
+#include "Metrics.h"
+#include "Router.h"
+#include "store/Store.h"
+
+namespace gatehouse::server {
+
+// What operators and load balancers call: /healthz (the process answers), /readyz (the
+// store answers too) and /metrics (Prometheus text; only to loopback clients, since counts of
+// sign-ins and failures are not for the internet).
+class OperationsEndpoints
+{
+public:
+    OperationsEndpoints(Store &store, const Metrics &metrics)
+        : m_store(store),
+          m_metrics(metrics)
+    {}
+
+    void addTo(Router &router) const;
+
+private:
+    Store &m_store;
+    const Metrics &m_metrics;
+};
+
+} // namespace gatehouse::server

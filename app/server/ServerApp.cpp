@@ -1,0 +1,212 @@
+#include "ServerApp.h"
+
+#include "../ctl/SecretInput.h"
+#include "ApiDispatcher.h"
+#include "AuthEndpoints.h"
+#include "HttpServer.h"
+#include "OperationsEndpoints.h"
+#include "backend/LocalBackend.h"
+#include "store/DataKeyFile.h"
+#include "store/StoreLocation.h"
+#include "store/sqlite/SqliteStore.h"
+
+#include <QFileInfo>
+#include <QThread>
+
+#include <cstdio>
+#include <future>
+
+namespace gatehouse::server {
+
+namespace {
+
+int fail(const Error &error)
+{
+    std::fprintf(stderr, "gatehouse-server: %s\n", qPrintable(error.message));
+    return 1;
+}
+
+QString dataKeyPath(const ServerConfig &config)
+{
+    return config.dataKeyFile.isEmpty()
+        ? DataKeyFile::defaultPathFor(QFileInfo(config.database).absoluteFilePath())
+        : config.dataKeyFile;
+}
+
+Result<std::unique_ptr<Store>> openStore(const ServerConfig &config)
+{
+    if (config.database.startsWith(u"postgres")) {
+        return makeError(ErrorCode::InvalidInput,
+                         QStringLiteral("This build of gatehouse-server serves SQLite stores "
+                                        "only; give GATEHOUSE_DATABASE a file path."));
+    }
+    Result<std::unique_ptr<SqliteStore>> store = SqliteStore::open(config.database);
+    if (!store)
+        return store.error();
+    return std::unique_ptr<Store>(std::move(store).value());
+}
+
+Result<std::optional<crypto::SecretBox>> loadDataKey(const ServerConfig &config)
+{
+    const QString path = dataKeyPath(config);
+    // A store without its key serves everything but sealed secrets (MFA, signing keys);
+    // those calls say what is missing. A key named in the configuration must load.
+    if (config.dataKeyFile.isEmpty() && !QFileInfo::exists(path))
+        return std::optional<crypto::SecretBox>();
+    Result<QByteArray> key = DataKeyFile::load(path);
+    if (!key)
+        return key.error();
+    Result<crypto::SecretBox> box = crypto::SecretBox::fromKey(*key);
+    if (!box)
+        return box.error();
+    return std::optional<crypto::SecretBox>(std::move(*box));
+}
+
+Result<std::shared_ptr<const PasswordBlocklist>> loadBlocklist()
+{
+    Result<PasswordBlocklist> blocklist = PasswordBlocklist::load(PasswordBlocklist::defaultPath());
+    if (!blocklist)
+        return blocklist.error();
+    return std::make_shared<const PasswordBlocklist>(std::move(*blocklist));
+}
+
+} // namespace
+
+int ServerApp::serve(const ServerConfig &config)
+{
+    if (Result<void> valid = config.validate(); !valid)
+        return fail(valid.error());
+    Result<std::unique_ptr<Store>> store = openStore(config);
+    if (!store)
+        return fail(store.error());
+    Result<std::optional<crypto::SecretBox>> dataKey = loadDataKey(config);
+    if (!dataKey)
+        return fail(dataKey.error());
+    Result<std::shared_ptr<const PasswordBlocklist>> blocklist = loadBlocklist();
+    if (!blocklist)
+        return fail(blocklist.error());
+
+    const ServiceContext context(**store, Clock::system(), std::move(*dataKey),
+                                 config.auditKeysFile);
+    const CoreServices services = CoreServices::make(context, *blocklist);
+    Metrics metrics;
+    Router router;
+    const OperationsEndpoints operations(**store, metrics);
+    operations.addTo(router);
+    const AuthEndpoints auth(services, metrics);
+    auth.addTo(router);
+    if (const QStringList mismatch = router.mismatchWithContract(); !mismatch.isEmpty()) {
+        return fail(makeError(ErrorCode::Internal,
+                              QStringLiteral("The routes served and the API contract differ: ")
+                                  + mismatch.join(QStringLiteral("; "))));
+    }
+
+    const int cores = std::max(1, QThread::idealThreadCount());
+    // Destroyed before the store: the pool's threads hold its per-thread connections.
+    WorkerPool workers(config.workers > 0 ? config.workers : 4 * cores, 4096);
+    ApiDispatcher::Options dispatch;
+    dispatch.trustedProxies = config.trustedProxies;
+    dispatch.corsOrigins = config.corsOrigins;
+    dispatch.requestsPerSecondPerAddress = config.requestsPerSecond;
+    dispatch.burstPerAddress = std::max(10.0, 2 * config.requestsPerSecond);
+    ApiDispatcher dispatcher(router, workers, metrics, dispatch);
+
+    HttpServer::Options http;
+    http.host = config.listenHost;
+    http.port = config.listenPort;
+    http.tls = !config.insecureHttp;
+    http.certificatePath = config.tlsCertificate;
+    http.keyPath = config.tlsKey;
+    http.networkThreads = config.networkThreads > 0 ? config.networkThreads : cores;
+    http.limits.headerTimeout = std::chrono::seconds(config.headerTimeoutSeconds);
+    http.limits.maxConnectionsPerAddress = config.maxConnectionsPerAddress;
+    Result<std::unique_ptr<HttpServer>> server = HttpServer::start(http, dispatcher);
+    if (!server)
+        return fail(server.error());
+
+    std::promise<void> stop;
+    std::atomic<bool> stopping{false};
+    (*server)->onSignal([&](bool terminate) {
+        if (terminate) {
+            if (!stopping.exchange(true))
+                stop.set_value();
+            return;
+        }
+        if (Result<void> reloaded = (*server)->reloadCertificate(); !reloaded)
+            std::fprintf(stderr, "gatehouse-server: %s (keeping the previous certificate)\n",
+                         qPrintable(reloaded.error().message));
+        else
+            std::fprintf(stderr, "gatehouse-server: TLS certificate reloaded\n");
+    });
+    if (config.insecureHttp) {
+        std::fprintf(stderr,
+                     "gatehouse-server: WARNING: serving plain HTTP (--insecure-http); "
+                     "credentials cross the wire unencrypted. Use it only for local "
+                     "testing.\n");
+    }
+    std::fprintf(stderr, "gatehouse-server: serving %s on %s:%u\n",
+                 config.insecureHttp ? "http" : "https", qPrintable(config.listenHost),
+                 unsigned((*server)->port()));
+    stop.get_future().wait();
+    std::fprintf(stderr, "gatehouse-server: stopping\n");
+    (*server)->shutdown(std::chrono::seconds(10));
+    return 0;
+}
+
+int ServerApp::init(const ServerConfig &config, const QString &owner, const QString &email)
+{
+    if (config.database.isEmpty() || config.database.startsWith(u"postgres"))
+        return fail(makeError(ErrorCode::InvalidInput,
+                              QStringLiteral("init needs GATEHOUSE_DATABASE: the SQLite file "
+                                             "to create.")));
+    Result<QString> password =
+        ctl::SecretInput::read(QStringLiteral("Password for %1: ").arg(owner));
+    if (!password)
+        return fail(password.error());
+    if (Result<void> folder = StoreLocation::ensureFolder(config.database); !folder)
+        return fail(folder.error());
+    const QString keyPath = dataKeyPath(config);
+    if (QFileInfo::exists(keyPath)) {
+        return fail(makeError(
+            ErrorCode::Conflict,
+            QStringLiteral("%1 already exists; it belongs to another store.").arg(keyPath)));
+    }
+    Result<std::unique_ptr<SqliteStore>> store = SqliteStore::create(config.database);
+    if (!store)
+        return fail(store.error());
+    Result<QByteArray> key = DataKeyFile::create(keyPath);
+    Result<crypto::SecretBox> box =
+        key ? crypto::SecretBox::fromKey(*key) : Result<crypto::SecretBox>(key.error());
+    Result<std::shared_ptr<const PasswordBlocklist>> blocklist =
+        box ? loadBlocklist() : Result<std::shared_ptr<const PasswordBlocklist>>(box.error());
+    std::optional<Result<User>> created;
+    if (blocklist) {
+        LocalBackend backend(**store, Clock::system(), Actor::localConsole(owner), std::move(*box),
+                             *blocklist, config.auditKeysFile);
+        QFuture<Result<User>> future =
+            backend.createFirstOwner(NewUser{owner, email, QString(), {Role::Owner}}, *password);
+        future.waitForFinished();
+        created.emplace(future.result());
+    } else {
+        created.emplace(blocklist.error());
+    }
+    if (!*created) {
+        // Nothing half made stays behind.
+        SqliteStore::discardNew(std::move(store).value());
+        if (key)
+            QFile::remove(keyPath);
+        return fail(created->error());
+    }
+    std::printf("Created the store %s with its data key %s and the owner %s.\n\n"
+                "Next:\n"
+                "  1. Keep %s private (mode 0600) and back it up apart from the database.\n"
+                "  2. Start the server with GATEHOUSE_DATABASE=%s and GATEHOUSE_TLS_CERT / "
+                "GATEHOUSE_TLS_KEY set:\n"
+                "       gatehouse-server\n"
+                "  3. Sign in as %s from the console and turn on MFA, which owners need.\n",
+                qPrintable(config.database), qPrintable(keyPath), qPrintable((*created)->username),
+                qPrintable(keyPath), qPrintable(config.database), qPrintable((*created)->username));
+    return 0;
+}
+
+} // namespace gatehouse::server

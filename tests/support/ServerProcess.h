@@ -1,0 +1,63 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QPair>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+namespace gatehouse::test {
+
+// A real gatehouse-server process on a free loopback port, stopped (SIGTERM, then SIGKILL)
+// when the object goes. Its request log (stdout) goes to a file the test can read.
+class ServerProcess
+{
+public:
+    // `environment`: GATEHOUSE_* settings besides GATEHOUSE_LISTEN, which is `host` (default
+    // 127.0.0.1) with port 0.
+    ServerProcess(const QProcessEnvironment &environment, const QStringList &arguments,
+                  const QString &logPath, const QString &host = {});
+    ~ServerProcess();
+
+    // False when the server did not report its port within a few seconds; error() says why.
+    bool started() const { return m_port != 0; }
+    quint16 port() const { return m_port; }
+    QString error() const { return m_error; }
+    QProcess &process() { return *m_process; }
+
+    // SIGTERM; true if the process then exits with status 0 within `timeoutMs`.
+    bool terminate(int timeoutMs = 15000);
+
+    // The environment to start a server on a new store: runs `gatehouse-server init` with
+    // `password` on stdin. Empty on failure.
+    static QString initStore(const QString &databasePath, const QString &owner,
+                             const QByteArray &password);
+
+private:
+    std::unique_ptr<QProcess> m_process;
+    quint16 m_port = 0;
+    QString m_error;
+};
+
+// One HTTP exchange over a raw socket, bytes exactly as given (normal clients tidy up what
+// they send). Reads until the server closes or `timeoutMs` passes.
+struct RawExchange {
+    QByteArray response; // everything received
+    bool closedByServer = false;
+
+    int status() const; // from the status line; 0 if none
+    QByteArray header(const QByteArray &name) const; // case-insensitive; first one
+    QByteArray body() const;
+};
+RawExchange rawExchange(quint16 port, const QByteArray &request, int timeoutMs = 5000);
+
+// A well-formed HTTP/1.1 request that closes the connection after the answer.
+QByteArray httpRequest(const QByteArray &method, const QByteArray &target,
+                       const QByteArray &body = {},
+                       const QList<QPair<QByteArray, QByteArray>> &headers = {});
+
+} // namespace gatehouse::test
