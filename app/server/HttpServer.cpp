@@ -7,6 +7,7 @@
 #include <QFile>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 
 #include <csignal>
@@ -40,12 +41,20 @@ Result<std::shared_ptr<ssl::context>> makeTlsContext(const QString &certificateP
                                        "readable PEM file, the server's certificate first.")
                             .arg(certificatePath));
     }
-    if (SSL_CTX_use_PrivateKey_file(native, key.constData(), SSL_FILETYPE_PEM) != 1) {
+    // Read first, then installed: so "unreadable" and "not this certificate's" are told apart.
+    EVP_PKEY *privateKey = nullptr;
+    if (BIO *file = BIO_new_file(key.constData(), "r")) {
+        privateKey = PEM_read_bio_PrivateKey(file, nullptr, nullptr, nullptr);
+        BIO_free(file);
+    }
+    if (!privateKey) {
         return tlsError(QStringLiteral("Cannot read the TLS private key %1: it must be a "
                                        "readable, unencrypted PEM file.")
                             .arg(keyPath));
     }
-    if (SSL_CTX_check_private_key(native) != 1) {
+    const bool installed = SSL_CTX_use_PrivateKey(native, privateKey) == 1;
+    EVP_PKEY_free(privateKey);
+    if (!installed || SSL_CTX_check_private_key(native) != 1) {
         return tlsError(QStringLiteral("The TLS private key %1 does not belong to the "
                                        "certificate %2.")
                             .arg(keyPath, certificatePath));
