@@ -99,6 +99,7 @@ Result<AccessControl::Grant> AccessControl::grantOf(SqlTransaction &tx, const Ac
             return scopes.error();
         grant.permissions = tokenPermissions(grant.roles, *scopes);
         grant.scopes = *scopes;
+        grant.readOnly = !scopes->contains(ServiceTokenScope::Admin);
     }
     // Sessions are what a stolen password yields; service tokens are a factor of their own,
     // and local administration is by whoever holds the store file (see MfaPolicy).
@@ -210,6 +211,16 @@ Result<AccessControl::Managed> AccessControl::requireOver(SqlTransaction &tx, co
     if (Result<void> allowed = checkMayManage(*grant, *target); !allowed)
         return allowed.error();
     return Managed{std::move(grant).value(), std::move(target).value()};
+}
+
+Result<void> AccessControl::Grant::requireMayChangeOwn() const
+{
+    if (readOnly) {
+        return makeError(ErrorCode::PermissionDenied,
+                         QStringLiteral("This service token may only read (its scope is "
+                                        "admin:read)."));
+    }
+    return {};
 }
 
 } // namespace gatehouse

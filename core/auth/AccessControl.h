@@ -30,7 +30,14 @@ public:
         // The MFA policy requires a second factor for these roles and the caller's session
         // did not pass one: every permission is withheld until they sign in with a code.
         bool mfaMissing = false;
+        // Acting through a token without the "admin" scope ("admin:read" only): it changes
+        // nothing, not even what its owner may change without a permission (their own
+        // sessions and tokens), since a read-only credential must stay read-only.
+        bool readOnly = false;
         bool has(Permission permission) const { return permissions.contains(permission); }
+        // PermissionDenied for a read-only grant; for the changes a caller may make to their
+        // own objects without a permission.
+        Result<void> requireMayChangeOwn() const;
     };
 
     // What the actor may do now. Unauthenticated for anonymous callers, for users whose

@@ -31,8 +31,16 @@ Result<ServiceToken> ServiceTokens::visibleToken(SqlTransaction &tx,
     Result<ServiceToken> token = ServiceTokenRows::byId(tx, id);
     if (!token)
         return token.error();
-    if (token->ownerId == actor.userId || grant.has(permission))
+    if (grant.has(permission))
         return token;
+    if (token->ownerId == actor.userId) {
+        // One's own token may be read, and changed unless the caller is read-only.
+        if (permission != Permission::TokensRead) {
+            if (Result<void> own = grant.requireMayChangeOwn(); !own)
+                return own.error();
+        }
+        return token;
+    }
     // Someone else's token looks exactly like a missing one (SEC-32, C5), unless the caller may
     // see it anyway (an auditor asked to revoke one): then the refusal may say why.
     if (grant.has(Permission::TokensRead)) {

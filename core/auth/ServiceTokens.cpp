@@ -76,6 +76,8 @@ Result<ServiceTokenSecret> ServiceTokens::create(const Actor &actor,
             Result<AccessControl::Grant> grant = AccessControl::grantOf(tx, actor);
             if (!grant)
                 return grant.error();
+            if (Result<void> own = grant->requireMayChangeOwn(); !own)
+                return own.error();
             // Somebody else's tokens need tokens:manage; without it their account is as
             // invisible as a missing one.
             if (ownerId != actor.userId && !grant->has(Permission::TokensManage))

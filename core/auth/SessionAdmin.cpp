@@ -54,6 +54,10 @@ Result<int> Sessions::revokeWith(const Actor &actor, const char *eventName, cons
             Result<AccessControl::Grant> grant = AccessControl::grantOf(tx, actor);
             if (!grant)
                 return grant.error();
+            if (!grant->has(Permission::SessionsRevoke)) {
+                if (Result<void> own = grant->requireMayChangeOwn(); !own)
+                    return own.error();
+            }
             Result<int> count = work(tx, *grant, *checked);
             if (count)
                 event.responseElements = {{QStringLiteral("revoked"), *count}};
@@ -101,6 +105,10 @@ Result<Session> Sessions::revoke(const Actor &actor, const QString &id, const QS
             if ((ownOnly || !grant->has(Permission::SessionsRevoke))
                 && session->userId != actor.userId)
                 return noSuchSession();
+            if (!grant->has(Permission::SessionsRevoke)) {
+                if (Result<void> own = grant->requireMayChangeOwn(); !own)
+                    return own.error();
+            }
             if (session->revokedAt.isValid()) {
                 event.responseElements = {{QStringLiteral("alreadyRevoked"), true}};
                 return session;
