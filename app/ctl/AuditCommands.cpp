@@ -5,6 +5,7 @@
 #include "CtlBackend.h"
 #include "Duration.h"
 #include "LookupOptions.h"
+#include "api/AdminJson.h"
 #include "audit/AuditPublicKeys.h"
 
 #include <QDir>
@@ -121,23 +122,13 @@ int verify(const CtlContext &context, const QCommandLineParser &parser, AdminBac
     Result<AuditVerification> verification = await(backend.verifyAuditLog(*held, *keys));
     if (!verification)
         return context.output.failure(verification.error());
-    QJsonArray problems;
     QString text;
     for (const AuditProblem &problem : verification->problems) {
-        problems.append(QJsonObject{{QStringLiteral("sequence"), problem.sequence},
-                                    {QStringLiteral("kind"), problem.kind},
-                                    {QStringLiteral("message"), problem.message}});
         text += QStringLiteral("  #%1 %2: %3\n")
                     .arg(problem.sequence)
                     .arg(problem.kind, problem.message);
     }
-    const QJsonObject object{
-        {QStringLiteral("ok"), verification->ok()},
-        {QStringLiteral("problems"), problems},
-        {QStringLiteral("firstSequence"), verification->firstSequence},
-        {QStringLiteral("lastSequence"), verification->lastSequence},
-        {QStringLiteral("checkpoints"), verification->checkpointsChecked},
-    };
+    const QJsonObject object = api::AdminJson::verificationJson(*verification);
     if (context.output.json()) {
         context.output.success({}, object);
     } else if (verification->ok()) {
@@ -150,7 +141,7 @@ int verify(const CtlContext &context, const QCommandLineParser &parser, AdminBac
     } else {
         context.output.printText(
             QStringLiteral("The audit log FAILED verification (%1 problem(s)):\n")
-                .arg(problems.size())
+                .arg(verification->problems.size())
             + text);
     }
     return verification->ok() ? CtlOutput::Success : CtlOutput::Failure;

@@ -3,6 +3,7 @@
 #include "CtlBackend.h"
 #include "Duration.h"
 #include "UserCommandSupport.h"
+#include "api/AdminJson.h"
 #include "auth/UserRows.h"
 #include "backend/LocalBackend.h"
 
@@ -420,21 +421,14 @@ Result<QByteArray> readImportFile(const QString &path)
 
 int printProblems(const CtlContext &context, const UserImport::Report &report)
 {
-    QJsonArray problems;
     QString text;
     for (const ImportProblem &problem : report.problems) {
-        QJsonObject json{{QStringLiteral("record"), problem.record},
-                         {QStringLiteral("field"), problem.field},
-                         {QStringLiteral("message"), problem.message}};
         QString where = problem.record == 0 ? QStringLiteral("header")
                                             : QStringLiteral("user %1").arg(problem.record);
-        if (problem.line > 0) {
-            json.insert(QStringLiteral("line"), problem.line);
+        if (problem.line > 0)
             where += QStringLiteral(" (line %1)").arg(problem.line);
-        }
         if (!problem.field.isEmpty())
             where += QStringLiteral(", ") + problem.field;
-        problems.append(json);
         text += QStringLiteral("  %1: %2\n").arg(plain(where), plain(problem.message));
     }
     if (report.problemCount > report.problems.size())
@@ -442,7 +436,7 @@ int printProblems(const CtlContext &context, const UserImport::Report &report)
             QStringLiteral("  ... and %1 more\n").arg(report.problemCount - report.problems.size());
     return context.output.failure(
         UserImport::summary(report),
-        QJsonObject{{QStringLiteral("problems"), problems},
+        QJsonObject{{QStringLiteral("problems"), api::AdminJson::importProblemsJson(report)},
                     {QStringLiteral("problemCount"), report.problemCount}},
         text);
 }
@@ -460,22 +454,8 @@ int importUsers(const CtlContext &context, AdminBackend &backend, const Request 
         return printProblems(context, *report);
     const bool dryRun = report->dryRun;
     const int count = int(report->users.size());
-    if (context.output.json()) {
-        QJsonArray users;
-        for (const User &user : report->users) {
-            QJsonObject json = UserRows::toJson(user);
-            if (dryRun) // not created: there is no id yet
-                json.remove(QStringLiteral("id"));
-            users.append(json);
-        }
-        return context.output.success(
-            {},
-            QJsonObject{{QStringLiteral("created"), dryRun ? 0 : count},
-                        {QStringLiteral("dryRun"), dryRun},
-                        {QStringLiteral("valid"), count},
-                        {QStringLiteral("withPasswordHash"), report->withPasswordHash},
-                        {QStringLiteral("users"), users}});
-    }
+    if (context.output.json())
+        return context.output.success({}, api::AdminJson::importJson(*report));
     QString text = dryRun ? QStringLiteral("Dry run: all %1 users are valid; nothing was "
                                            "created.\n")
                                 .arg(count)

@@ -132,7 +132,10 @@ std::optional<ApiResponse> ApiDispatcher::screen(const ApiRequest &request,
         response.addHeader("Allow", allow);
         return response;
     }
-    if (hasBody(request) && !isJson(request.header("content-type")))
+    const char *alsoAccepts = match->route->api.alsoAccepts;
+    const QByteArray type = request.header("content-type").split(';').first().trimmed().toLower();
+    if (hasBody(request) && !isJson(request.header("content-type"))
+        && !(alsoAccepts && type == alsoAccepts))
         return refuse(415,
                       QStringLiteral("The request body must be JSON, sent with "
                                      "Content-Type: application/json."));
@@ -150,6 +153,16 @@ void ApiDispatcher::addCorsHeaders(const ApiRequest &request, ApiResponse &respo
         return;
     response.addHeader("Access-Control-Allow-Origin", origin);
     response.addHeader("Vary", "Origin");
+}
+
+qint64 ApiDispatcher::maxBodyBytes(QByteArrayView method, QByteArrayView target) const
+{
+    const qsizetype question = target.indexOf('?');
+    const QString path = QString::fromUtf8(question < 0 ? target : target.first(question));
+    const auto matched = m_router.match(method, path);
+    if (const auto *match = std::get_if<Router::Match>(&matched))
+        return match->route->api.maxBodyBytes;
+    return api::ApiRoute::kDefaultMaxBody;
 }
 
 void ApiDispatcher::handle(ApiRequest request, std::function<void(ApiResponse)> respond)

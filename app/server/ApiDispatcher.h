@@ -36,6 +36,7 @@ public:
     ApiDispatcher(const Router &router, WorkerPool &workers, Metrics &metrics, Options options);
 
     void handle(ApiRequest request, std::function<void(ApiResponse)> respond) override;
+    qint64 maxBodyBytes(QByteArrayView method, QByteArrayView target) const override;
     ApiResponse refused(int status, const QString &problem, const QString &peerAddress) override;
 
     // The client address for a request from `peer` carrying `forwardedFor` (the header's value).

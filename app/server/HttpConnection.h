@@ -24,7 +24,7 @@ public:
           m_slot(std::move(slot)),
           m_tls(std::move(tls)),
           m_stream(makeStream(std::move(socket), m_tls.get())),
-          m_buffer(m_limits.maxHeaderBytes + m_limits.maxBodyBytes + 4096)
+          m_buffer(m_limits.maxHeaderBytes + 1024 * 1024)
     {}
 
     void start()
@@ -109,6 +109,13 @@ private:
             return refuse(400,
                           QStringLiteral("The request has a header that may appear only "
                                          "once (Authorization or Host) more than once."));
+        const qint64 limit = m_server.handler.maxBodyBytes(
+            QByteArrayView(request.method_string().data(),
+                           qsizetype(request.method_string().size())),
+            QByteArrayView(request.target().data(), qsizetype(request.target().size())));
+        if (m_parser->content_length() && *m_parser->content_length() > quint64(limit))
+            return refuse(413, problemFor(413));
+        m_parser->body_limit(quint64(limit));
         lowest().expires_after(m_limits.bodyTimeout);
         http::async_read(m_stream, m_buffer, *m_parser,
                          [self = this->shared_from_this()](beast::error_code readError, size_t) {

@@ -14,7 +14,9 @@ namespace gatehouse::server {
 // Limits of the HTTP layer (SEC-35, SEC-36, E3, E13, C18).
 struct HttpLimits {
     size_t maxHeaderBytes = 8 * 1024; // the request line and headers: 431 past it
-    size_t maxBodyBytes = 64 * 1024; // 413 past it, judged on Content-Length before reading
+    // 413 past it, judged on Content-Length before a body is read: the ceiling for every
+    // route; HttpHandler::maxBodyBytes() gives each route's own (64 KiB for most).
+    size_t maxBodyBytes = 64 * 1024 * 1024;
     // From the end of one response (or the connection's start) to a whole request head: a
     // slow or idle client is cut off after this, however it trickles bytes.
     std::chrono::milliseconds headerTimeout{10'000};

@@ -1,6 +1,7 @@
 #include "ServerApp.h"
 
 #include "../ctl/SecretInput.h"
+#include "AdminEndpoints.h"
 #include "ApiDispatcher.h"
 #include "AuthEndpoints.h"
 #include "HttpServer.h"
@@ -95,6 +96,11 @@ int ServerApp::serve(const ServerConfig &config)
     operations.addTo(router);
     const AuthEndpoints auth(services, metrics);
     auth.addTo(router);
+    const IdempotencyKeys idempotency(**store, context.clock(),
+                                      context.dataKey().ok() ? std::optional(*context.dataKey())
+                                                             : std::nullopt);
+    const AdminEndpoints admin(services, metrics, idempotency);
+    admin.addTo(router);
     if (const QStringList mismatch = router.mismatchWithContract(); !mismatch.isEmpty()) {
         return fail(makeError(ErrorCode::Internal,
                               QStringLiteral("The routes served and the API contract differ: ")

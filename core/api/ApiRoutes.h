@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QList>
+#include <QtGlobal>
 
 namespace gatehouse::api {
 
@@ -15,9 +16,14 @@ enum class RouteAccess {
 
 // One route of the wire contract. `path` is a template: `{name}` stands for one segment.
 struct ApiRoute {
+    static constexpr qint64 kDefaultMaxBody = 64 * 1024; // SEC-35
+
     const char *method;
     const char *path;
     RouteAccess access;
+    qint64 maxBodyBytes = kDefaultMaxBody;
+    // A body type taken besides application/json (user import takes text/csv), or null.
+    const char *alsoAccepts = nullptr;
 };
 
 // Every route gatehouse-server serves, and nothing else: the server refuses to start if a

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "ApiRequest.h"
+#include "ApiResponse.h"
+#include "crypto/SecretBox.h"
+#include "model/Actor.h"
+#include "model/Clock.h"
+#include "store/Store.h"
+
+#include <functional>
+#include <optional>
+
+namespace gatehouse::server {
+
+// Idempotency-Key for creating requests (POST /admin/v1/users, /admin/v1/tokens): the first
+// request with a key runs; a retry with the same key and the same request gets the first
+// answer again instead of creating twice. The state is in the store (idempotency_keys), so it
+// holds across server instances.
+//
+// - Keys are per caller (user id), 1..200 printable ASCII characters, kept 24 hours.
+// - The same key with a different request (method, path or body) is refused (InvalidInput).
+// - While the first request runs, a retry gets Conflict ("in progress; retry").
+// - Only successes (2xx) are kept: after a failure nothing was created, the key is free again.
+// - Answers are sealed with the data key (a new token's answer holds its secret); without a
+//   data key, a replayed answer lacks the "secret" member (it was shown once).
+class IdempotencyKeys
+{
+public:
+    static constexpr qint64 kLifetimeSeconds = 24 * 3600;
+    static constexpr qsizetype kMaxKeyLength = 200;
+
+    IdempotencyKeys(Store &store, const Clock &clock, std::optional<crypto::SecretBox> dataKey)
+        : m_store(store),
+          m_clock(clock),
+          m_dataKey(std::move(dataKey))
+    {}
+
+    ApiResponse once(const ApiRequest &request, const Actor &caller,
+                     const std::function<ApiResponse()> &create) const;
+
+private:
+    struct Claim {
+        std::optional<ApiResponse> replay; // set: answer this, the request ran before
+    };
+    Result<Claim> claim(const QString &caller, const QString &key, const QByteArray &hash) const;
+    void settle(const QString &caller, const QString &key, const ApiResponse &response) const;
+    QByteArray pack(const QString &caller, const QString &key, const ApiResponse &response) const;
+    std::optional<ApiResponse> unpack(const QString &caller, const QString &key, int status,
+                                      const QByteArray &stored) const;
+
+    Store &m_store;
+    const Clock &m_clock;
+    std::optional<crypto::SecretBox> m_dataKey;
+};
+
+} // namespace gatehouse::server
