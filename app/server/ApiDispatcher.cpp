@@ -71,6 +71,17 @@ bool ApiDispatcher::trusted(const QHostAddress &address) const
     return false;
 }
 
+QString ApiDispatcher::limiterKey(const QString &address)
+{
+    // One IPv6 client has a whole /64 to pick addresses from.
+    const QHostAddress parsed(address);
+    if (parsed.protocol() != QAbstractSocket::IPv6Protocol || parsed.toIPv4Address() != 0)
+        return address;
+    Q_IPV6ADDR bytes = parsed.toIPv6Address();
+    std::fill(std::begin(bytes.c) + 8, std::end(bytes.c), quint8(0));
+    return QHostAddress(bytes).toString() + QStringLiteral("/64");
+}
+
 QString ApiDispatcher::clientAddress(const QString &peer, const QByteArray &forwardedFor) const
 {
     const QHostAddress peerAddress(peer);
@@ -98,7 +109,7 @@ std::optional<ApiResponse> ApiDispatcher::screen(const ApiRequest &request,
             makeError(status == 404 ? ErrorCode::NotFound : ErrorCode::InvalidInput, message),
             request.requestId, status);
     };
-    if (const std::optional<int> wait = m_limiter.take(request.clientAddress)) {
+    if (const std::optional<int> wait = m_limiter.take(limiterKey(request.clientAddress))) {
         m_metrics.count(Metrics::Event::RateLimited);
         ApiResponse response = ApiResponse::error(
             makeError(ErrorCode::RateLimited,
@@ -169,7 +180,10 @@ void ApiDispatcher::handle(ApiRequest request, std::function<void(ApiResponse)> 
 {
     const auto started = std::chrono::steady_clock::now();
     request.requestId = nextRequestId();
-    request.clientAddress = clientAddress(request.peerAddress, request.header("x-forwarded-for"));
+    request.clientAddress =
+        clientAddress(request.peerAddress, request.headerList("x-forwarded-for"));
+    request.viaTrustedProxy = trusted(QHostAddress(request.peerAddress))
+        || !request.header("x-forwarded-for").isEmpty() || !request.header("forwarded").isEmpty();
 
     const auto matched = m_router.match(request.method, request.path);
     const auto *match = std::get_if<Router::Match>(&matched);
@@ -221,8 +235,8 @@ ApiResponse ApiDispatcher::refused(int status, const QString &problem, const QSt
     request.requestId = nextRequestId();
     request.peerAddress = peerAddress;
     request.clientAddress = peerAddress;
-    ApiResponse response =
-        ApiResponse::error(makeError(ErrorCode::InvalidInput, problem), request.requestId, status);
+    const ErrorCode code = errorCodeFromHttpStatus(status).value_or(ErrorCode::InvalidInput);
+    ApiResponse response = ApiResponse::error(makeError(code, problem), request.requestId, status);
     finish(request, m_metrics.unmatchedRoute(), "-", response, std::chrono::steady_clock::now());
     return response;
 }

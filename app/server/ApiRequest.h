@@ -13,13 +13,15 @@ namespace gatehouse::server {
 // layer, independent of it. Header names are lower case.
 struct ApiRequest {
     QByteArray method;
-    QString path; // percent-decoded, without the query
+    QString path; // as sent (not percent-decoded), without the query
     QUrlQuery query;
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
     QString peerAddress; // the TCP peer
     QString clientAddress; // the peer, or the client a trusted proxy forwarded for
     QString requestId;
+    // Came through a proxy (a trusted one, or one that said so): not the host's own client.
+    bool viaTrustedProxy = false;
     QHash<QString, QString> pathParameters; // filled by the router
 
     // The value of the one header called `name`; empty if absent.
@@ -31,12 +33,16 @@ struct ApiRequest {
         }
         return {};
     }
-    int headerCount(QByteArrayView name) const
+    // Every value of `name`, in order, joined with ", " (RFC 9110 §5.3): for list headers
+    // such as X-Forwarded-For, which a proxy may add as a line of its own.
+    QByteArray headerList(QByteArrayView name) const
     {
-        int count = 0;
-        for (const auto &header : headers)
-            count += header.first == name ? 1 : 0;
-        return count;
+        QByteArrayList values;
+        for (const auto &[key, value] : headers) {
+            if (key == name)
+                values.append(value);
+        }
+        return values.join(", ");
     }
 };
 

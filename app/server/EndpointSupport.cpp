@@ -17,7 +17,8 @@ QString bearerToken(const ApiRequest &request)
 {
     const QByteArray header = request.header("authorization");
     // RFC 9110: the scheme is case-insensitive; one space, then the token68.
-    if (header.size() <= 7 || qstrnicmp(header.constData(), "Bearer ", 7) != 0)
+    if (header.size() <= 7 || header.size() > 7 + kMaxTokenLength
+        || qstrnicmp(header.constData(), "Bearer ", 7) != 0)
         return {};
     return QString::fromLatin1(header.mid(7).trimmed());
 }

@@ -4,8 +4,10 @@
 #include "ApiResponse.h"
 #include "api/JsonFields.h"
 #include "model/Actor.h"
+#include "model/Page.h"
 #include "model/Result.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 
 namespace gatehouse::server {
@@ -18,8 +20,9 @@ Result<api::JsonFields> fields(const ApiRequest &request,
                                std::initializer_list<const char *> allowed);
 
 // The bearer credential of `Authorization: Bearer <token>` (SEC-29: nowhere else); empty when
-// the header is missing or has another scheme.
+// the header is missing, has another scheme, or is longer than any token of ours.
 QString bearerToken(const ApiRequest &request);
+constexpr qsizetype kMaxTokenLength = 4096;
 
 // The caller before authentication: network details and the request id, no identity.
 Actor clientOf(const ApiRequest &request);
@@ -41,6 +44,19 @@ ApiResponse answer(const ApiRequest &request, const Result<T> &result, ToJson &&
     return ApiResponse::json(status, toJson(*result));
 }
 ApiResponse answer(const ApiRequest &request, const Result<void> &result);
+
+// {"<name>": [toJson(item)...], "nextPageToken": ...} for one keyset page.
+template<typename T, typename ToJson>
+QJsonObject pageJson(const char *name, const Page<T> &page, ToJson &&toJson)
+{
+    QJsonArray items;
+    for (const T &item : page.items)
+        items.append(toJson(item));
+    QJsonObject body{{QLatin1String(name), items}};
+    if (!page.nextPageToken.isEmpty())
+        body.insert(QStringLiteral("nextPageToken"), page.nextPageToken);
+    return body;
+}
 
 } // namespace EndpointSupport
 

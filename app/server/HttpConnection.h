@@ -1,6 +1,7 @@
 #pragma once
 
 #include "HttpServerPrivate.h"
+#include "api/ApiRoutes.h"
 
 #include <QUrlQuery>
 
@@ -26,6 +27,8 @@ public:
           m_stream(makeStream(std::move(socket), m_tls.get())),
           m_buffer(m_limits.maxHeaderBytes + 1024 * 1024)
     {}
+
+    ~HttpConnection() { releaseBody(); }
 
     void start()
     {
@@ -98,23 +101,30 @@ private:
         if (ec)
             return refuseOrClose(ec);
         const auto &request = m_parser->get();
-        // One Authorization and one Host only: two could be read two ways by two parsers (C18).
-        int authorizations = 0;
-        int hosts = 0;
-        for (const auto &field : request) {
-            authorizations += field.name() == http::field::authorization ? 1 : 0;
-            hosts += field.name() == http::field::host ? 1 : 0;
-        }
-        if (authorizations > 1 || hosts > 1)
-            return refuse(400,
-                          QStringLiteral("The request has a header that may appear only "
-                                         "once (Authorization or Host) more than once."));
+        if (!framedOnce(request))
+            return refuse(400, problemFor(400));
         const qint64 limit = m_server.handler.maxBodyBytes(
             QByteArrayView(request.method_string().data(),
                            qsizetype(request.method_string().size())),
             QByteArrayView(request.target().data(), qsizetype(request.target().size())));
-        if (m_parser->content_length() && *m_parser->content_length() > quint64(limit))
+        const auto length = m_parser->content_length();
+        if (length && *length > quint64(limit))
             return refuse(413, problemFor(413));
+        const qint64 declared = length ? qint64(*length) : (m_parser->chunked() ? limit : 0);
+        if (declared > api::ApiRoute::kDefaultMaxBody) {
+            // A large body (user import) only with a credential, and within the budget all
+            // large bodies share; the endpoint checks the credential itself.
+            const auto authorization = request[http::field::authorization];
+            if (authorization.size() < 27 || !beast::iequals(authorization.substr(0, 7), "Bearer "))
+                return refuse(413,
+                              QStringLiteral("A body over 64 KiB needs an Authorization "
+                                             "header."));
+            if (!m_server.reserveBody(declared))
+                return refuse(503,
+                              QStringLiteral("The server is receiving too much at once; "
+                                             "retry in a moment."));
+            m_reservedBody = declared;
+        }
         m_parser->body_limit(quint64(limit));
         lowest().expires_after(m_limits.bodyTimeout);
         http::async_read(m_stream, m_buffer, *m_parser,
@@ -123,6 +133,45 @@ private:
                                  return self->refuseOrClose(readError);
                              self->dispatch();
                          });
+    }
+
+    // What Beast lets through and another parser (a proxy's, an application's) could read
+    // another way, so it is refused (SEC-36, C18): Content-Length twice (even equal) or as a
+    // list, Content-Length with Transfer-Encoding, a Transfer-Encoding other than exactly
+    // "chunked" (Beast reads "gzip" alone as no body, leaving it to pass for the next
+    // request), and Authorization or Host more than once.
+    static bool framedOnce(const http::request<http::string_body> &request)
+    {
+        int lengths = 0;
+        int encodings = 0;
+        int authorizations = 0;
+        int hosts = 0;
+        bool plainLength = true;
+        bool plainChunked = true;
+        for (const auto &field : request) {
+            const beast::string_view value = field.value();
+            switch (field.name()) {
+            case http::field::content_length:
+                ++lengths;
+                plainLength = plainLength && !value.empty()
+                    && value.find_first_not_of("0123456789") == beast::string_view::npos;
+                break;
+            case http::field::transfer_encoding:
+                ++encodings;
+                plainChunked = plainChunked && beast::iequals(value, "chunked");
+                break;
+            case http::field::authorization:
+                ++authorizations;
+                break;
+            case http::field::host:
+                ++hosts;
+                break;
+            default:
+                break;
+            }
+        }
+        return lengths <= 1 && plainLength && encodings <= 1 && plainChunked
+            && lengths + encodings <= 1 && authorizations <= 1 && hosts <= 1;
     }
 
     void refuseOrClose(beast::error_code ec)
@@ -159,6 +208,7 @@ private:
         api.body = QByteArray(request.body().data(), qsizetype(request.body().size()));
         api.peerAddress = QString::fromStdString(m_slot.address());
         m_keepAlive = request.keep_alive();
+        m_version = request.version();
         m_parser.reset();
 
         ++m_server.inFlight;
@@ -176,7 +226,7 @@ private:
     {
         const bool keepAlive = !close && m_keepAlive && !m_server.stopping.load();
         auto message = std::make_shared<http::response<http::string_body>>();
-        message->version(11);
+        message->version(m_version);
         message->result(unsigned(response.status));
         if (!response.contentType.isEmpty())
             message->set(http::field::content_type, response.contentType.toStdString());
@@ -196,6 +246,7 @@ private:
                     self->m_dispatched = false;
                     --self->m_server.inFlight;
                 }
+                self->releaseBody();
                 if (ec || !keepAlive)
                     return self->closeGracefully();
                 self->readHeader();
@@ -229,6 +280,8 @@ private:
                                  });
     }
 
+    void releaseBody() { m_server.releaseBody(std::exchange(m_reservedBody, 0)); }
+
     void closeNow()
     {
         beast::error_code ignored;
@@ -245,6 +298,8 @@ private:
     std::optional<http::request_parser<http::string_body>> m_parser;
     bool m_keepAlive = false;
     bool m_dispatched = false;
+    unsigned m_version = 11;
+    qint64 m_reservedBody = 0; // of HttpServer::Private's budget for large bodies
 };
 
 } // namespace gatehouse::server

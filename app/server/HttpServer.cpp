@@ -12,6 +12,8 @@
 
 #include <csignal>
 
+#include <sys/resource.h>
+
 namespace gatehouse::server {
 
 namespace {
@@ -67,10 +69,45 @@ Result<std::shared_ptr<ssl::context>> makeTlsContext(const QString &certificateP
 HttpServer::Private::Private(const Options &serverOptions, HttpHandler &requestHandler)
     : options(serverOptions),
       handler(requestHandler),
+      maxConnections(connectionCeiling(serverOptions.limits.maxConnections)),
       io(serverOptions.networkThreads),
       acceptor(net::make_strand(io)),
-      signals(io, SIGINT, SIGTERM, SIGHUP)
+      acceptRetry(acceptor.get_executor()),
+      signals(acceptor.get_executor(), SIGINT, SIGTERM, SIGHUP)
 {}
+
+int HttpServer::Private::connectionCeiling(int wanted)
+{
+    // Room under the process's descriptor limit for the store, files and logs.
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+        return std::clamp(int(std::min<rlim_t>(limit.rlim_cur, 1 << 30)) - 64, 16, wanted);
+    return wanted;
+}
+
+bool HttpServer::Private::reserveBody(qint64 bytes)
+{
+    qint64 reserved = largeBodies.load();
+    do {
+        if (reserved + bytes > kLargeBodyBudget)
+            return false;
+    } while (!largeBodies.compare_exchange_weak(reserved, reserved + bytes));
+    return true;
+}
+
+void HttpServer::Private::runNetworkThread()
+{
+    // Core and endpoints report failures as values; this keeps an exception from a handler
+    // (bad_alloc) from ending the process with every connection on it.
+    for (;;) {
+        try {
+            io.run();
+            return;
+        } catch (const std::exception &e) {
+            qCCritical(lcServer) << "network thread:" << e.what();
+        }
+    }
+}
 
 std::shared_ptr<ssl::context> HttpServer::Private::currentTls()
 {
@@ -80,10 +117,15 @@ std::shared_ptr<ssl::context> HttpServer::Private::currentTls()
 
 bool HttpServer::Private::admit(const std::string &address)
 {
+    // A trusted proxy carries many clients on its connections; its own cap is the total.
+    bool uncapped = false;
+    const QHostAddress peer(QString::fromStdString(address));
+    for (const auto &subnet : options.uncappedPeers)
+        uncapped = uncapped || peer.isInSubnet(subnet);
     std::lock_guard lock(countsMutex);
     int &count = perAddress[address];
-    if (count >= options.limits.maxConnectionsPerAddress
-        || total >= options.limits.maxConnections) {
+    if ((count >= options.limits.maxConnectionsPerAddress && !uncapped)
+        || total >= maxConnections) {
         if (count == 0)
             perAddress.erase(address);
         return false;
@@ -128,7 +170,14 @@ void HttpServer::Private::accept()
                 socket.close(peerError);
             }
         } else if (ec) {
+            // Out of descriptors (EMFILE) and the like: wait a moment rather than spin.
             qCWarning(lcServer) << "accept failed:" << QString::fromStdString(ec.message());
+            acceptRetry.expires_after(std::chrono::milliseconds(100));
+            acceptRetry.async_wait([this](beast::error_code waited) {
+                if (!waited)
+                    accept();
+            });
+            return;
         }
         accept();
     });
@@ -181,7 +230,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const Options &options, Ht
     state->accept();
     state->waitForSignal();
     for (int i = 0; i < std::max(1, options.networkThreads); ++i)
-        state->threads.emplace_back([io = &state->io] { io->run(); });
+        state->threads.emplace_back([raw = state.get()] { raw->runNetworkThread(); });
     return std::unique_ptr<HttpServer>(new HttpServer(std::move(state)));
 }
 

@@ -3,6 +3,9 @@
 #include "HttpHandler.h"
 #include "model/Result.h"
 
+#include <QHostAddress>
+#include <QList>
+#include <QPair>
 #include <QString>
 
 #include <atomic>
@@ -42,6 +45,8 @@ public:
         QString keyPath; // PEM private key
         int networkThreads = 2;
         HttpLimits limits;
+        // Peers not held to limits.maxConnectionsPerAddress (trusted reverse proxies).
+        QList<QPair<QHostAddress, int>> uncappedPeers;
     };
 
     // Binds and starts serving; fails with a clear message (address in use, unreadable

@@ -38,6 +38,13 @@ public:
     void release(const std::string &address);
     void accept();
     void waitForSignal();
+    void runNetworkThread();
+    static int connectionCeiling(int wanted);
+    // Bodies over the default 64 KiB (user import) count against one budget for the whole
+    // server, so a few connections cannot hold gigabytes: false when `bytes` would pass it.
+    bool reserveBody(qint64 bytes);
+    void releaseBody(qint64 bytes) { largeBodies -= bytes; }
+    static constexpr qint64 kLargeBodyBudget = 256 * 1024 * 1024;
 
     // Declared before the io_context: connections still queued in it release their slots
     // when it is destroyed.
@@ -47,6 +54,8 @@ public:
 
     const Options options;
     HttpHandler &handler;
+    const int maxConnections;
+    std::atomic<qint64> largeBodies{0};
     std::atomic<int> inFlight{0};
     std::atomic<bool> stopping{false};
     std::mutex tlsMutex;
@@ -55,7 +64,8 @@ public:
 
     net::io_context io;
     tcp::acceptor acceptor;
-    net::signal_set signals;
+    net::steady_timer acceptRetry;
+    net::signal_set signals; // on the acceptor's strand, with the callback and shutdown
     std::vector<std::thread> threads;
 };
 

@@ -17,9 +17,11 @@ bool wellFormed(const QByteArray &key)
         && std::all_of(key.begin(), key.end(), [](char c) { return c > 0x20 && c < 0x7F; });
 }
 
-QByteArray associatedData(const QString &caller, const QString &key)
+QByteArray withoutSecret(const QByteArray &body)
 {
-    return "gatehouse-idempotency-v1\n" + caller.toUtf8() + '\n' + key.toUtf8();
+    QJsonObject object = QJsonDocument::fromJson(body).object();
+    object.remove(QStringLiteral("secret"));
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
 } // namespace
@@ -49,7 +51,13 @@ ApiResponse IdempotencyKeys::once(const ApiRequest &request, const Actor &caller
         replay.addHeader("Idempotent-Replayed", "true");
         return replay;
     }
-    ApiResponse response = create();
+    ApiResponse response;
+    try {
+        response = create();
+    } catch (...) {
+        settle(caller.userId, keyText, ApiResponse::error(makeError(ErrorCode::Internal, {}), {}));
+        throw;
+    }
     settle(caller.userId, keyText, response);
     return response;
 }
@@ -83,8 +91,10 @@ Result<IdempotencyKeys::Claim> IdempotencyKeys::claim(const QString &caller, con
                                  QStringLiteral("A request with this Idempotency-Key is still in "
                                                 "progress; retry in a moment."));
             }
-            return Claim{
-                unpack(caller, key, found->value(2).toInt(), found->value(3).toByteArray())};
+            ApiResponse replay;
+            replay.status = found->value(2).toInt();
+            replay.body = found->value(3).toByteArray();
+            return Claim{replay};
         }
         Result<QSqlQuery> inserted =
             tx.exec(QStringLiteral("INSERT INTO idempotency_keys (caller_id, key, request_hash,"
@@ -106,39 +116,12 @@ void IdempotencyKeys::settle(const QString &caller, const QString &key,
         Result<QSqlQuery> done = succeeded
             ? tx.exec(QStringLiteral("UPDATE idempotency_keys SET state = 'done', status = ?,"
                                      " response = ? WHERE caller_id = ? AND key = ?"),
-                      {response.status, pack(caller, key, response), caller, key})
+                      {response.status, withoutSecret(response.body), caller, key})
             : tx.exec(QStringLiteral("DELETE FROM idempotency_keys WHERE caller_id = ? AND"
                                      " key = ?"),
                       {caller, key});
         return done ? Result<void>() : Result<void>(done.error());
     });
-}
-
-QByteArray IdempotencyKeys::pack(const QString &caller, const QString &key,
-                                 const ApiResponse &response) const
-{
-    if (m_dataKey) {
-        if (Result<QByteArray> sealed = m_dataKey->seal(response.body, associatedData(caller, key)))
-            return *sealed;
-    }
-    QJsonObject body = QJsonDocument::fromJson(response.body).object();
-    body.remove(QStringLiteral("secret"));
-    return QJsonDocument(body).toJson(QJsonDocument::Compact);
-}
-
-std::optional<ApiResponse> IdempotencyKeys::unpack(const QString &caller, const QString &key,
-                                                   int status, const QByteArray &stored) const
-{
-    ApiResponse response;
-    response.status = status;
-    if (m_dataKey) {
-        if (Result<QByteArray> opened = m_dataKey->open(stored, associatedData(caller, key))) {
-            response.body = *opened;
-            return response;
-        }
-    }
-    response.body = QJsonDocument::fromJson(stored).isObject() ? stored : QByteArray("{}");
-    return response;
 }
 
 } // namespace gatehouse::server

@@ -2,7 +2,6 @@
 
 #include "ApiRequest.h"
 #include "ApiResponse.h"
-#include "crypto/SecretBox.h"
 #include "model/Actor.h"
 #include "model/Clock.h"
 #include "store/Store.h"
@@ -21,18 +20,17 @@ namespace gatehouse::server {
 // - The same key with a different request (method, path or body) is refused (InvalidInput).
 // - While the first request runs, a retry gets Conflict ("in progress; retry").
 // - Only successes (2xx) are kept: after a failure nothing was created, the key is free again.
-// - Answers are sealed with the data key (a new token's answer holds its secret); without a
-//   data key, a replayed answer lacks the "secret" member (it was shown once).
+// - A new token's secret is not kept: it is shown once (SEC-27), so a replayed answer lacks
+//   the "secret" member; a caller who lost the first answer rotates the token.
 class IdempotencyKeys
 {
 public:
     static constexpr qint64 kLifetimeSeconds = 24 * 3600;
     static constexpr qsizetype kMaxKeyLength = 200;
 
-    IdempotencyKeys(Store &store, const Clock &clock, std::optional<crypto::SecretBox> dataKey)
+    IdempotencyKeys(Store &store, const Clock &clock)
         : m_store(store),
-          m_clock(clock),
-          m_dataKey(std::move(dataKey))
+          m_clock(clock)
     {}
 
     ApiResponse once(const ApiRequest &request, const Actor &caller,
@@ -44,13 +42,9 @@ private:
     };
     Result<Claim> claim(const QString &caller, const QString &key, const QByteArray &hash) const;
     void settle(const QString &caller, const QString &key, const ApiResponse &response) const;
-    QByteArray pack(const QString &caller, const QString &key, const ApiResponse &response) const;
-    std::optional<ApiResponse> unpack(const QString &caller, const QString &key, int status,
-                                      const QByteArray &stored) const;
 
     Store &m_store;
     const Clock &m_clock;
-    std::optional<crypto::SecretBox> m_dataKey;
 };
 
 } // namespace gatehouse::server

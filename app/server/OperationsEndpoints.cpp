@@ -23,8 +23,9 @@ void OperationsEndpoints::addTo(Router &router) const
                                  QJsonObject{{QStringLiteral("status"), QStringLiteral("ready")}});
     });
     router.add("GET", "/metrics", [this](const ApiRequest &request) {
-        // The TCP peer, not a forwarded address: only this host sees the numbers.
-        if (!QHostAddress(request.peerAddress).isLoopback()) {
+        // Only this host's own clients see the numbers: a loopback peer that is not a proxy
+        // passing on someone else's request.
+        if (!QHostAddress(request.peerAddress).isLoopback() || request.viaTrustedProxy) {
             return ApiResponse::error(
                 makeError(ErrorCode::NotFound, QStringLiteral("There is no such resource.")),
                 request.requestId);

@@ -20,8 +20,11 @@ std::optional<int> RateLimiter::take(const QString &key, std::chrono::steady_clo
         return std::nullopt;
     Shard &shard = m_shards[qHash(key) % kShards];
     std::lock_guard lock(shard.mutex);
-    if (shard.buckets.size() > 10000)
+    // Many addresses (a spray of IPv6 ones): drop the full buckets, at most once a second.
+    if (shard.buckets.size() > 10000 && now - shard.swept > std::chrono::seconds(1)) {
         sweep(shard, now);
+        shard.swept = now;
+    }
     auto it = shard.buckets.find(key);
     if (it == shard.buckets.end())
         it = shard.buckets.insert(key, Bucket{m_burst, now});
@@ -33,7 +36,7 @@ std::optional<int> RateLimiter::take(const QString &key, std::chrono::steady_clo
         bucket.tokens -= 1.0;
         return std::nullopt;
     }
-    return std::max(1, int(std::ceil((1.0 - bucket.tokens) / m_perSecond)));
+    return int(std::clamp(std::ceil((1.0 - bucket.tokens) / m_perSecond), 1.0, 3600.0));
 }
 
 void RateLimiter::sweep(Shard &shard, std::chrono::steady_clock::time_point now)

@@ -32,6 +32,7 @@ private:
     struct Shard {
         std::mutex mutex;
         QHash<QString, Bucket> buckets;
+        std::chrono::steady_clock::time_point swept;
     };
     // Drops buckets that have refilled (they hold nothing a new bucket would not).
     void sweep(Shard &shard, std::chrono::steady_clock::time_point now);

@@ -96,9 +96,7 @@ int ServerApp::serve(const ServerConfig &config)
     operations.addTo(router);
     const AuthEndpoints auth(services, metrics);
     auth.addTo(router);
-    const IdempotencyKeys idempotency(**store, context.clock(),
-                                      context.dataKey().ok() ? std::optional(*context.dataKey())
-                                                             : std::nullopt);
+    const IdempotencyKeys idempotency(**store, context.clock());
     const AdminEndpoints admin(services, metrics, idempotency);
     admin.addTo(router);
     if (const QStringList mismatch = router.mismatchWithContract(); !mismatch.isEmpty()) {
@@ -108,7 +106,8 @@ int ServerApp::serve(const ServerConfig &config)
     }
 
     const int cores = std::max(1, QThread::idealThreadCount());
-    // Destroyed before the store: the pool's threads hold its per-thread connections.
+    // Stopped before the server and the store go: its threads post answers to the server and
+    // hold the store's per-thread connections.
     WorkerPool workers(config.workers > 0 ? config.workers : 4 * cores, 4096);
     ApiDispatcher::Options dispatch;
     dispatch.trustedProxies = config.trustedProxies;
@@ -126,6 +125,7 @@ int ServerApp::serve(const ServerConfig &config)
     http.networkThreads = config.networkThreads > 0 ? config.networkThreads : cores;
     http.limits.headerTimeout = std::chrono::seconds(config.headerTimeoutSeconds);
     http.limits.maxConnectionsPerAddress = config.maxConnectionsPerAddress;
+    http.uncappedPeers = config.trustedProxies;
     Result<std::unique_ptr<HttpServer>> server = HttpServer::start(http, dispatcher);
     if (!server)
         return fail(server.error());
@@ -155,7 +155,11 @@ int ServerApp::serve(const ServerConfig &config)
                  unsigned((*server)->port()));
     stop.get_future().wait();
     std::fprintf(stderr, "gatehouse-server: stopping\n");
+    // In this order: requests in progress get up to 10 s and the network threads stop; then
+    // the workers drop what never started and finish what did, whose answers go nowhere; only
+    // then may the server (its io_context, which those answers are posted to) and the store go.
     (*server)->shutdown(std::chrono::seconds(10));
+    workers.stop();
     return 0;
 }
 

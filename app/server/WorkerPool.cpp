@@ -11,13 +11,23 @@ WorkerPool::WorkerPool(int threads, int queueCapacity)
 
 WorkerPool::~WorkerPool()
 {
+    stop();
+}
+
+void WorkerPool::stop()
+{
+    std::deque<std::function<void()>> dropped;
     {
         std::lock_guard lock(m_mutex);
         m_stopping = true;
+        dropped.swap(m_queue);
     }
     m_changed.notify_all();
-    for (std::thread &thread : m_threads)
-        thread.join();
+    dropped.clear(); // outside the lock: a job's captures may take a while to go
+    for (std::thread &thread : m_threads) {
+        if (thread.joinable())
+            thread.join();
+    }
 }
 
 bool WorkerPool::tryPost(std::function<void()> job)
@@ -39,8 +49,8 @@ void WorkerPool::run()
         {
             std::unique_lock lock(m_mutex);
             m_changed.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
-            if (m_queue.empty())
-                return; // stopping, and nothing left to run
+            if (m_stopping)
+                return;
             job = std::move(m_queue.front());
             m_queue.pop_front();
         }

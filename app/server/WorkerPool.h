@@ -14,8 +14,8 @@ namespace gatehouse::server {
 // gets 503 at once instead of piling up memory and latency.
 //
 // Each thread keeps its own store connection (Store's per-thread connections) for the pool's
-// life; the destructor runs what is queued, then joins, so those connections close before the
-// store does: destroy the pool first.
+// life; stop() (or the destructor) joins the threads, so those connections close before the
+// store does: stop the pool first.
 class WorkerPool
 {
 public:
@@ -26,6 +26,10 @@ public:
 
     // Queues `job`; false when the queue is full (or the pool is stopping).
     bool tryPost(std::function<void()> job);
+
+    // Drops the jobs not started (their requests get no answer: the server is going away),
+    // waits for the running ones and joins the threads. Idempotent.
+    void stop();
 
     int threadCount() const { return int(m_threads.size()); }
 

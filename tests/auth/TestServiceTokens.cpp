@@ -875,10 +875,19 @@ private Q_SLOTS:
         GH_VERIFY_ERROR(m_tokens->rotate(reader, adminsOwn.token.id, ServiceTokenRotation{1, 0, 0}),
                         ErrorCode::PermissionDenied);
         GH_VERIFY_OK(m_tokens->validate(adminsOwn.secret, client()));
-        GH_VERIFY_OK(m_tokens->create(
-            reader,
-            NewServiceToken{
-                {}, QStringLiteral("another reader"), {ServiceTokenScope::AdminRead}, 0}));
+        // Nor even its own scope: a read-only token changes nothing, and a leaked one must not
+        // mint a successor that outlives its revocation.
+        GH_VERIFY_ERROR(m_tokens->create(reader, NewServiceToken{{},
+                                                                 QStringLiteral("another reader"),
+                                                                 {ServiceTokenScope::AdminRead},
+                                                                 0}),
+                        ErrorCode::PermissionDenied);
+        // Nor revoke, deactivate or rotate its owner's tokens, or end its owner's sessions.
+        GH_VERIFY_ERROR(m_tokens->revoke(reader, adminsOwn.token.id, QStringLiteral("x")),
+                        ErrorCode::PermissionDenied);
+        GH_VERIFY_ERROR(m_tokens->setActive(reader, adminsOwn.token.id, false, QString()),
+                        ErrorCode::PermissionDenied);
+        GH_VERIFY_OK(m_tokens->validate(adminsOwn.secret, client()));
         // "admin" covers "admin:read", but not "introspect".
         const Actor full = actorOf(adminsOwn.secret);
         GH_VERIFY_OK(m_tokens->create(

@@ -73,8 +73,9 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("request");
         QTest::addColumn<int>("status");
+        // A route that would answer 405 to a well-framed request: any 400 here is the framing.
         const QByteArray head =
-            "POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
+            "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
         QTest::newRow("Transfer-Encoding and Content-Length")
             << head + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
             << 400;
@@ -83,6 +84,18 @@ private Q_SLOTS:
         QTest::newRow("two differing Content-Length")
             << head + "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{} " << 400;
         QTest::newRow("Content-Length list") << head + "Content-Length: 2, 2\r\n\r\n{}" << 400;
+        QTest::newRow("Transfer-Encoding gzip")
+            << head + "Transfer-Encoding: gzip\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+            << 400;
+        QTest::newRow("Transfer-Encoding chunked, gzip")
+            << head + "Transfer-Encoding: chunked, gzip\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
+            << 400;
+        QTest::newRow("Transfer-Encoding twice")
+            << head + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+            << 400;
+        QTest::newRow("gzip and Content-Length")
+            << head + "Transfer-Encoding: gzip\r\nContent-Length: 2\r\n\r\n{}" << 400;
+        QTest::newRow("Content-Length with a plus") << head + "Content-Length: +2\r\n\r\n{}" << 400;
         QTest::newRow("negative Content-Length") << head + "Content-Length: -1\r\n\r\n{}" << 400;
         QTest::newRow("bad chunk size")
             << head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"
@@ -109,7 +122,8 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, request);
         QFETCH(int, status);
-        const RawExchange refused = exchange(request);
+        // Closed at once, well before the header timeout (2 s) would close it anyway.
+        const RawExchange refused = rawExchange(m_server->port(), request, 1500);
         QCOMPARE(refused.status(), status);
         QVERIFY(refused.closedByServer);
         QCOMPARE(bodyOf(refused)[u"error"][u"code"].toString(), QStringLiteral("InvalidInput"));
@@ -382,6 +396,55 @@ private Q_SLOTS:
         QCOMPARE(ok + throttled, 40);
         QVERIFY(retryAfter.toInt() >= 1);
         QVERIFY(limited->terminate());
+    }
+
+    // Behind a trusted proxy each client has its own allowance, by the address the proxy
+    // appended; a client's own X-Forwarded-For line does not make it someone else, and
+    // /metrics is not for clients coming through a proxy.
+    void clientsBehindTrustedProxies()
+    {
+        std::unique_ptr<ServerProcess> proxied =
+            start({{"GATEHOUSE_RATE_LIMIT", "5"}, {"GATEHOUSE_TRUSTED_PROXIES", "127.0.0.1"}},
+                  QStringLiteral("proxied.log"));
+        QVERIFY2(proxied->started(), qPrintable(proxied->error()));
+        const auto from = [&](QList<QPair<QByteArray, QByteArray>> forwarded) {
+            return rawExchange(proxied->port(), httpRequest("GET", "/healthz", {}, forwarded))
+                .status();
+        };
+        int throttled = 0;
+        for (int i = 0; i < 30; ++i)
+            throttled += from({{"X-Forwarded-For", "203.0.113.7"}}) == 429 ? 1 : 0;
+        QVERIFY(throttled > 0);
+        QCOMPARE(from({{"X-Forwarded-For", "203.0.113.8"}}), 200);
+        // The client's forged line first, the proxy's own after it: still 203.0.113.7.
+        QCOMPARE(from({{"X-Forwarded-For", "198.51.100.1"}, {"X-Forwarded-For", "203.0.113.7"}}),
+                 429);
+        QCOMPARE(from({{"X-Forwarded-For", "198.51.100.2, 203.0.113.7"}}), 429);
+        QCOMPARE(
+            rawExchange(proxied->port(),
+                        httpRequest("GET", "/metrics", {}, {{"X-Forwarded-For", "203.0.113.9"}}))
+                .status(),
+            404);
+        QFile log(m_dir.filePath(QStringLiteral("proxied.log")));
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        QVERIFY(log.readAll().contains(R"("client":"203.0.113.8")"));
+        QVERIFY(proxied->terminate());
+    }
+
+    // Bodies over 64 KiB are for user import only, with a credential (SEC-35).
+    void largeBodiesNeedACredential()
+    {
+        const QByteArray big = "[" + QByteArray(100000, ' ') + "]";
+        const RawExchange anonymous =
+            exchange(httpRequest("POST", "/admin/v1/users/import", big, {{"Content-Type", kJson}}));
+        QCOMPARE(anonymous.status(), 413);
+        const RawExchange forged = exchange(httpRequest(
+            "POST", "/admin/v1/users/import", big,
+            {{"Content-Type", kJson}, {"Authorization", "Bearer gh_s_" + QByteArray(43, 'A')}}));
+        QCOMPARE(forged.status(), 401);
+        QCOMPARE(
+            exchange(httpRequest("POST", "/auth/login", big, {{"Content-Type", kJson}})).status(),
+            413);
     }
 
     void startupProblemsAreClear()

@@ -1,7 +1,7 @@
 -- The answers to creating admin requests, by the caller's Idempotency-Key, so that a retried
 -- request never creates twice, whichever server instance it reaches. A row is 'pending' while
--- its request runs; 'done' rows keep the answer (sealed with the data key, since a new service
--- token's answer holds its secret) for 24 hours.
+-- its request runs; 'done' rows keep the answer for 24 hours, without any secret in it (a new
+-- service token's secret is shown once).
 CREATE TABLE idempotency_keys (
     caller_id TEXT NOT NULL,
     key TEXT NOT NULL,
