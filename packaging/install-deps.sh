@@ -15,13 +15,14 @@ build_pkgs=(
 )
 # Test services: a real X server, a private D-Bus session with the Secret Service
 # (gnome-keyring), a PostgreSQL server for throwaway clusters, Python for the independent
-# reading of the CloudTrail test files (tests/audit/trail_reference.py), and the openssl
-# command line, which makes the RSA keys and signatures the digest tests check against
+# reading of the CloudTrail test files (tests/audit/trail_reference.py) and for checking
+# resources/openapi.yaml against the server (PyYAML, jsonschema), and the openssl command
+# line, which makes the RSA keys, signatures and TLS certificates the tests check against
 # (priority optional in Debian, so not always there).
 test_pkgs=(
   xvfb xauth x11-utils dbus dbus-x11 gnome-keyring libsecret-tools
   postgresql postgresql-client
-  python3 openssl
+  python3 python3-yaml python3-jsonschema openssl
 )
 run_pkgs=(
   libqt6widgets6 libqt6network6 libqt6sql6 libqt6sql6-sqlite libqt6sql6-psql

@@ -1,7 +1,11 @@
 #include "ServerApp.h"
+#include "api/ApiRoutes.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <cstdio>
 
@@ -17,6 +21,7 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(
         QStringLiteral("Gatehouse API server.\n\n"
                        "  gatehouse-server [--config FILE]        serve the API\n"
+                       "  gatehouse-server routes                 print the routes served (JSON)\n"
                        "  gatehouse-server init --owner NAME --email E\n"
                        "                                          create the store and its first "
                        "owner\n"
@@ -49,6 +54,16 @@ int main(int argc, char *argv[])
     }
     loaded->insecureHttp = parser.isSet(insecure);
     const QStringList positional = parser.positionalArguments();
+    if (positional == QStringList{QStringLiteral("routes")}) {
+        // The contract, for tools and the OpenAPI check: the server serves exactly these.
+        QJsonArray routes;
+        for (const gatehouse::api::ApiRoute &route : gatehouse::api::apiRoutes()) {
+            routes.append(QJsonObject{{QStringLiteral("method"), QLatin1String(route.method)},
+                                      {QStringLiteral("path"), QLatin1String(route.path)}});
+        }
+        std::printf("%s\n", QJsonDocument(routes).toJson(QJsonDocument::Compact).constData());
+        return 0;
+    }
     if (positional == QStringList{QStringLiteral("init")}) {
         if (!parser.isSet(owner)) {
             std::fprintf(stderr, "gatehouse-server: init needs --owner NAME.\n");
