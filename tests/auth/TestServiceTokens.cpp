@@ -877,10 +877,11 @@ private Q_SLOTS:
         GH_VERIFY_OK(m_tokens->validate(adminsOwn.secret, client()));
         // Nor even its own scope: a read-only token changes nothing, and a leaked one must not
         // mint a successor that outlives its revocation.
-        GH_VERIFY_ERROR(m_tokens->create(reader, NewServiceToken{{},
-                                                                 QStringLiteral("another reader"),
-                                                                 {ServiceTokenScope::AdminRead},
-                                                                 0}),
+        GH_VERIFY_ERROR(m_tokens->create(reader,
+                                         NewServiceToken{{},
+                                                         QStringLiteral("another reader"),
+                                                         {ServiceTokenScope::AdminRead},
+                                                         0}),
                         ErrorCode::PermissionDenied);
         // Nor revoke, deactivate or rotate its owner's tokens, or end its owner's sessions.
         GH_VERIFY_ERROR(m_tokens->revoke(reader, adminsOwn.token.id, QStringLiteral("x")),

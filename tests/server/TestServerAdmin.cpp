@@ -1,4 +1,4 @@
-#include "ServerProcess.h"
+#include "ApiClient.h"
 #include "TestSupport.h"
 #include "api/ApiRoutes.h"
 #include "crypto/Otp.h"
@@ -16,21 +16,10 @@ using namespace gatehouse::test;
 
 namespace {
 
-QJsonObject json(const RawExchange &exchange)
-{
-    return QJsonDocument::fromJson(exchange.body()).object();
-}
-
-// JSON written with single quotes, to keep test bodies readable.
-QByteArray j(const char *text)
-{
-    return QByteArray(text).replace('\'', '"');
-}
-
-QByteArray compact(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
+const auto json = ApiClient::json;
+const auto j = ApiClient::j;
+const auto compact = ApiClient::compact;
+const auto bearer = ApiClient::bearer;
 
 // One request of the matrix: what to send, made fresh for each caller so that no caller's
 // call depends on another's (a user deleted by the owner is not there for the admin).
@@ -446,30 +435,15 @@ private:
     RawExchange call(const QByteArray &method, const QByteArray &target, const QByteArray &body,
                      const QByteArray &authorization)
     {
-        QList<QPair<QByteArray, QByteArray>> headers;
-        if (!authorization.isEmpty())
-            headers.append(qMakePair(QByteArray("Authorization"), authorization));
-        if (!body.isEmpty())
-            headers.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/json")));
-        return rawExchange(m_server->port(), httpRequest(method, target, body, headers));
+        return ApiClient(m_server->port()).call(method, target, body, authorization);
     }
 
     QByteArray owner() const { return m_callers.value(QStringLiteral("owner")); }
-    static QByteArray bearer(const QByteArray &token)
-    {
-        return token.isEmpty() ? QByteArray() : "Bearer " + token;
-    }
-
     QByteArray uniqueName() { return "target-" + QByteArray::number(++m_serial); }
 
     QByteArray login(const QByteArray &username, const QByteArray &password)
     {
-        const RawExchange answer =
-            call("POST", "/auth/login",
-                 compact({{QStringLiteral("username"), QString::fromUtf8(username)},
-                          {QStringLiteral("password"), QString::fromUtf8(password)}}),
-                 {});
-        return json(answer)[u"token"].toString().toLatin1();
+        return ApiClient(m_server->port()).login(username, password);
     }
 
     QByteArray newUser(const QByteArray &role = "user")
@@ -482,25 +456,10 @@ private:
         return json(created)[u"id"].toString().toLatin1();
     }
 
-    // A user who set a password through a setup code, as every new user does.
     QByteArray createUserWithPassword(const QByteArray &username, const QByteArray &role)
     {
-        const RawExchange created =
-            call("POST", "/admin/v1/users",
-                 compact({{QStringLiteral("username"), QString::fromLatin1(username)},
-                          {QStringLiteral("roles"), QJsonArray{QString::fromLatin1(role)}}}),
-                 owner());
-        const QByteArray id = json(created)[u"id"].toString().toLatin1();
-        const QByteArray code =
-            json(call("POST", "/admin/v1/users/" + id + "/password-code", {}, owner()))[u"code"]
-                .toString()
-                .toLatin1();
-        const RawExchange redeemed =
-            call("POST", "/auth/password/reset",
-                 compact({{QStringLiteral("code"), QString::fromLatin1(code)},
-                          {QStringLiteral("newPassword"), QString::fromUtf8(m_password)}}),
-                 {});
-        return redeemed.status() == 200 ? id : QByteArray();
+        return ApiClient(m_server->port())
+            .createUserWithPassword(owner(), username, role, m_password);
     }
 
     // A session of a fresh user, by its id.
