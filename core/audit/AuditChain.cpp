@@ -54,8 +54,12 @@ Result<Position> chainUnchainedRecords(SqlTransaction &tx, Position head)
                                      + QStringLiteral(" FROM audit_events ORDER BY seq"));
     if (!rows)
         return rows.error();
-    while (rows->next()) {
-        AuditRow row = AuditRows::fromQuery(*rows);
+    // Read first, then written: a statement run while rows are being read would end the read
+    // on PostgreSQL.
+    QList<AuditRow> pending;
+    while (rows->next())
+        pending.append(AuditRows::fromQuery(*rows));
+    for (const AuditRow &row : pending) {
         const QByteArray hash = entryHash(row.seq, head.hash, row);
         Result<QSqlQuery> updated = tx.exec(
             QStringLiteral("UPDATE audit_events SET prev_hash = ?, entry_hash = ? WHERE seq = ?"),

@@ -109,15 +109,21 @@ struct Reach {
     }
 };
 
+// SQLite picks badly among the audit indexes without being told (INDEXED BY); PostgreSQL has
+// no such clause and its planner picks from the table statistics.
+QString indexedBy(SqlTransaction &tx, const QString &index)
+{
+    return tx.postgres() ? QString() : QStringLiteral(" INDEXED BY ") + index;
+}
+
 Result<Reach> reachOf(SqlTransaction &tx, const Filter &filter, const Range &range)
 {
     const QString table =
         filter.viaResources ? QStringLiteral("audit_resources") : QStringLiteral("audit_events");
     Result<QSqlQuery> row =
-        tx.exec(QStringLiteral(
-                    "SELECT count(*), min(event_time) FROM (SELECT event_time FROM %1 INDEXED BY "
-                    "%2 WHERE %3%4 ORDER BY event_time DESC, seq DESC LIMIT %5)")
-                    .arg(table, filter.index, filter.sql, range.sql)
+        tx.exec(QStringLiteral("SELECT count(*), min(event_time) FROM (SELECT event_time FROM %1%2"
+                               " WHERE %3%4 ORDER BY event_time DESC, seq DESC LIMIT %5) AS reach")
+                    .arg(table, indexedBy(tx, filter.index), filter.sql, range.sql)
                     .arg(kCountBound),
                 QVariantList{filter.value} + range.values);
     if (!row)
@@ -211,22 +217,23 @@ Result<EventPage> lookup(SqlTransaction &tx, const EventLookup &lookup)
     const qsizetype driver = plan.driver;
     const QString &fingerprint = plan.fingerprint;
 
-    QString from = QStringLiteral("audit_events INDEXED BY audit_events_time");
-    QString where = QStringLiteral("1");
+    QString from =
+        QStringLiteral("audit_events") + indexedBy(tx, QStringLiteral("audit_events_time"));
+    QString where = QStringLiteral("1 = 1");
     QVariantList values;
     for (qsizetype i = 0; i < filters.size(); ++i) {
         const Filter &filter = filters.at(i);
         if (i == driver && filter.viaResources) {
             // Records of one resource: few, found through its index, then sorted.
             from = QStringLiteral("audit_events");
-            where += QStringLiteral(" AND seq IN (SELECT seq FROM audit_resources INDEXED BY ")
-                + filter.index + QStringLiteral(" WHERE ") + filter.sql + range.sql
+            where += QStringLiteral(" AND seq IN (SELECT seq FROM audit_resources")
+                + indexedBy(tx, filter.index) + QStringLiteral(" WHERE ") + filter.sql + range.sql
                 + QLatin1Char(')');
             values += QVariantList{filter.value} + range.values;
             continue;
         }
         if (i == driver)
-            from = QStringLiteral("audit_events INDEXED BY ") + filter.index;
+            from = QStringLiteral("audit_events") + indexedBy(tx, filter.index);
         if (filter.viaResources) {
             where += QStringLiteral(" AND EXISTS (SELECT 1 FROM audit_resources r WHERE r.seq = "
                                     "audit_events.seq AND r.")
@@ -239,7 +246,9 @@ Result<EventPage> lookup(SqlTransaction &tx, const EventLookup &lookup)
     where += range.sql;
     values += range.values;
     if (!lookup.text.isEmpty()) {
-        where += QStringLiteral(" AND record LIKE ? ESCAPE '\\'");
+        // Case-insensitive as SQLite's LIKE is (ASCII), in both.
+        where += tx.postgres() ? QStringLiteral(" AND record ILIKE ? ESCAPE '\\'")
+                               : QStringLiteral(" AND record LIKE ? ESCAPE '\\'");
         values.append(likePattern(lookup.text));
     }
     Result<QSqlQuery> rows = tx.exec(

@@ -139,11 +139,11 @@ Result<QStringList> replaceRecoveryCodes(SqlTransaction &tx, const crypto::Secre
         Result<IssuedSecret> code = TokenFormat::newRecoveryCode();
         if (!code)
             return code.error();
-        // OR IGNORE: a repeat among ten 50-bit codes is all but impossible, but if it happens
+        // DO NOTHING: a repeat among ten 50-bit codes is all but impossible, but if it happens
         // the loop simply draws another rather than failing the enrolment.
         Result<QSqlQuery> stored =
-            tx.exec(QStringLiteral("INSERT OR IGNORE INTO mfa_recovery_codes"
-                                   " (user_id, code_mac, created_at) VALUES (?, ?, ?)"),
+            tx.exec(QStringLiteral("INSERT INTO mfa_recovery_codes (user_id, code_mac, created_at)"
+                                   " VALUES (?, ?, ?) ON CONFLICT DO NOTHING"),
                     {userId, key.keyedHash(kRecoveryPurpose, code->hash), UserRows::isoUtc(now)});
         if (!stored)
             return stored.error();

@@ -182,7 +182,7 @@ Result<IssuedSession> Sessions::insert(SqlTransaction &tx, const QString &userId
         tx,
         QStringLiteral("id IN (SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL"
                        " AND idle_expires_at > ? AND absolute_expires_at > ?"
-                       " ORDER BY created_at DESC, id DESC LIMIT -1 OFFSET ?)"),
+                       " ORDER BY created_at DESC, id DESC LIMIT 9223372036854775807 OFFSET ?)"),
         {userId, isoUtc(now), isoUtc(now), policy.maxSessionsPerUser - 1}, now, serverName(),
         QStringLiteral("session limit"));
     if (!evicted)

@@ -1,5 +1,7 @@
 #include "UserSearch.h"
 
+#include <QRegularExpression>
+
 #include "UserDirectory.h"
 #include "UserRows.h"
 #include "model/PageToken.h"
@@ -99,6 +101,19 @@ Condition tested(QString sql, QVariantList parameters)
     return condition;
 }
 
+// The plans here are written for SQLite's planner, steered by CROSS JOIN (which keeps the
+// order of the tables) and unary + (which keeps a column from using its index). PostgreSQL
+// plans from statistics and has neither form: the same SQL, without the steering, for it.
+QString forDialect(SqlTransaction &tx, QString sql)
+{
+    if (!tx.postgres())
+        return sql;
+    static const QRegularExpression unaryPlus(QStringLiteral("(^|[(\\s])\\+(users\\.|ifnull\\()"));
+    sql.replace(QStringLiteral(" CROSS JOIN users ON "), QStringLiteral(" JOIN users ON "));
+    sql.replace(unaryPlus, QStringLiteral("\\1\\2"));
+    return sql;
+}
+
 // A condition whose users `select` (their rowid, as rid) finds through an index. `counted`,
 // if given, is a cheaper form of `select` for counting, which may repeat a user.
 Condition indexed(QString sql, QVariantList parameters, const QString &select,
@@ -109,7 +124,7 @@ Condition indexed(QString sql, QVariantList parameters, const QString &select,
     // CROSS JOIN keeps SQLite to this order: the condition's users first, then their rows.
     condition.source =
         QStringLiteral("(%1) AS pick CROSS JOIN users ON users.rowid = pick.rid").arg(select);
-    condition.count = QStringLiteral("SELECT count(*) FROM (%1 LIMIT ?)")
+    condition.count = QStringLiteral("SELECT count(*) FROM (%1 LIMIT ?) AS found")
                           .arg(counted.isEmpty() ? select : counted);
     condition.sourceParameters = std::move(sourceParameters);
     return condition;
@@ -211,7 +226,7 @@ Result<Page<User>> run(SqlTransaction &tx, const UserQuery &query, const QDateTi
         const QString role = roleName(*query.role);
         Result<QVariant> members =
             tx.scalar(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM user_roles"
-                                     " WHERE role = ? LIMIT ?)"),
+                                     " WHERE role = ? LIMIT ?) AS members"),
                       {role, kListedRoleUsers + 1});
         if (!members)
             return members.error();
@@ -298,7 +313,7 @@ Result<Page<User>> run(SqlTransaction &tx, const UserQuery &query, const QDateTi
         if (found < 0) {
             QVariantList countParameters = condition.sourceParameters;
             countParameters << cap;
-            Result<QVariant> counted = tx.scalar(condition.count, countParameters);
+            Result<QVariant> counted = tx.scalar(forDialect(tx, condition.count), countParameters);
             if (!counted)
                 return counted.error();
             found = counted->toLongLong();
@@ -344,7 +359,7 @@ Result<Page<User>> run(SqlTransaction &tx, const UserQuery &query, const QDateTi
                          : QStringLiteral("WHERE ") + where.join(QStringLiteral(" AND ")),
                      sort, direction);
         parameters << query.pageSize + 1;
-        Result<QSqlQuery> result = tx.exec(sql, parameters);
+        Result<QSqlQuery> result = tx.exec(forDialect(tx, sql), parameters);
         if (!result)
             return result.error();
         Rows rows;

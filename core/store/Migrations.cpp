@@ -10,10 +10,11 @@ namespace gatehouse {
 
 Result<Migrations> Migrations::load(const QString &dialect)
 {
-    return loadFrom(QStringLiteral(":/gatehouse/migrations/") + dialect);
+    return loadFrom(QStringLiteral(":/gatehouse/migrations/") + dialect,
+                    dialect == u"postgres" ? Dialect::Postgres : Dialect::Sqlite);
 }
 
-Result<Migrations> Migrations::loadFrom(const QString &folder)
+Result<Migrations> Migrations::loadFrom(const QString &folder, Dialect dialect)
 {
     static const QRegularExpression fileName(QStringLiteral("^(\\d{4})_([a-z0-9_]+)\\.sql$"));
     const QStringList files =
@@ -31,7 +32,7 @@ Result<Migrations> Migrations::loadFrom(const QString &folder)
         Migration migration;
         migration.version = match.captured(1).toInt();
         migration.name = match.captured(2);
-        migration.statements = splitStatements(QString::fromUtf8(sql.readAll()));
+        migration.statements = splitStatements(QString::fromUtf8(sql.readAll()), dialect);
         migrations.m_migrations.append(migration);
     }
     for (qsizetype i = 0; i < migrations.m_migrations.size(); ++i) {
@@ -51,25 +52,32 @@ Result<Migrations> Migrations::loadFrom(const QString &folder)
     return migrations;
 }
 
-QStringList Migrations::splitStatements(const QString &sql)
+QStringList Migrations::splitStatements(const QString &sql, Dialect dialect)
 {
+    const auto bodyStarts = [dialect](const QString &line) {
+        if (dialect == Dialect::Sqlite)
+            return line.startsWith(QLatin1String("CREATE TRIGGER"), Qt::CaseInsensitive);
+        return line.startsWith(QLatin1String("CREATE FUNCTION"), Qt::CaseInsensitive)
+            || line.startsWith(QLatin1String("CREATE OR REPLACE FUNCTION"), Qt::CaseInsensitive);
+    };
+    const QLatin1String bodyEnd(dialect == Dialect::Sqlite ? "END;" : "$$;");
     QStringList statements;
     QString current;
-    bool inTrigger = false;
+    bool inBody = false;
     const QStringList lines = sql.split(QLatin1Char('\n'));
     for (const QString &rawLine : lines) {
         const QString line = rawLine.trimmed();
         if (line.isEmpty() || line.startsWith(QLatin1String("--")))
             continue;
         if (current.isEmpty())
-            inTrigger = line.startsWith(QLatin1String("CREATE TRIGGER"), Qt::CaseInsensitive);
+            inBody = bodyStarts(line);
         current += line + QLatin1Char('\n');
-        const bool ends = inTrigger ? line.compare(QLatin1String("END;"), Qt::CaseInsensitive) == 0
-                                    : line.endsWith(QLatin1Char(';'));
+        const bool ends = inBody ? line.compare(bodyEnd, Qt::CaseInsensitive) == 0
+                                 : line.endsWith(QLatin1Char(';'));
         if (ends) {
             statements.append(current.trimmed());
             current.clear();
-            inTrigger = false;
+            inBody = false;
         }
     }
     if (!current.trimmed().isEmpty())

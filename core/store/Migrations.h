@@ -20,16 +20,20 @@ struct Migration {
 class Migrations
 {
 public:
+    enum class Dialect { Sqlite, Postgres };
+
     static Result<Migrations> load(const QString &dialect);
     // The same from any folder of NNNN_name.sql files.
-    static Result<Migrations> loadFrom(const QString &folder);
+    static Result<Migrations> loadFrom(const QString &folder, Dialect dialect = Dialect::Sqlite);
 
     const QList<Migration> &all() const { return m_migrations; }
     int latestVersion() const { return m_migrations.isEmpty() ? 0 : m_migrations.last().version; }
 
     // Splits a migration file into statements: each ends with `;` at the end of a line, except
-    // inside a CREATE TRIGGER body, which ends at a line `END;`. `--` comment lines are dropped.
-    static QStringList splitStatements(const QString &sql);
+    // a body: in SQLite a CREATE TRIGGER's, which ends at a line `END;`; in PostgreSQL a
+    // CREATE [OR REPLACE] FUNCTION's, which ends at a line `$$;`. `--` comment lines are
+    // dropped.
+    static QStringList splitStatements(const QString &sql, Dialect dialect = Dialect::Sqlite);
 
 private:
     QList<Migration> m_migrations;

@@ -30,6 +30,8 @@ public:
     Result<QVariant> scalar(const QString &sql, const QVariantList &parameters = {});
 
     QSqlDatabase database() const { return m_database; }
+    // On PostgreSQL rather than SQLite: for the few statements the two spell differently.
+    bool postgres() const;
 
 private:
     QSqlDatabase m_database;

@@ -6,48 +6,16 @@
 #include "SqliteFileCheck.h"
 #include "store/Migrations.h"
 #include "store/StoreLog.h"
+#include "store/ThreadConnections.h"
 
 #include <QFileInfo>
 #include <QSqlError>
 #include <QUrl>
 #include <QUuid>
 
-#include <atomic>
-#include <map>
-
 namespace gatehouse {
 
 namespace {
-
-std::atomic<quint64> g_nextSerial{1};
-std::atomic<quint64> g_nextThreadSerial{1};
-
-// The connections of one thread, one per store; closed when the thread ends (Qt requires a
-// connection to be used and closed on the thread that opened it).
-struct ThreadConnections {
-    const quint64 threadSerial = g_nextThreadSerial.fetch_add(1);
-    std::map<quint64, QString> names; // store serial -> connection name
-    std::map<quint64, bool> inTransaction;
-
-    ~ThreadConnections()
-    {
-        for (const auto &[serial, name] : names)
-            QSqlDatabase::removeDatabase(name);
-    }
-
-    void remove(quint64 serial)
-    {
-        const auto it = names.find(serial);
-        if (it == names.end())
-            return;
-        const QString name = it->second;
-        names.erase(it);
-        inTransaction.erase(serial);
-        QSqlDatabase::removeDatabase(name);
-    }
-};
-
-thread_local ThreadConnections t_connections;
 
 Error withPath(const Error &error, const QString &path)
 {
@@ -120,7 +88,7 @@ class Inspector
 {
 public:
     Inspector(const QString &path, std::chrono::milliseconds busyTimeout)
-        : m_name(QStringLiteral("gatehouse-inspect-%1").arg(g_nextSerial.fetch_add(1))),
+        : m_name(QStringLiteral("gatehouse-inspect-%1").arg(ThreadConnections::nextStoreSerial())),
           m_db(openConnection(m_name, path, true, busyTimeout))
     {}
     ~Inspector()
@@ -246,7 +214,7 @@ int SqliteStore::supportedSchemaVersion()
 SqliteStore::SqliteStore(QString path, SqliteStoreOptions options)
     : m_path(QFileInfo(path).absoluteFilePath()),
       m_options(std::move(options)),
-      m_serial(g_nextSerial.fetch_add(1)),
+      m_serial(ThreadConnections::nextStoreSerial()),
       m_changes(m_path)
 {
     m_info.backend = QStringLiteral("sqlite");
@@ -255,7 +223,7 @@ SqliteStore::SqliteStore(QString path, SqliteStoreOptions options)
 
 SqliteStore::~SqliteStore()
 {
-    t_connections.remove(m_serial);
+    ThreadConnections::current().remove(m_serial);
 }
 
 std::optional<QByteArray> SqliteStore::changeStamp() const
@@ -398,12 +366,13 @@ StoreInfo SqliteStore::info() const
 
 Result<QSqlDatabase> SqliteStore::connectionForThisThread()
 {
-    const auto it = t_connections.names.find(m_serial);
-    if (it != t_connections.names.end())
+    const auto it = ThreadConnections::current().names.find(m_serial);
+    if (it != ThreadConnections::current().names.end())
         return QSqlDatabase::database(it->second, false);
 
-    const QString name =
-        QStringLiteral("gatehouse-sqlite-%1-%2").arg(m_serial).arg(t_connections.threadSerial);
+    const QString name = QStringLiteral("gatehouse-sqlite-%1-%2")
+                             .arg(m_serial)
+                             .arg(ThreadConnections::current().threadSerial);
     Result<QSqlDatabase> db = openConnection(name, m_path, false, m_options.busyTimeout);
     if (!db)
         return db;
@@ -412,14 +381,14 @@ Result<QSqlDatabase> SqliteStore::connectionForThisThread()
         QSqlDatabase::removeDatabase(name);
         return configured.error();
     }
-    t_connections.names.emplace(m_serial, name);
+    ThreadConnections::current().names.emplace(m_serial, name);
     return db;
 }
 
 Result<void> SqliteStore::transaction(Access access,
                                       const std::function<Result<void>(SqlTransaction &)> &work)
 {
-    bool &busy = t_connections.inTransaction[m_serial];
+    bool &busy = ThreadConnections::current().inTransaction[m_serial];
     if (busy) {
         return makeError(ErrorCode::Internal,
                          QStringLiteral("A store transaction was started inside another one."));
