@@ -20,6 +20,22 @@ function(gatehouse_add_test name)
     add_dependencies(check ${name})
 endfunction()
 
+# gatehouse_add_postgres_twin(<Name>)
+#
+# Runs the suite <Name> (made by gatehouse_add_test, creating its stores through
+# tests/support/TestStores) a second time on the PostgreSQL store, as test <Name>.postgres:
+# the same store contract, proved against both stores.
+function(gatehouse_add_postgres_twin name)
+    add_test(NAME ${name}.postgres COMMAND ${name})
+    get_test_property(${name} TIMEOUT timeout)
+    get_test_property(${name} LABELS labels)
+    get_test_property(${name} ENVIRONMENT environment)
+    set_tests_properties(${name}.postgres PROPERTIES
+        TIMEOUT ${timeout}
+        LABELS "${labels};postgres"
+        ENVIRONMENT "${environment};GATEHOUSE_TEST_STORE=postgresql")
+endfunction()
+
 # gatehouse_add_benchmark(<Name> [SOURCES ...] [LIBS ...])
 function(gatehouse_add_benchmark name)
     cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})

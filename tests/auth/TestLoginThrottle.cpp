@@ -1,6 +1,6 @@
+#include "TestStores.h"
 #include "auth/LoginThrottle.h"
 #include "auth/UserRows.h"
-#include "store/sqlite/SqliteStore.h"
 
 #include "TestSupport.h"
 
@@ -27,7 +27,7 @@ class TestLoginThrottle : public QObject
 
 private:
     QTemporaryDir m_dir;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Store> m_store;
     LoginThrottle m_throttle;
 
     Result<void> fail(const QString &key, const QDateTime &now)
@@ -119,7 +119,7 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         static int counter = 0;
         auto store =
-            SqliteStore::create(m_dir.filePath(QStringLiteral("throttle-%1.db").arg(++counter)));
+            test::TestStores::create(m_dir.path(), QStringLiteral("throttle-%1").arg(++counter));
         GH_VERIFY_OK(store);
         m_store = std::move(store).value();
         m_throttle = LoginThrottle();

@@ -1,6 +1,6 @@
+#include "TestStores.h"
 #include "auth/UserDirectory.h"
 #include "model/Clock.h"
-#include "store/sqlite/SqliteStore.h"
 
 #include "TestSupport.h"
 
@@ -19,7 +19,7 @@ class TestUserDirectory : public QObject
 private:
     QTemporaryDir m_dir;
     std::shared_ptr<ManualClock> m_clock;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Store> m_store;
     std::unique_ptr<ServiceContext> m_context;
     std::unique_ptr<UserDirectory> m_users;
     User m_owner;
@@ -62,11 +62,9 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         m_clock = std::make_shared<ManualClock>(QDateTime(QDate(2026, 6, 1), QTime(9, 0), Qt::UTC));
-        SqliteStoreOptions options;
-        options.clock = m_clock;
         static int counter = 0;
-        auto store = SqliteStore::create(
-            m_dir.filePath(QStringLiteral("users-%1.db").arg(++counter)), options);
+        auto store = test::TestStores::create(m_dir.path(),
+                                              QStringLiteral("users-%1").arg(++counter), m_clock);
         GH_VERIFY_OK(store);
         m_store = std::move(store).value();
         m_context = std::make_unique<ServiceContext>(*m_store, m_clock);
@@ -178,15 +176,8 @@ private Q_SLOTS:
     void noAuditRecordNoChange()
     {
         // SEC-44: if the audit insert fails, the change is rolled back and an error returned.
-        QVERIFY(m_store
-                    ->transaction(Store::Access::Write,
-                                  [](SqlTransaction &tx) {
-                                      Result<QSqlQuery> made = tx.exec(QStringLiteral(
-                                          "CREATE TRIGGER refuse_audit BEFORE INSERT ON"
-                                          " audit_events BEGIN SELECT RAISE(ABORT, 'no'); END"));
-                                      return made ? Result<void>() : Result<void>(made.error());
-                                  })
-                    .ok());
+        GH_VERIFY_OK(test::TestStores::refuseInserts(*m_store, QStringLiteral("audit_events"),
+                                                     QStringLiteral("no")));
         Result<User> dave = make(actorFor(m_owner), QStringLiteral("dave"));
         QVERIFY(!dave.ok());
         QCOMPARE(count(QStringLiteral("SELECT count(*) FROM users WHERE username = 'dave'")), 0);

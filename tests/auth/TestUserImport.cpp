@@ -1,9 +1,9 @@
+#include "TestStores.h"
 #include "auth/Credentials.h"
 #include "auth/UserDirectory.h"
 #include "auth/UserImport.h"
 #include "auth/UserRows.h"
 #include "model/Clock.h"
-#include "store/sqlite/SqliteStore.h"
 
 #include "TestSupport.h"
 
@@ -75,7 +75,7 @@ class TestUserImport : public QObject
 private:
     QTemporaryDir m_dir;
     std::shared_ptr<ManualClock> m_clock;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Store> m_store;
     std::unique_ptr<ServiceContext> m_context;
     std::unique_ptr<UserDirectory> m_users;
     std::unique_ptr<UserImport> m_import;
@@ -184,11 +184,9 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         m_clock = std::make_shared<ManualClock>(QDateTime(QDate(2026, 6, 1), QTime(9, 0), Qt::UTC));
-        SqliteStoreOptions options;
-        options.clock = m_clock;
         static int counter = 0;
-        auto store = SqliteStore::create(
-            m_dir.filePath(QStringLiteral("import-%1.db").arg(++counter)), options);
+        auto store = test::TestStores::create(m_dir.path(),
+                                              QStringLiteral("import-%1").arg(++counter), m_clock);
         GH_VERIFY_OK(store);
         m_store = std::move(store).value();
         m_context = std::make_unique<ServiceContext>(*m_store, m_clock);

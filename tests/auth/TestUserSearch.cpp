@@ -1,8 +1,8 @@
+#include "TestStores.h"
 #include "auth/UserDirectory.h"
 #include "auth/UserRows.h"
 #include "auth/UserSearch.h"
 #include "model/Clock.h"
-#include "store/sqlite/SqliteStore.h"
 
 #include "TestSupport.h"
 
@@ -30,7 +30,7 @@ private:
 
     QTemporaryDir m_dir;
     std::shared_ptr<ManualClock> m_clock;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Store> m_store;
     std::unique_ptr<ServiceContext> m_context;
     QList<User> m_all; // every user, roles included
     QHash<QString, QString> m_emailKeys; // id -> email_key ('' for none)
@@ -226,9 +226,7 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         m_clock = std::make_shared<ManualClock>(QDateTime(QDate(2026, 6, 1), QTime(9, 0), Qt::UTC));
-        SqliteStoreOptions options;
-        options.clock = m_clock;
-        auto store = SqliteStore::create(m_dir.filePath(QStringLiteral("search.db")), options);
+        auto store = test::TestStores::create(m_dir.path(), QStringLiteral("search"), m_clock);
         GH_VERIFY_OK(store);
         m_store = std::move(store).value();
         m_context = std::make_unique<ServiceContext>(*m_store, m_clock);

@@ -1,6 +1,7 @@
 // The account side of AdminBackend on a local store: who the backend acts as (sign-in with a
 // password, with MFA, with a token), the first owner, password codes, the caller's own MFA,
 // the password, session and MFA policies, and the end-user flows. Real store, real scrypt.
+#include "TestStores.h"
 #include "backend/LocalBackend.h"
 #include "crypto/Otp.h"
 #include "crypto/SecretBox.h"
@@ -45,7 +46,7 @@ class TestBackendAccounts : public QObject
 private:
     QTemporaryDir m_dir;
     std::shared_ptr<ManualClock> m_clock;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Store> m_store;
     std::unique_ptr<LocalBackend> m_backend;
     User m_root;
 
@@ -69,10 +70,8 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         static int counter = 0;
         m_clock = std::make_shared<ManualClock>(QDateTime(QDate(2026, 6, 1), QTime(9, 0), Qt::UTC));
-        SqliteStoreOptions options;
-        options.clock = m_clock;
-        auto store = SqliteStore::create(
-            m_dir.filePath(QStringLiteral("accounts-%1.db").arg(++counter)), options);
+        auto store = test::TestStores::create(
+            m_dir.path(), QStringLiteral("accounts-%1").arg(++counter), m_clock);
         GH_VERIFY_OK(store);
         m_store = std::move(store).value();
         Result<crypto::SecretBox> box = test::newDataKey();

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "model/Clock.h"
+#include "model/Result.h"
+#include "store/Store.h"
+
+#include <memory>
+
+namespace gatehouse::test {
+
+// The store the service suites run on, so the same tests prove both stores: a new SQLite file
+// in `folder`, or, when the suite runs with GATEHOUSE_TEST_STORE=postgresql (ctest registers
+// such a twin of each suite), a new database in a throwaway PostgreSQL cluster that the
+// process starts on first use.
+namespace TestStores {
+
+bool postgres();
+Result<std::unique_ptr<Store>> create(const QString &folder, const QString &name,
+                                      std::shared_ptr<const Clock> clock = Clock::system());
+
+// A fault that cannot be made for real: from now on every insert into `table` fails (a
+// trigger, written for the store's dialect), with `message`.
+Result<void> refuseInserts(Store &store, const QString &table, const QString &message);
+
+} // namespace TestStores
+
+} // namespace gatehouse::test
+
+// For the few cases about one store's own files or SQL: skipped on the other, saying so.
+#define GH_SQLITE_ONLY()                                                                           \
+    do {                                                                                           \
+        if (gatehouse::test::TestStores::postgres())                                               \
+            QSKIP("about the SQLite file itself; the PostgreSQL store has its own suite");         \
+    } while (false)
