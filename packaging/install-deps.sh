@@ -18,11 +18,12 @@ build_pkgs=(
 # reading of the CloudTrail test files (tests/audit/trail_reference.py) and for checking
 # resources/openapi.yaml against the server (PyYAML, jsonschema), and the openssl command
 # line, which makes the RSA keys, signatures and TLS certificates the tests check against
-# (priority optional in Debian, so not always there).
+# (priority optional in Debian, so not always there), and nginx, the load balancer in front
+# of two servers in the scale-out test (which runs its own nginx on its own port).
 test_pkgs=(
   xvfb xauth x11-utils dbus dbus-x11 gnome-keyring libsecret-tools
   postgresql postgresql-client
-  python3 python3-yaml python3-jsonschema openssl
+  python3 python3-yaml python3-jsonschema openssl nginx-light
 )
 run_pkgs=(
   libqt6widgets6 libqt6network6 libqt6sql6 libqt6sql6-sqlite libqt6sql6-psql
@@ -78,3 +79,15 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# Installing these packages enables their system services where systemd runs; the tests start
+# their own throwaway instances and want nothing listening on the usual ports, so the services
+# this script just brought in are stopped and disabled again.
+if [ -d /run/systemd/system ]; then
+  for p in "${missing[@]}"; do
+    case "$p" in
+      nginx-light) $sudo systemctl disable --now nginx >/dev/null 2>&1 || true ;;
+      postgresql) $sudo systemctl disable --now postgresql >/dev/null 2>&1 || true ;;
+    esac
+  done
+fi

@@ -9,6 +9,7 @@
 #include "backend/LocalBackend.h"
 #include "store/DataKeyFile.h"
 #include "store/StoreLocation.h"
+#include "store/postgres/PostgresStore.h"
 #include "store/sqlite/SqliteStore.h"
 
 #include <QFileInfo>
@@ -27,19 +28,29 @@ int fail(const Error &error)
     return 1;
 }
 
+// Beside a SQLite store by default; a PostgreSQL store has no "beside", so its key file is
+// always named (GATEHOUSE_DATA_KEY_FILE), the same file on every instance.
 QString dataKeyPath(const ServerConfig &config)
 {
-    return config.dataKeyFile.isEmpty()
-        ? DataKeyFile::defaultPathFor(QFileInfo(config.database).absoluteFilePath())
-        : config.dataKeyFile;
+    if (!config.dataKeyFile.isEmpty() || PostgresStore::isPostgresUrl(config.database))
+        return config.dataKeyFile;
+    return DataKeyFile::defaultPathFor(QFileInfo(config.database).absoluteFilePath());
 }
 
+bool onPostgres(const ServerConfig &config)
+{
+    return PostgresStore::isPostgresUrl(config.database);
+}
+
+// Serving opens what exists: a SQLite store made by init, or the PostgreSQL database's store
+// (made there by the first instance, under the write lock, if the database is empty).
 Result<std::unique_ptr<Store>> openStore(const ServerConfig &config)
 {
-    if (config.database.startsWith(u"postgres")) {
-        return makeError(ErrorCode::InvalidInput,
-                         QStringLiteral("This build of gatehouse-server serves SQLite stores "
-                                        "only; give GATEHOUSE_DATABASE a file path."));
+    if (onPostgres(config)) {
+        Result<std::unique_ptr<PostgresStore>> store = PostgresStore::open(config.database);
+        if (!store)
+            return store.error();
+        return std::unique_ptr<Store>(std::move(store).value());
     }
     Result<std::unique_ptr<SqliteStore>> store = SqliteStore::open(config.database);
     if (!store)
@@ -52,7 +63,7 @@ Result<std::optional<crypto::SecretBox>> loadDataKey(const ServerConfig &config)
     const QString path = dataKeyPath(config);
     // A store without its key serves everything but sealed secrets (MFA, signing keys);
     // those calls say what is missing. A key named in the configuration must load.
-    if (config.dataKeyFile.isEmpty() && !QFileInfo::exists(path))
+    if (path.isEmpty() || (config.dataKeyFile.isEmpty() && !QFileInfo::exists(path)))
         return std::optional<crypto::SecretBox>();
     Result<QByteArray> key = DataKeyFile::load(path);
     if (!key)
@@ -61,6 +72,26 @@ Result<std::optional<crypto::SecretBox>> loadDataKey(const ServerConfig &config)
     if (!box)
         return box.error();
     return std::optional<crypto::SecretBox>(std::move(*box));
+}
+
+// init's store: a new SQLite file, or the store in an empty PostgreSQL database. A database
+// that already holds an owner is refused by createFirstOwner.
+Result<std::unique_ptr<Store>> createStore(const ServerConfig &config)
+{
+    if (onPostgres(config))
+        return openStore(config);
+    Result<std::unique_ptr<SqliteStore>> store = SqliteStore::create(config.database);
+    if (!store)
+        return store.error();
+    return std::unique_ptr<Store>(std::move(store).value());
+}
+
+void discardNew(std::unique_ptr<Store> store)
+{
+    if (auto *sqlite = dynamic_cast<SqliteStore *>(store.get())) {
+        store.release();
+        SqliteStore::discardNew(std::unique_ptr<SqliteStore>(sqlite));
+    }
 }
 
 Result<std::shared_ptr<const PasswordBlocklist>> loadBlocklist()
@@ -165,23 +196,31 @@ int ServerApp::serve(const ServerConfig &config)
 
 int ServerApp::init(const ServerConfig &config, const QString &owner, const QString &email)
 {
-    if (config.database.isEmpty() || config.database.startsWith(u"postgres"))
+    if (config.database.isEmpty())
         return fail(makeError(ErrorCode::InvalidInput,
-                              QStringLiteral("init needs GATEHOUSE_DATABASE: the SQLite file "
-                                             "to create.")));
+                              QStringLiteral("init needs GATEHOUSE_DATABASE: the SQLite file to "
+                                             "create, or the postgresql:// URL of an empty "
+                                             "database.")));
+    if (onPostgres(config) && config.dataKeyFile.isEmpty())
+        return fail(makeError(ErrorCode::InvalidInput,
+                              QStringLiteral("init on PostgreSQL needs GATEHOUSE_DATA_KEY_FILE: "
+                                             "where to create the data key every instance "
+                                             "reads.")));
     Result<QString> password =
         ctl::SecretInput::read(QStringLiteral("Password for %1: ").arg(owner));
     if (!password)
         return fail(password.error());
-    if (Result<void> folder = StoreLocation::ensureFolder(config.database); !folder)
-        return fail(folder.error());
+    if (!onPostgres(config)) {
+        if (Result<void> folder = StoreLocation::ensureFolder(config.database); !folder)
+            return fail(folder.error());
+    }
     const QString keyPath = dataKeyPath(config);
     if (QFileInfo::exists(keyPath)) {
         return fail(makeError(
             ErrorCode::Conflict,
             QStringLiteral("%1 already exists; it belongs to another store.").arg(keyPath)));
     }
-    Result<std::unique_ptr<SqliteStore>> store = SqliteStore::create(config.database);
+    Result<std::unique_ptr<Store>> store = createStore(config);
     if (!store)
         return fail(store.error());
     Result<QByteArray> key = DataKeyFile::create(keyPath);
@@ -201,12 +240,15 @@ int ServerApp::init(const ServerConfig &config, const QString &owner, const QStr
         created.emplace(blocklist.error());
     }
     if (!*created) {
-        // Nothing half made stays behind.
-        SqliteStore::discardNew(std::move(store).value());
+        // Nothing half made stays behind (a PostgreSQL store keeps its schema, which a next
+        // init fills; it holds no owner).
+        discardNew(std::move(store).value());
         if (key)
             QFile::remove(keyPath);
         return fail(created->error());
     }
+    // The URL without its password.
+    const QString location = (*store)->info().location;
     std::printf("Created the store %s with its data key %s and the owner %s.\n\n"
                 "Next:\n"
                 "  1. Keep %s private (mode 0600) and back it up apart from the database.\n"
@@ -214,8 +256,8 @@ int ServerApp::init(const ServerConfig &config, const QString &owner, const QStr
                 "GATEHOUSE_TLS_KEY set:\n"
                 "       gatehouse-server\n"
                 "  3. Sign in as %s from the console and turn on MFA, which owners need.\n",
-                qPrintable(config.database), qPrintable(keyPath), qPrintable((*created)->username),
-                qPrintable(keyPath), qPrintable(config.database), qPrintable((*created)->username));
+                qPrintable(location), qPrintable(keyPath), qPrintable((*created)->username),
+                qPrintable(keyPath), qPrintable(location), qPrintable((*created)->username));
     return 0;
 }
 

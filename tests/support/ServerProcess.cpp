@@ -51,21 +51,26 @@ bool ServerProcess::terminate(int timeoutMs)
         && m_process->exitCode() == 0;
 }
 
-QString ServerProcess::initStore(const QString &databasePath, const QString &owner,
-                                 const QByteArray &password)
+QString ServerProcess::initStore(const QString &database, const QString &owner,
+                                 const QByteArray &password,
+                                 const QList<QPair<QString, QString>> &settings)
 {
     QProcess init;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("GATEHOUSE_DATABASE"), databasePath);
+    env.insert(QStringLiteral("GATEHOUSE_DATABASE"), database);
+    for (const auto &[name, value] : settings)
+        env.insert(name, value);
     init.setProcessEnvironment(env);
     init.start(QStringLiteral(GATEHOUSE_SERVER_PATH),
                {QStringLiteral("init"), QStringLiteral("--owner"), owner, QStringLiteral("--email"),
                 owner + QStringLiteral("@example.com")});
     init.write(password + '\n');
     init.closeWriteChannel();
-    if (!init.waitForFinished(60000) || init.exitCode() != 0)
+    if (!init.waitForFinished(60000) || init.exitCode() != 0) {
+        qWarning("gatehouse-server init: %s", init.readAllStandardError().constData());
         return {};
-    return databasePath;
+    }
+    return database;
 }
 
 RawExchange rawExchange(quint16 port, const QByteArray &request, int timeoutMs)

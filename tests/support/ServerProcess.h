@@ -32,10 +32,12 @@ public:
     // SIGTERM; true if the process then exits with status 0 within `timeoutMs`.
     bool terminate(int timeoutMs = 15000);
 
-    // The environment to start a server on a new store: runs `gatehouse-server init` with
-    // `password` on stdin. Empty on failure.
-    static QString initStore(const QString &databasePath, const QString &owner,
-                             const QByteArray &password);
+    // Makes a new store and its first owner: runs `gatehouse-server init` with `password` on
+    // stdin and `settings` (e.g. GATEHOUSE_DATA_KEY_FILE) in its environment. Returns
+    // `database`, or an empty string on failure.
+    static QString initStore(const QString &database, const QString &owner,
+                             const QByteArray &password,
+                             const QList<QPair<QString, QString>> &settings = {});
 
 private:
     std::unique_ptr<QProcess> m_process;
