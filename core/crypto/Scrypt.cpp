@@ -9,9 +9,12 @@
 
 #include <QString>
 
+#include <atomic>
 #include <climits>
 #include <limits>
 #include <memory>
+#include <semaphore>
+#include <thread>
 
 namespace gatehouse::crypto {
 
@@ -55,7 +58,51 @@ QString costProblem(const ScryptCost &cost)
     return {};
 }
 
+int coreCount()
+{
+    return int(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+std::counting_semaphore<> &gate()
+{
+    static std::counting_semaphore<> slots(coreCount());
+    return slots;
+}
+
+std::atomic<int> g_running{0};
+std::atomic<int> g_peak{0};
+
+// Holds one of gate()'s slots for a derivation.
+class GateSlot
+{
+public:
+    GateSlot()
+    {
+        gate().acquire();
+        const int running = ++g_running;
+        int peak = g_peak.load();
+        while (running > peak && !g_peak.compare_exchange_weak(peak, running)) {}
+    }
+    ~GateSlot()
+    {
+        --g_running;
+        gate().release();
+    }
+    GateSlot(const GateSlot &) = delete;
+    GateSlot &operator=(const GateSlot &) = delete;
+};
+
 } // namespace
+
+int scryptConcurrencyLimit()
+{
+    return coreCount();
+}
+
+int scryptPeakConcurrency()
+{
+    return g_peak.load();
+}
 
 quint64 ScryptCost::memoryBytes() const
 {
@@ -115,6 +162,7 @@ Result<QByteArray> scrypt(QByteArrayView password, QByteArrayView salt, ScryptCo
     };
 
     QByteArray key(keyLength, Qt::Uninitialized);
+    const GateSlot slot;
     if (EVP_KDF_derive(ctx.get(), reinterpret_cast<unsigned char *>(key.data()),
                        static_cast<size_t>(keyLength), params)
         != 1) {

@@ -20,7 +20,15 @@ struct ScryptCost {
 // OpenSSL's default cap of 32 MiB would refuse OWASP's N=2^17, r=8, p=1. Fails with
 // InvalidInput for malformed parameters and Unavailable if the cap is below what the
 // parameters need.
+//
+// At most one derivation per core runs at a time in the process; more wait. Each holds its
+// whole buffer (128 MiB at the default cost), so a burst of sign-ins on a server queues
+// instead of exhausting memory, and more at once than there are cores would finish no sooner.
 Result<QByteArray> scrypt(QByteArrayView password, QByteArrayView salt, ScryptCost cost,
                           int keyLength, quint64 maxMemoryBytes);
+
+// How many derivations may run at once (the core count), and the most that ever did.
+int scryptConcurrencyLimit();
+int scryptPeakConcurrency();
 
 } // namespace gatehouse::crypto

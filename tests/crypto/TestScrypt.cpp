@@ -2,7 +2,10 @@
 
 #include "TestSupport.h"
 
+#include <atomic>
 #include <limits>
+#include <thread>
+#include <vector>
 
 using namespace gatehouse;
 using namespace gatehouse::crypto;
@@ -17,6 +20,29 @@ class TestScrypt : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // Many threads deriving at once: never more at a time than there are cores, and the
+    // results are the same as one at a time.
+    void concurrencyIsBoundedByTheCores()
+    {
+        const ScryptCost cost{1 << 14, 8, 1};
+        const QByteArray expected = scrypt("password", "salt", cost, 32, 64 * kMiB).valueOr({});
+        QVERIFY(!expected.isEmpty());
+        const int threads = 4 * scryptConcurrencyLimit();
+        std::atomic<int> wrong{0};
+        std::vector<std::thread> running;
+        for (int i = 0; i < threads; ++i) {
+            running.emplace_back([&] {
+                if (scrypt("password", "salt", cost, 32, 64 * kMiB).valueOr({}) != expected)
+                    ++wrong;
+            });
+        }
+        for (std::thread &thread : running)
+            thread.join();
+        QCOMPARE(wrong.load(), 0);
+        QVERIFY(scryptPeakConcurrency() >= 1);
+        QVERIFY(scryptPeakConcurrency() <= scryptConcurrencyLimit());
+    }
+
     void rfc7914_data()
     {
         QTest::addColumn<QByteArray>("password");
