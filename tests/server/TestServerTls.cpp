@@ -1,5 +1,6 @@
 #include "OpenSslCli.h"
 #include "ServerProcess.h"
+#include "TestSupport.h"
 
 #include <QCryptographicHash>
 #include <QProcess>
@@ -27,9 +28,11 @@ private Q_SLOTS:
         if (OpenSslCli::program().isEmpty())
             QSKIP("the openssl program is not installed (packaging/install-deps.sh test)");
         QVERIFY(m_dir.isValid());
-        QVERIFY(makeCa());
-        QVERIFY(makeCertificate(QStringLiteral("first")));
-        QVERIFY(makeCertificate(QStringLiteral("second")));
+        GH_VERIFY_OK(OpenSslCli::makeCa(m_dir.path()));
+        GH_VERIFY_OK(OpenSslCli::makeCertificate(m_dir.path(), QStringLiteral("first"),
+                                                 QStringLiteral("IP:127.0.0.1")));
+        GH_VERIFY_OK(OpenSslCli::makeCertificate(m_dir.path(), QStringLiteral("second"),
+                                                 QStringLiteral("IP:127.0.0.1")));
         m_database =
             ServerProcess::initStore(m_dir.filePath(QStringLiteral("store.db")),
                                      QStringLiteral("root"), "correct horse battery staple 42");
@@ -125,41 +128,6 @@ private:
         QFile file(path(name));
         return file.open(QIODevice::WriteOnly | QIODevice::Truncate)
             && file.write(text) == text.size();
-    }
-
-    bool makeCa()
-    {
-        return OpenSslCli::run({QStringLiteral("req"), QStringLiteral("-x509"),
-                                QStringLiteral("-newkey"), QStringLiteral("ec"),
-                                QStringLiteral("-pkeyopt"),
-                                QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-nodes"),
-                                QStringLiteral("-keyout"), path(QStringLiteral("ca.key")),
-                                QStringLiteral("-out"), path(QStringLiteral("ca.crt")),
-                                QStringLiteral("-days"), QStringLiteral("1"),
-                                QStringLiteral("-subj"), QStringLiteral("/CN=Gatehouse test CA")})
-            .ok();
-    }
-
-    bool makeCertificate(const QString &name)
-    {
-        const QString key = path(name + QStringLiteral(".key"));
-        const QString request = path(name + QStringLiteral(".csr"));
-        const QString extensions = path(name + QStringLiteral(".ext"));
-        if (!writeText(name + QStringLiteral(".ext"), "subjectAltName=IP:127.0.0.1\n"))
-            return false;
-        return OpenSslCli::run({QStringLiteral("req"), QStringLiteral("-newkey"),
-                                QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
-                                QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-nodes"),
-                                QStringLiteral("-keyout"), key, QStringLiteral("-out"), request,
-                                QStringLiteral("-subj"), QStringLiteral("/CN=") + name})
-                   .ok()
-            && OpenSslCli::run(
-                   {QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"), request,
-                    QStringLiteral("-CA"), path(QStringLiteral("ca.crt")), QStringLiteral("-CAkey"),
-                    path(QStringLiteral("ca.key")), QStringLiteral("-CAcreateserial"),
-                    QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-extfile"),
-                    extensions, QStringLiteral("-out"), path(name + QStringLiteral(".crt"))})
-                   .ok();
     }
 
     std::unique_ptr<ServerProcess> start(const QString &certificate, const QString &key)

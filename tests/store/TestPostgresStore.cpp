@@ -1,3 +1,4 @@
+#include "OpenSslCli.h"
 #include "PostgresCluster.h"
 #include "TestSupport.h"
 #include "audit/AuditLog.h"
@@ -8,6 +9,7 @@
 #include "store/sqlite/SqliteStore.h"
 
 #include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <thread>
@@ -197,6 +199,62 @@ private Q_SLOTS:
         QCOMPARE(cut.error().code, ErrorCode::Unavailable);
         QCOMPARE(count(*store, QStringLiteral("SELECT count(*) FROM policies WHERE name = 'cut'")),
                  0);
+    }
+
+    // H9, SEC-40: over a network only TLS with the server's certificate and name verified: a
+    // certificate for another host, or a server without TLS, is refused with what is wrong.
+    void tlsIsVerified()
+    {
+        if (OpenSslCli::program().isEmpty())
+            QSKIP("the openssl program is not installed (packaging/install-deps.sh test)");
+        QTemporaryDir pki;
+        GH_VERIFY_OK(OpenSslCli::makeCa(pki.path()));
+        GH_VERIFY_OK(OpenSslCli::makeCertificate(pki.path(), QStringLiteral("right"),
+                                                 QStringLiteral("IP:127.0.0.1")));
+        GH_VERIFY_OK(OpenSslCli::makeCertificate(pki.path(), QStringLiteral("wrong"),
+                                                 QStringLiteral("DNS:other.test")));
+        const auto overTls = [&](const QString &certificate) {
+            PostgresCluster::Options options;
+            options.loopback = true;
+            if (!certificate.isEmpty()) {
+                options.certificate = pki.filePath(certificate + QStringLiteral(".crt"));
+                options.key = pki.filePath(certificate + QStringLiteral(".key"));
+            }
+            auto cluster = std::make_unique<PostgresCluster>(options);
+            if (cluster->started())
+                cluster->createDatabase(QStringLiteral("tls"));
+            return cluster;
+        };
+        const auto url = [&](const PostgresCluster &cluster) {
+            return QStringLiteral(
+                       "postgresql://%1@127.0.0.1:%2/tls?sslmode=verify-full&sslrootcert=%3")
+                .arg(cluster.user())
+                .arg(cluster.port())
+                .arg(pki.filePath(QStringLiteral("ca.crt")));
+        };
+        {
+            std::unique_ptr<PostgresCluster> verified = overTls(QStringLiteral("right"));
+            QVERIFY2(verified->started(), qPrintable(verified->error()));
+            Result<std::unique_ptr<PostgresStore>> store = PostgresStore::open(url(*verified));
+            GH_VERIFY_OK(store);
+        }
+        {
+            std::unique_ptr<PostgresCluster> otherHost = overTls(QStringLiteral("wrong"));
+            QVERIFY2(otherHost->started(), qPrintable(otherHost->error()));
+            Result<std::unique_ptr<PostgresStore>> refused = PostgresStore::open(url(*otherHost));
+            QVERIFY(!refused);
+            QCOMPARE(refused.error().code, ErrorCode::Unavailable);
+            QVERIFY2(refused.error().message.contains(QStringLiteral("does not match")),
+                     qPrintable(refused.error().message));
+        }
+        {
+            std::unique_ptr<PostgresCluster> plain = overTls(QString());
+            QVERIFY2(plain->started(), qPrintable(plain->error()));
+            Result<std::unique_ptr<PostgresStore>> refused = PostgresStore::open(url(*plain));
+            QVERIFY(!refused);
+            QVERIFY2(refused.error().message.contains(QStringLiteral("SSL")),
+                     qPrintable(refused.error().message));
+        }
     }
 
     // Writers from many threads, through the services: every record lands, in one linear

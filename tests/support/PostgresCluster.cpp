@@ -34,7 +34,7 @@ QString PostgresCluster::binFolder()
     return {};
 }
 
-PostgresCluster::PostgresCluster(bool listenOnLoopback)
+PostgresCluster::PostgresCluster(const Options &options)
     : m_dir(QDir::tempPath() + QStringLiteral("/gatehouse-pg-XXXXXX"))
 {
     if (binFolder().isEmpty()) {
@@ -61,12 +61,17 @@ PostgresCluster::PostgresCluster(bool listenOnLoopback)
               QStringLiteral("--encoding=UTF8"), QStringLiteral("--no-sync")})) {
         return;
     }
-    const QString listen = listenOnLoopback ? QStringLiteral("127.0.0.1") : QString();
-    const QString settings =
+    const QString listen = options.loopback ? QStringLiteral("127.0.0.1") : QString();
+    QString settings =
         QStringLiteral("-c listen_addresses='%1' -c unix_socket_directories='%2' -p %3 "
                        "-c fsync=off -c max_connections=200 -c shared_buffers=32MB")
             .arg(listen, m_dir.path())
             .arg(m_port);
+    if (!options.certificate.isEmpty()) {
+        settings += QStringLiteral(" -c ssl=on -c ssl_cert_file='%1' -c ssl_key_file='%2'")
+                        .arg(serverCopy(options.certificate, QStringLiteral("server.crt")),
+                             serverCopy(options.key, QStringLiteral("server.key")));
+    }
     if (!run(binFolder() + QStringLiteral("/pg_ctl"),
              {QStringLiteral("-D"), m_data, QStringLiteral("-l"),
               m_dir.filePath(QStringLiteral("server.log")), QStringLiteral("-o"), settings,
@@ -84,6 +89,19 @@ PostgresCluster::~PostgresCluster()
             {QStringLiteral("-D"), m_data, QStringLiteral("-m"), QStringLiteral("immediate"),
              QStringLiteral("-w"), QStringLiteral("stop")});
     }
+}
+
+QString PostgresCluster::serverCopy(const QString &source, const QString &name)
+{
+    const QString target = m_dir.filePath(name);
+    QFile::remove(target);
+    QFile::copy(source, target);
+    QFile::setPermissions(target, QFile::ReadOwner | QFile::WriteOwner);
+    if (m_asPostgres) {
+        if (const passwd *account = getpwnam("postgres"))
+            (void)chown(QFile::encodeName(target).constData(), account->pw_uid, account->pw_gid);
+    }
+    return target;
 }
 
 bool PostgresCluster::run(const QString &program, const QStringList &arguments, QString *output)

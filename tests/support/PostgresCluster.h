@@ -14,7 +14,16 @@ namespace gatehouse::test {
 class PostgresCluster
 {
 public:
-    explicit PostgresCluster(bool listenOnLoopback = false);
+    struct Options {
+        // Also listen on 127.0.0.1:port(), with TLS from these PEM files when given.
+        bool loopback = false;
+        QString certificate;
+        QString key;
+    };
+    PostgresCluster()
+        : PostgresCluster(Options{})
+    {}
+    explicit PostgresCluster(const Options &options);
     ~PostgresCluster();
     PostgresCluster(const PostgresCluster &) = delete;
     PostgresCluster &operator=(const PostgresCluster &) = delete;
@@ -24,6 +33,7 @@ public:
     // The folder of the server's socket, and its port.
     QString socketFolder() const { return m_dir.path(); }
     quint16 port() const { return m_port; }
+    QString user() const { return m_user; }
 
     // A new empty database with C collation, as Gatehouse wants one; its URL (over the socket).
     QString createDatabase(const QString &name);
@@ -35,6 +45,8 @@ public:
 
 private:
     bool run(const QString &program, const QStringList &arguments, QString *output = nullptr);
+    // A copy of `source` in the cluster's folder that the server may read (a key: 0600).
+    QString serverCopy(const QString &source, const QString &name);
 
     QTemporaryDir m_dir;
     QString m_data;
