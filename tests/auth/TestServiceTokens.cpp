@@ -1,3 +1,4 @@
+#include "TestStores.h"
 #include "auth/AccessControl.h"
 #include "auth/ServiceTokenPolicy.h"
 #include "auth/ServiceTokenRows.h"
@@ -7,7 +8,6 @@
 #include "auth/UserRows.h"
 #include "crypto/Hash.h"
 #include "model/Clock.h"
-#include "store/sqlite/SqliteStore.h"
 
 #include "TestSupport.h"
 
@@ -79,9 +79,8 @@ class TestServiceTokens : public QObject
 
 private:
     QTemporaryDir m_dir;
-    QString m_path;
     std::shared_ptr<ManualClock> m_clock;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Store> m_store;
     std::unique_ptr<ServiceContext> m_context;
     std::unique_ptr<UserDirectory> m_users;
     std::unique_ptr<ServiceTokens> m_tokens;
@@ -193,28 +192,17 @@ private:
         QCOMPARE(refused.error().message, kGeneric);
     }
 
-    // Everything written to the store's files: the database and its write-ahead log.
-    QByteArray storeBytes() const
-    {
-        QByteArray bytes;
-        for (const QString &suffix : {QString(), QStringLiteral("-wal")}) {
-            QFile file(m_path + suffix);
-            if (file.open(QIODevice::ReadOnly))
-                bytes += file.readAll();
-        }
-        return bytes;
-    }
+    // Everything the store holds, as a thief of its storage would see it.
+    QByteArray storeBytes() const { return test::TestStores::contents(*m_store); }
 
 private Q_SLOTS:
     void init()
     {
         QVERIFY(m_dir.isValid());
         m_clock = std::make_shared<ManualClock>(QDateTime(QDate(2026, 6, 1), QTime(9, 0), Qt::UTC));
-        SqliteStoreOptions options;
-        options.clock = m_clock;
         static int counter = 0;
-        m_path = m_dir.filePath(QStringLiteral("tokens-%1.db").arg(++counter));
-        auto store = SqliteStore::create(m_path, options);
+        auto store = test::TestStores::create(m_dir.path(),
+                                              QStringLiteral("tokens-%1").arg(++counter), m_clock);
         GH_VERIFY_OK(store);
         m_store = std::move(store).value();
         m_context = std::make_unique<ServiceContext>(*m_store, m_clock);
@@ -307,6 +295,8 @@ private Q_SLOTS:
     // next validation. Last-use records neither end nor move anything.
     void keptTokensFollowAnyChangeFromAnyConnection_data()
     {
+        GH_SQLITE_ONLY(); // the change stamp of SQLite's WAL; PostgreSQL reads the revision every
+                          // time
         QTest::addColumn<QString>("statement");
         QTest::addColumn<bool>("stillValid");
         QTest::addColumn<bool>("dropsKeptRows"); // moves the credential revision
@@ -368,8 +358,8 @@ private Q_SLOTS:
         const qint64 revision =
             value(QStringLiteral("SELECT value FROM credential_revision")).toLongLong();
 
-        const QString problem =
-            test::execByHand(m_path, statement, {{QStringLiteral(":id"), target.token.id}});
+        const QString problem = test::execByHand(m_store->info().location, statement,
+                                                 {{QStringLiteral(":id"), target.token.id}});
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
         QCOMPARE(value(QStringLiteral("SELECT value FROM credential_revision")).toLongLong()
                      != revision,
@@ -744,10 +734,7 @@ private Q_SLOTS:
             for (int i = 0; i < kThreads; ++i) {
                 threads.emplace_back([&, i] {
                     // Each thread its own store object and connection, as separate processes.
-                    SqliteStoreOptions options;
-                    options.clock = m_clock;
-                    options.checkIntegrityOnOpen = false;
-                    auto store = SqliteStore::open(m_path, options);
+                    auto store = test::TestStores::open(*m_store, m_clock);
                     if (!store) {
                         start.count_down();
                         results[i].emplace(store.error());
@@ -1137,14 +1124,17 @@ private Q_SLOTS:
                  issued.token.id);
         for (const QString &secret : {issued.secret, rotated->secret, forged->token}) {
             QCOMPARE(count(QStringLiteral("SELECT count(*) FROM audit_events"
-                                          " WHERE instr(record, ?) OR instr(resource_name, ?)"),
+                                          " WHERE replace(record, ?, '') <> record OR "
+                                          "replace(resource_name, ?, '') <> resource_name"),
                            {secretPart(secret), secretPart(secret)}),
                      0);
             QVERIFY(!storeBytes().contains(secretPart(secret).toLatin1()));
         }
-        QVERIFY(count(QStringLiteral("SELECT count(*) FROM audit_events WHERE instr(record, ?)"),
-                      {QStringLiteral("(malformed id)")})
-                >= 2);
+        QVERIFY(
+            count(QStringLiteral(
+                      "SELECT count(*) FROM audit_events WHERE replace(record, ?, '') <> record"),
+                  {QStringLiteral("(malformed id)")})
+            >= 2);
     }
 
     void lastUseIsRecordedAtMostOnceAMinute()

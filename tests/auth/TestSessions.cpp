@@ -1,3 +1,4 @@
+#include "TestStores.h"
 #include "auth/SessionPolicy.h"
 #include "auth/Sessions.h"
 #include "auth/UserDirectory.h"
@@ -5,7 +6,6 @@
 #include "crypto/Base64.h"
 #include "crypto/Hash.h"
 #include "model/Clock.h"
-#include "store/sqlite/SqliteStore.h"
 
 #include "TestSupport.h"
 
@@ -44,9 +44,8 @@ class TestSessions : public QObject
 
 private:
     QTemporaryDir m_dir;
-    QString m_path;
     std::shared_ptr<ManualClock> m_clock;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Store> m_store;
     std::unique_ptr<ServiceContext> m_context;
     std::unique_ptr<UserDirectory> m_users;
     std::unique_ptr<Sessions> m_sessions;
@@ -112,11 +111,9 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         m_clock = std::make_shared<ManualClock>(QDateTime(QDate(2026, 6, 1), QTime(9, 0), Qt::UTC));
-        SqliteStoreOptions options;
-        options.clock = m_clock;
         static int counter = 0;
-        m_path = m_dir.filePath(QStringLiteral("sessions-%1.db").arg(++counter));
-        auto store = SqliteStore::create(m_path, options);
+        auto store = test::TestStores::create(
+            m_dir.path(), QStringLiteral("sessions-%1").arg(++counter), m_clock);
         GH_VERIFY_OK(store);
         m_store = std::move(store).value();
         m_context = std::make_unique<ServiceContext>(*m_store, m_clock);
@@ -209,16 +206,10 @@ private Q_SLOTS:
 
         // Nor do the raw bytes of the store, its journal included (audit records too).
         const QByteArray needle = issued->token.toLatin1();
-        const QByteArray secretPart = needle.mid(5);
-        for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
-            QFile file(QString(m_path + suffix));
-            if (!file.exists())
-                continue;
-            QVERIFY(file.open(QIODevice::ReadOnly));
-            const QByteArray bytes = file.readAll();
-            QVERIFY(!bytes.contains(needle));
-            QVERIFY(!bytes.contains(secretPart));
-        }
+        const QByteArray bytes = test::TestStores::contents(*m_store);
+        QVERIFY(bytes.size() > 10000);
+        QVERIFY(!bytes.contains(needle));
+        QVERIFY(!bytes.contains(needle.mid(5)));
     }
 
     void storedHashIsNotABearerToken() // D9
@@ -782,9 +773,11 @@ private Q_SLOTS:
             QVERIFY(!error.message.contains(tampered.mid(5)));
         }
         // The audit trail of those failures holds no token either.
-        QVERIFY(count(QStringLiteral("SELECT count(*) FROM audit_events WHERE instr(record, ?)"),
-                      {token.mid(5)})
-                == 0);
+        QVERIFY(
+            count(QStringLiteral(
+                      "SELECT count(*) FROM audit_events WHERE replace(record, ?, '') <> record"),
+                  {token.mid(5)})
+            == 0);
     }
 
     // validate() keeps its statement prepared per connection, never a result: a revocation or
@@ -851,6 +844,8 @@ private Q_SLOTS:
     // very next validation. Activity records neither end nor move anything.
     void keptSessionsEndWithAnyChangeFromAnyConnection_data()
     {
+        GH_SQLITE_ONLY(); // the change stamp of SQLite's WAL; PostgreSQL reads the revision every
+                          // time
         QTest::addColumn<QString>("statement");
         QTest::addColumn<bool>("stillValid");
         QTest::addColumn<bool>("dropsKeptRows"); // moves the session revision
@@ -913,8 +908,8 @@ private Q_SLOTS:
         const qint64 revision =
             value(QStringLiteral("SELECT value FROM credential_revision")).toLongLong();
 
-        const QString problem =
-            test::execByHand(m_path, statement, {{QStringLiteral(":hash"), hash}});
+        const QString problem = test::execByHand(m_store->info().location, statement,
+                                                 {{QStringLiteral(":hash"), hash}});
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
         QVERIFY(m_store->changeStamp() != stamp);
         QCOMPARE(value(QStringLiteral("SELECT value FROM credential_revision")).toLongLong()
@@ -978,9 +973,7 @@ private Q_SLOTS:
         GH_VERIFY_OK(mine);
         GH_VERIFY_OK(m_sessions->validate(mine->token));
         {
-            SqliteStoreOptions options;
-            options.clock = m_clock;
-            auto other = SqliteStore::create(m_dir.filePath(QStringLiteral("other.db")), options);
+            auto other = test::TestStores::create(m_dir.path(), QStringLiteral("other"), m_clock);
             GH_VERIFY_OK(other);
             ServiceContext context(**other, m_clock);
             UserDirectory users(context);
@@ -1003,13 +996,11 @@ private Q_SLOTS:
         GH_VERIFY_OK(m_sessions->validate(mine->token));
 
         // Closed and opened again: the old connection's statement is gone with it.
+        auto reopened = test::TestStores::open(*m_store, m_clock);
         m_sessions.reset();
         m_users.reset();
         m_context.reset();
         m_store.reset();
-        SqliteStoreOptions options;
-        options.clock = m_clock;
-        auto reopened = SqliteStore::open(m_path, options);
         GH_VERIFY_OK(reopened);
         m_store = std::move(reopened).value();
         m_context = std::make_unique<ServiceContext>(*m_store, m_clock);

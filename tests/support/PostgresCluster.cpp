@@ -142,6 +142,18 @@ QString PostgresCluster::psql(const QString &database, const QString &sql)
     return output.isEmpty() ? QStringLiteral("\n") : output;
 }
 
+QByteArray PostgresCluster::dump(const QString &database)
+{
+    QString output;
+    if (!run(binFolder() + QStringLiteral("/pg_dump"),
+             {QStringLiteral("-h"), m_dir.path(), QStringLiteral("-p"), QString::number(m_port),
+              QStringLiteral("-U"), m_user, database},
+             &output)) {
+        return {};
+    }
+    return output.toUtf8();
+}
+
 QString PostgresCluster::createDatabase(const QString &name)
 {
     if (psql(QStringLiteral("postgres"),

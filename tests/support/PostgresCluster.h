@@ -39,6 +39,8 @@ public:
     QString createDatabase(const QString &name);
     // Runs SQL as the superuser in `database`; its output, or an empty string on failure.
     QString psql(const QString &database, const QString &sql);
+    // Everything `database` holds, as pg_dump writes it (schema and data).
+    QByteArray dump(const QString &database);
 
     // The binaries of the installed PostgreSQL (newest major version); empty if none.
     static QString binFolder();

@@ -5,9 +5,33 @@
 #include "store/sqlite/SqliteStore.h"
 
 #include <QDir>
+#include <QFile>
 #include <QMutex>
+#include <QUrl>
 
 namespace gatehouse::test::TestStores {
+
+namespace {
+
+QMutex &clusterMutex()
+{
+    static QMutex mutex;
+    return mutex;
+}
+
+// One cluster for the whole test process, started on first use.
+PostgresCluster &cluster()
+{
+    static PostgresCluster instance;
+    return instance;
+}
+
+QString databaseOf(const Store &store)
+{
+    return QUrl(store.info().location).path().mid(1);
+}
+
+} // namespace
 
 bool postgres()
 {
@@ -26,17 +50,14 @@ Result<std::unique_ptr<Store>> create(const QString &folder, const QString &name
             return store.error();
         return std::unique_ptr<Store>(std::move(store).value());
     }
-    static QMutex mutex;
-    static std::unique_ptr<PostgresCluster> cluster;
-    static int databases = 0;
     QString url;
     {
-        QMutexLocker lock(&mutex);
-        if (!cluster)
-            cluster = std::make_unique<PostgresCluster>();
-        if (!cluster->started())
-            return makeError(ErrorCode::Unavailable, cluster->error());
-        url = cluster->createDatabase(QStringLiteral("store%1").arg(++databases));
+        QMutexLocker lock(&clusterMutex());
+        PostgresCluster &postgres = cluster();
+        if (!postgres.started())
+            return makeError(ErrorCode::Unavailable, postgres.error());
+        static int databases = 0;
+        url = postgres.createDatabase(QStringLiteral("store%1").arg(++databases));
     }
     if (url.isEmpty())
         return makeError(ErrorCode::Unavailable, QStringLiteral("cannot create a test database"));
@@ -46,6 +67,42 @@ Result<std::unique_ptr<Store>> create(const QString &folder, const QString &name
     if (!store)
         return store.error();
     return std::unique_ptr<Store>(std::move(store).value());
+}
+
+Result<std::unique_ptr<Store>> open(const Store &store, std::shared_ptr<const Clock> clock)
+{
+    const StoreInfo info = store.info();
+    if (info.backend == u"postgresql") {
+        PostgresStoreOptions options;
+        options.clock = std::move(clock);
+        Result<std::unique_ptr<PostgresStore>> opened = PostgresStore::open(info.location, options);
+        if (!opened)
+            return opened.error();
+        return std::unique_ptr<Store>(std::move(opened).value());
+    }
+    SqliteStoreOptions options;
+    options.clock = std::move(clock);
+    options.checkIntegrityOnOpen = false;
+    Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::open(info.location, options);
+    if (!opened)
+        return opened.error();
+    return std::unique_ptr<Store>(std::move(opened).value());
+}
+
+QByteArray contents(const Store &store)
+{
+    const StoreInfo info = store.info();
+    if (info.backend == u"postgresql") {
+        QMutexLocker lock(&clusterMutex());
+        return cluster().dump(databaseOf(store));
+    }
+    QByteArray bytes;
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
+        QFile file(info.location + suffix);
+        if (file.open(QIODevice::ReadOnly))
+            bytes += file.readAll();
+    }
+    return bytes;
 }
 
 Result<void> refuseInserts(Store &store, const QString &table, const QString &message)

@@ -18,6 +18,15 @@ bool postgres();
 Result<std::unique_ptr<Store>> create(const QString &folder, const QString &name,
                                       std::shared_ptr<const Clock> clock = Clock::system());
 
+// Another store object on the same store, as another process (or server instance) would
+// open it: its own connections.
+Result<std::unique_ptr<Store>> open(const Store &store,
+                                    std::shared_ptr<const Clock> clock = Clock::system());
+
+// Every byte the store holds, as far as a thief of its storage would see it: the SQLite
+// file and its journal, or a dump of the PostgreSQL database.
+QByteArray contents(const Store &store);
+
 // A fault that cannot be made for real: from now on every insert into `table` fails (a
 // trigger, written for the store's dialect), with `message`.
 Result<void> refuseInserts(Store &store, const QString &table, const QString &message);
