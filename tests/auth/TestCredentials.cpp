@@ -1,8 +1,8 @@
+#include "TestStores.h"
 #include "auth/Credentials.h"
 #include "auth/Sessions.h"
 #include "auth/UserDirectory.h"
 #include "model/Clock.h"
-#include "store/sqlite/SqliteStore.h"
 
 #include "TestSupport.h"
 
@@ -51,9 +51,8 @@ class TestCredentials : public QObject
 
 private:
     QTemporaryDir m_dir;
-    QString m_path;
     std::shared_ptr<ManualClock> m_clock;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Store> m_store;
     std::unique_ptr<ServiceContext> m_context;
     std::unique_ptr<UserDirectory> m_users;
     std::unique_ptr<Credentials> m_credentials;
@@ -99,11 +98,9 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         m_clock = std::make_shared<ManualClock>(QDateTime(QDate(2026, 6, 1), QTime(9, 0), Qt::UTC));
-        SqliteStoreOptions options;
-        options.clock = m_clock;
         static int counter = 0;
-        m_path = m_dir.filePath(QStringLiteral("cred-%1.db").arg(++counter));
-        auto store = SqliteStore::create(m_path, options);
+        auto store = test::TestStores::create(m_dir.path(),
+                                              QStringLiteral("cred-%1").arg(++counter), m_clock);
         GH_VERIFY_OK(store);
         m_store = std::move(store).value();
         m_context = std::make_unique<ServiceContext>(*m_store, m_clock);
@@ -146,9 +143,7 @@ private Q_SLOTS:
         QVERIFY(!QJsonDocument(lastRecord(QStringLiteral("IssuePasswordCode")))
                      .toJson()
                      .contains(code->code.toUtf8()));
-        QFile file(m_path);
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        QVERIFY(!file.readAll().contains(code->code.toUtf8()));
+        QVERIFY(!test::TestStores::contents(*m_store).contains(code->code.toUtf8()));
 
         // A rejected password leaves the code usable.
         GH_VERIFY_ERROR(m_credentials->redeemCode(client(), code->code, QStringLiteral("short")),
@@ -380,6 +375,7 @@ private Q_SLOTS:
 
     void writesProceedWhileAPasswordIsChecked()
     {
+        GH_SQLITE_ONLY(); // a second writer on the SQLite file, outside the store
         QFETCH(QString, operation);
         givePassword(m_alice, kGood);
         Actor alice = client();
@@ -392,7 +388,7 @@ private Q_SLOTS:
         GH_VERIFY_OK(code);
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"),
                                                     QStringLiteral("writer-during-signin"));
-        db.setDatabaseName(m_path);
+        db.setDatabaseName(m_store->info().location);
         db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=0"));
         QVERIFY(db.open());
         QElapsedTimer clock;

@@ -1,3 +1,4 @@
+#include "TestStores.h"
 #include "auth/Credentials.h"
 #include "auth/Mfa.h"
 #include "auth/MfaFactor.h"
@@ -7,7 +8,6 @@
 #include "crypto/Hash.h"
 #include "crypto/Otp.h"
 #include "model/Clock.h"
-#include "store/sqlite/SqliteStore.h"
 
 #include "TestSupport.h"
 
@@ -49,9 +49,8 @@ class TestMfa : public QObject
 
 private:
     QTemporaryDir m_dir;
-    QString m_path;
     std::shared_ptr<ManualClock> m_clock;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Store> m_store;
     std::unique_ptr<ServiceContext> m_context;
     std::unique_ptr<UserDirectory> m_users;
     std::unique_ptr<Credentials> m_credentials;
@@ -88,17 +87,8 @@ private:
         return records.join(u'\n');
     }
 
-    QByteArray storeFileBytes()
-    {
-        // Every committed page, main file and write-ahead log alike.
-        QByteArray bytes;
-        for (const QString &suffix : {QString(), QStringLiteral("-wal")}) {
-            QFile file(m_path + suffix);
-            if (file.open(QIODevice::ReadOnly))
-                bytes += file.readAll();
-        }
-        return bytes;
-    }
+    // Everything the store holds, as a thief of its storage would see it.
+    QByteArray storeFileBytes() const { return test::TestStores::contents(*m_store); }
 
     // The password kGood, hashed once per run: the product's scrypt parameters cost a lot, and
     // setting passwords is TestCredentials' subject, not this suite's.
@@ -153,11 +143,9 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         m_clock = std::make_shared<ManualClock>(QDateTime(QDate(2026, 6, 1), QTime(9, 0), Qt::UTC));
-        SqliteStoreOptions options;
-        options.clock = m_clock;
         static int counter = 0;
-        m_path = m_dir.filePath(QStringLiteral("mfa-%1.db").arg(++counter));
-        auto store = SqliteStore::create(m_path, options);
+        auto store = test::TestStores::create(m_dir.path(), QStringLiteral("mfa-%1").arg(++counter),
+                                              m_clock);
         GH_VERIFY_OK(store);
         m_store = std::move(store).value();
         auto key = crypto::SecretBox::fromKey(QByteArray(32, '\x5a'));

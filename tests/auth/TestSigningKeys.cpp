@@ -1,3 +1,4 @@
+#include "TestStores.h"
 #include "auth/AccessTokens.h"
 #include "auth/Jwt.h"
 #include "auth/SessionPolicy.h"
@@ -8,7 +9,6 @@
 #include "crypto/Ed25519.h"
 #include "crypto/SecretBox.h"
 #include "model/Clock.h"
-#include "store/sqlite/SqliteStore.h"
 
 #include "TestSupport.h"
 
@@ -55,9 +55,8 @@ class TestSigningKeys : public QObject
 
 private:
     QTemporaryDir m_dir;
-    QString m_path;
     std::shared_ptr<ManualClock> m_clock;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Store> m_store;
     std::optional<crypto::SecretBox> m_box;
     std::unique_ptr<ServiceContext> m_context;
     std::unique_ptr<UserDirectory> m_users;
@@ -122,16 +121,7 @@ private:
             .object();
     }
 
-    QByteArray storeBytes() const
-    {
-        QByteArray bytes;
-        for (const QString &suffix : {QString(), QStringLiteral("-wal")}) {
-            QFile file(m_path + suffix);
-            if (file.open(QIODevice::ReadOnly))
-                bytes += file.readAll();
-        }
-        return bytes;
-    }
+    QByteArray storeBytes() const { return test::TestStores::contents(*m_store); }
 
     // The private key of `kid` as the store holds it, opened with the test's data key.
     QByteArray openSeed(const QString &kid)
@@ -212,11 +202,9 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         m_clock = std::make_shared<ManualClock>(QDateTime(QDate(2026, 6, 1), QTime(9, 0), Qt::UTC));
-        SqliteStoreOptions options;
-        options.clock = m_clock;
         static int counter = 0;
-        m_path = m_dir.filePath(QStringLiteral("keys-%1.db").arg(++counter));
-        auto store = SqliteStore::create(m_path, options);
+        auto store = test::TestStores::create(m_dir.path(),
+                                              QStringLiteral("keys-%1").arg(++counter), m_clock);
         GH_VERIFY_OK(store);
         m_store = std::move(store).value();
         Result<crypto::SecretBox> box = test::newDataKey();

@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFile>
 #include <QMutex>
+#include <QRegularExpression>
 #include <QUrl>
 
 namespace gatehouse::test::TestStores {
@@ -93,8 +94,18 @@ QByteArray contents(const Store &store)
 {
     const StoreInfo info = store.info();
     if (info.backend == u"postgresql") {
-        QMutexLocker lock(&clusterMutex());
-        return cluster().dump(databaseOf(store));
+        QByteArray dump;
+        {
+            QMutexLocker lock(&clusterMutex());
+            dump = cluster().dump(databaseOf(store));
+        }
+        // pg_dump writes bytea as \x and hex digits: the bytes themselves are added, so a scan
+        // for raw key material sees what a SQLite file would show.
+        static const QRegularExpression bytea(QStringLiteral("\\\\x([0-9a-f]+)"));
+        QByteArray decoded;
+        for (const QRegularExpressionMatch &match : bytea.globalMatch(QString::fromUtf8(dump)))
+            decoded += QByteArray::fromHex(match.captured(1).toLatin1());
+        return dump + decoded;
     }
     QByteArray bytes;
     for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
