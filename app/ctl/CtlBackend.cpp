@@ -40,21 +40,11 @@ bool hasSignIn(const QCommandLineParser &parser)
 
 Result<std::optional<crypto::SecretBox>> loadDataKey(const QString &storePath)
 {
-    QString path = qEnvironmentVariable("GATEHOUSE_DATA_KEY_FILE");
-    if (path.isEmpty()) {
-        path = DataKeyFile::defaultPathFor(QFileInfo(storePath).absoluteFilePath());
-        // A store without its key still serves everything but sealed secrets; those
-        // operations say what is missing.
-        if (!QFileInfo::exists(path))
-            return std::optional<crypto::SecretBox>();
-    }
-    Result<QByteArray> key = DataKeyFile::load(path);
-    if (!key)
-        return key.error();
-    Result<crypto::SecretBox> box = crypto::SecretBox::fromKey(*key);
-    if (!box)
-        return box.error();
-    return std::optional<crypto::SecretBox>(std::move(*box));
+    const QString named = qEnvironmentVariable("GATEHOUSE_DATA_KEY_FILE");
+    return DataKeyFile::openBox(
+        named.isEmpty() ? DataKeyFile::defaultPathFor(QFileInfo(storePath).absoluteFilePath())
+                        : named,
+        !named.isEmpty());
 }
 
 Result<std::unique_ptr<CtlBackend>> CtlBackend::open(const QString &path)

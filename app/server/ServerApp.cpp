@@ -60,18 +60,7 @@ Result<std::unique_ptr<Store>> openStore(const ServerConfig &config)
 
 Result<std::optional<crypto::SecretBox>> loadDataKey(const ServerConfig &config)
 {
-    const QString path = dataKeyPath(config);
-    // A store without its key serves everything but sealed secrets (MFA, signing keys);
-    // those calls say what is missing. A key named in the configuration must load.
-    if (path.isEmpty() || (config.dataKeyFile.isEmpty() && !QFileInfo::exists(path)))
-        return std::optional<crypto::SecretBox>();
-    Result<QByteArray> key = DataKeyFile::load(path);
-    if (!key)
-        return key.error();
-    Result<crypto::SecretBox> box = crypto::SecretBox::fromKey(*key);
-    if (!box)
-        return box.error();
-    return std::optional<crypto::SecretBox>(std::move(*box));
+    return DataKeyFile::openBox(dataKeyPath(config), !config.dataKeyFile.isEmpty());
 }
 
 // init's store: a new SQLite file, or the store in an empty PostgreSQL database. A database

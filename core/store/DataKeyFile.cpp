@@ -4,6 +4,8 @@
 #include "crypto/Base64.h"
 #include "crypto/SecretBox.h"
 
+#include <QFileInfo>
+
 namespace gatehouse::DataKeyFile {
 
 namespace {
@@ -53,6 +55,19 @@ Result<QByteArray> load(const QString &path)
             key = std::move(decoded);
     }
     return key;
+}
+
+Result<std::optional<crypto::SecretBox>> openBox(const QString &path, bool required)
+{
+    if (path.isEmpty() || (!required && !QFileInfo::exists(path)))
+        return std::optional<crypto::SecretBox>();
+    Result<QByteArray> key = load(path);
+    if (!key)
+        return key.error();
+    Result<crypto::SecretBox> box = crypto::SecretBox::fromKey(*key);
+    if (!box)
+        return box.error();
+    return std::optional<crypto::SecretBox>(std::move(*box));
 }
 
 } // namespace gatehouse::DataKeyFile

@@ -1,9 +1,12 @@
 #pragma once
 
+#include "crypto/SecretBox.h"
 #include "model/Result.h"
 
 #include <QByteArray>
 #include <QString>
+
+#include <optional>
 
 namespace gatehouse {
 
@@ -24,6 +27,11 @@ Result<QByteArray> create(const QString &path);
 
 // Reads a key, refusing files other users can read, and anything not in the format above.
 Result<QByteArray> load(const QString &path);
+
+// The box that seals with the key in `path`. With `required` false a missing file (or an empty
+// path) is no error but no box: a store without its key serves everything but sealed secrets,
+// and those calls say what is missing. A key named explicitly (`required`) must load.
+Result<std::optional<crypto::SecretBox>> openBox(const QString &path, bool required);
 
 } // namespace DataKeyFile
 } // namespace gatehouse

@@ -1,14 +1,13 @@
 #include "PostgresStore.h"
 
 #include "PostgresErrors.h"
-#include "model/IsoTime.h"
 #include "store/StoreLog.h"
+#include "store/StoreMetadata.h"
 #include "store/ThreadConnections.h"
 
 #include <QHostAddress>
 #include <QSqlError>
 #include <QUrlQuery>
-#include <QUuid>
 
 namespace gatehouse {
 
@@ -283,25 +282,12 @@ Result<void> PostgresStore::prepare()
             if (migration.version <= version)
                 continue;
             qCInfo(lcStore) << "applying schema" << migration.version << migration.name;
-            for (const QString &statement : migration.statements) {
-                if (Result<QSqlQuery> done = tx.exec(statement); !done)
-                    return done.error();
-            }
-            Result<QSqlQuery> recorded =
-                tx.exec(QStringLiteral("INSERT INTO schema_migrations (version, name, applied_at)"
-                                       " VALUES (?, ?, ?)"),
-                        {migration.version, migration.name, isoUtc(now)});
-            if (!recorded)
-                return recorded.error();
+            if (Result<void> applied = StoreMetadata::apply(tx, migration, now); !applied)
+                return applied;
         }
         if (version == 0) {
-            Result<QSqlQuery> identity = tx.exec(
-                QStringLiteral("INSERT INTO store_metadata (singleton, store_id, created_at,"
-                               " created_by) VALUES (1, ?, ?, ?)"),
-                {QUuid::createUuid().toString(QUuid::WithoutBraces), isoUtc(now),
-                 QStringLiteral("Gatehouse " GATEHOUSE_VERSION)});
-            if (!identity)
-                return identity.error();
+            if (Result<void> identity = StoreMetadata::write(tx, now); !identity)
+                return identity;
         }
         return loadInfo(tx);
     });
@@ -309,20 +295,11 @@ Result<void> PostgresStore::prepare()
 
 Result<void> PostgresStore::loadInfo(SqlTransaction &tx)
 {
-    Result<QSqlQuery> row = tx.exec(
-        QStringLiteral("SELECT store_id, created_at, (SELECT max(version) FROM schema_migrations)"
-                       " FROM store_metadata WHERE singleton = 1"));
-    if (!row)
-        return row.error();
-    if (!row->next()) {
-        return makeError(ErrorCode::Integrity,
-                         QStringLiteral("the store has no identity record; it is damaged. "
-                                        "Restore it from a backup."));
-    }
+    StoreInfo read = info();
+    if (Result<void> loaded = StoreMetadata::read(tx, read); !loaded)
+        return loaded;
     QMutexLocker lock(&m_infoMutex);
-    m_info.storeId = row->value(0).toString();
-    m_info.createdAt = QDateTime::fromString(row->value(1).toString(), Qt::ISODateWithMs);
-    m_info.schemaVersion = row->value(2).toInt();
+    m_info = read;
     return {};
 }
 

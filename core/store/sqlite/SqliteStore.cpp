@@ -1,17 +1,15 @@
 #include "SqliteStore.h"
 
-#include "model/IsoTime.h"
-
 #include "SqliteErrors.h"
 #include "SqliteFileCheck.h"
 #include "store/Migrations.h"
 #include "store/StoreLog.h"
+#include "store/StoreMetadata.h"
 #include "store/ThreadConnections.h"
 
 #include <QFileInfo>
 #include <QSqlError>
 #include <QUrl>
-#include <QUuid>
 
 namespace gatehouse {
 
@@ -188,22 +186,6 @@ Result<Inspection> inspect(const QString &path, const SqliteStoreOptions &option
     return inspection;
 }
 
-Result<void> applyMigration(SqlTransaction &tx, const Migration &migration, const QDateTime &now)
-{
-    for (const QString &statement : migration.statements) {
-        Result<QSqlQuery> done = tx.exec(statement);
-        if (!done)
-            return done.error();
-    }
-    Result<QSqlQuery> recorded =
-        tx.exec(QStringLiteral(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
-                {migration.version, migration.name, isoUtc(now)});
-    if (!recorded)
-        return recorded.error();
-    return {};
-}
-
 } // namespace
 
 int SqliteStore::supportedSchemaVersion()
@@ -250,17 +232,11 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::create(const QString &path,
         if (!marked)
             return marked.error();
         for (const Migration &migration : migrationsFor(options).all()) {
-            if (Result<void> applied = applyMigration(tx, migration, now); !applied)
+            if (Result<void> applied = StoreMetadata::apply(tx, migration, now); !applied)
                 return applied;
         }
-        Result<QSqlQuery> identity =
-            tx.exec(QStringLiteral(
-                        "INSERT INTO store_metadata (singleton, store_id, created_at, created_by)"
-                        " VALUES (1, ?, ?, ?)"),
-                    {QUuid::createUuid().toString(QUuid::WithoutBraces), isoUtc(now),
-                     QStringLiteral("Gatehouse " GATEHOUSE_VERSION)});
-        if (!identity)
-            return identity.error();
+        if (Result<void> identity = StoreMetadata::write(tx, now); !identity)
+            return identity;
         return store->loadInfo(tx);
     });
     if (!built) {
@@ -331,7 +307,7 @@ Result<void> SqliteStore::migrate()
             if (current->toInt() >= migration.version)
                 return {};
             qCInfo(lcStore) << "migrating store to schema" << migration.version << "of" << target;
-            return applyMigration(tx, migration, m_options.clock->now());
+            return StoreMetadata::apply(tx, migration, m_options.clock->now());
         });
         if (!step)
             return step;
@@ -341,20 +317,11 @@ Result<void> SqliteStore::migrate()
 
 Result<void> SqliteStore::loadInfo(SqlTransaction &tx)
 {
-    Result<QSqlQuery> row = tx.exec(
-        QStringLiteral("SELECT store_id, created_at, (SELECT max(version) FROM schema_migrations)"
-                       " FROM store_metadata WHERE singleton = 1"));
-    if (!row)
-        return row.error();
-    if (!row->next()) {
-        return makeError(ErrorCode::Integrity,
-                         QStringLiteral("the store has no identity record; it is damaged. "
-                                        "Restore it from a backup."));
-    }
+    StoreInfo read = info();
+    if (Result<void> loaded = StoreMetadata::read(tx, read); !loaded)
+        return loaded;
     QMutexLocker lock(&m_infoMutex);
-    m_info.storeId = row->value(0).toString();
-    m_info.createdAt = QDateTime::fromString(row->value(1).toString(), Qt::ISODateWithMs);
-    m_info.schemaVersion = row->value(2).toInt();
+    m_info = read;
     return {};
 }
 
