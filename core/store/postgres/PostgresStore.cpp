@@ -235,7 +235,11 @@ Result<void> PostgresStore::prepare()
     const Migrations &migrations = migrationsFor(m_options);
     return transaction(Access::Write, [&](SqlTransaction &tx) -> Result<void> {
         Result<QVariant> collation = tx.scalar(QStringLiteral(
-            "SELECT datcollate FROM pg_database WHERE datname = current_database()"));
+            // The provider (libc or ICU, PostgreSQL 15 on) decides as much as the name: an
+            // ICU database sorts by its ICU locale whatever its libc one says.
+            "SELECT CASE WHEN coalesce(to_jsonb(d) ->> 'datlocprovider', 'c') = 'c'"
+            " THEN datcollate ELSE 'ICU ' || (to_jsonb(d) ->> 'daticulocale') END"
+            " FROM pg_database d WHERE datname = current_database()"));
         if (!collation)
             return collation.error();
         const QString collate = collation->toString();
