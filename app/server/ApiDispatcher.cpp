@@ -1,10 +1,9 @@
 #include "ApiDispatcher.h"
 
 #include "crypto/Random.h"
+#include "model/IsoTime.h"
 
 #include <QDateTime>
-#include <QJsonDocument>
-#include <QJsonObject>
 
 namespace gatehouse::server {
 
@@ -44,6 +43,22 @@ QString withoutControls(const QByteArray &text, qsizetype maxLength)
     return out;
 }
 
+// `text` as a JSON string: quotes, backslashes and control characters escaped.
+void appendJsonString(QByteArray &out, const QString &text)
+{
+    out.append('"');
+    for (const char c : text.toUtf8()) {
+        if (c == '"' || c == '\\') {
+            out.append('\\').append(c);
+        } else if (uchar(c) < 0x20) {
+            out.append("\\u00").append(QByteArray::number(uchar(c), 16).rightJustified(2, '0'));
+        } else {
+            out.append(c);
+        }
+    }
+    out.append('"');
+}
+
 } // namespace
 
 ApiDispatcher::ApiDispatcher(const Router &router, WorkerPool &workers, Metrics &metrics,
@@ -53,7 +68,8 @@ ApiDispatcher::ApiDispatcher(const Router &router, WorkerPool &workers, Metrics 
       m_metrics(metrics),
       m_options(std::move(options)),
       m_limiter(m_options.requestsPerSecondPerAddress, m_options.burstPerAddress),
-      m_idPrefix(QString::fromLatin1(crypto::randomBytes(6).valueOr(QByteArray(6, 0)).toHex()))
+      m_idPrefix(QString::fromLatin1(crypto::randomBytes(6).valueOr(QByteArray(6, 0)).toHex())),
+      m_log(m_options.log)
 {}
 
 QString ApiDispatcher::nextRequestId()
@@ -201,19 +217,18 @@ void ApiDispatcher::handle(ApiRequest request, std::function<void(ApiResponse)> 
         return;
     }
     request.pathParameters = match->parameters;
+    if (const Router::MemoryHandler &fromMemory = match->route->fromMemory) {
+        std::optional<ApiResponse> answer = guarded(request, [&] { return fromMemory(request); });
+        if (answer) {
+            finish(request, route, routeName, *answer, started);
+            respond(std::move(*answer));
+            return;
+        }
+    }
     const Router::Handler *handler = &match->route->handler;
     auto job = [this, handler, route, routeName, started, request, respond]() mutable {
-        ApiResponse response;
-        try {
-            response = (*handler)(request);
-        } catch (...) {
-            // Core reports failures as values; this is a bug or bad_alloc, and its details
-            // stay out of the answer (SEC-38).
-            response = ApiResponse::error(
-                makeError(ErrorCode::Internal,
-                          QStringLiteral("The server failed to answer; report the request id.")),
-                request.requestId);
-        }
+        ApiResponse response =
+            *guarded(request, [&] { return std::optional<ApiResponse>((*handler)(request)); });
         finish(request, route, routeName, response, started);
         respond(std::move(response));
     };
@@ -226,6 +241,22 @@ void ApiDispatcher::handle(ApiRequest request, std::function<void(ApiResponse)> 
         busy.addHeader("Retry-After", "1");
         finish(request, route, routeName, busy, started);
         respond(std::move(busy));
+    }
+}
+
+std::optional<ApiResponse>
+ApiDispatcher::guarded(const ApiRequest &request,
+                       const std::function<std::optional<ApiResponse>()> &endpoint)
+{
+    try {
+        return endpoint();
+    } catch (...) {
+        // Core reports failures as values; this is a bug or bad_alloc, and its details stay
+        // out of the answer (SEC-38).
+        return ApiResponse::error(
+            makeError(ErrorCode::Internal,
+                      QStringLiteral("The server failed to answer; report the request id.")),
+            request.requestId);
     }
 }
 
@@ -255,28 +286,33 @@ void ApiDispatcher::finish(const ApiRequest &request, int route, const QByteArra
 void ApiDispatcher::writeLog(const ApiRequest &request, const QByteArray &routeName,
                              const ApiResponse &response, double seconds)
 {
-    if (!m_options.log)
-        return;
     // The route's template, never the path or query: a token put in a URL (C7) or an id stays
     // out of the log. Client-sent text is cut short and kept on one line by JSON escaping.
-    QJsonObject line{
-        {QStringLiteral("time"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
-        {QStringLiteral("requestId"), request.requestId},
-        {QStringLiteral("method"), withoutControls(request.method, 16)},
-        {QStringLiteral("route"), QString::fromLatin1(routeName)},
-        {QStringLiteral("status"), response.status},
-        {QStringLiteral("ms"), qRound(seconds * 1e5) / 100.0},
-        {QStringLiteral("client"), request.clientAddress},
-    };
-    if (!response.outcome.isEmpty())
-        line.insert(QStringLiteral("outcome"), QString::fromLatin1(response.outcome));
+    QByteArray line;
+    line.reserve(320);
+    line.append(R"({"time":)");
+    appendJsonString(line, isoUtc(QDateTime::currentDateTimeUtc()));
+    line.append(R"(,"requestId":)");
+    appendJsonString(line, request.requestId);
+    line.append(R"(,"method":)");
+    appendJsonString(line, withoutControls(request.method, 16));
+    line.append(R"(,"route":)");
+    appendJsonString(line, QString::fromLatin1(routeName));
+    line.append(R"(,"status":)").append(QByteArray::number(response.status));
+    line.append(R"(,"ms":)").append(QByteArray::number(qRound(seconds * 1e5) / 100.0));
+    line.append(R"(,"client":)");
+    appendJsonString(line, request.clientAddress);
+    if (!response.outcome.isEmpty()) {
+        line.append(R"(,"outcome":)");
+        appendJsonString(line, QString::fromLatin1(response.outcome));
+    }
     const QByteArray agent = request.header("user-agent");
-    if (!agent.isEmpty())
-        line.insert(QStringLiteral("userAgent"), withoutControls(agent, 200));
-    const QByteArray text = QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n';
-    std::lock_guard lock(m_logMutex);
-    std::fwrite(text.constData(), 1, size_t(text.size()), m_options.log);
-    std::fflush(m_options.log);
+    if (!agent.isEmpty()) {
+        line.append(R"(,"userAgent":)");
+        appendJsonString(line, withoutControls(agent, 200));
+    }
+    line.append('}');
+    m_log.add(line);
 }
 
 } // namespace gatehouse::server

@@ -3,6 +3,7 @@
 #include "HttpHandler.h"
 #include "Metrics.h"
 #include "RateLimiter.h"
+#include "RequestLog.h"
 #include "Router.h"
 #include "WorkerPool.h"
 
@@ -13,14 +14,14 @@
 
 #include <atomic>
 #include <cstdio>
-#include <mutex>
 
 namespace gatehouse::server {
 
 // Between the HTTP layer and the endpoints: gives every request an id, finds the client's
 // address (X-Forwarded-For only from trusted proxies), throttles per address, routes (404,
 // 405 with Allow), checks Content-Type (415) and Accept (406), answers CORS preflights for
-// configured origins, runs the endpoint on the worker pool (503 when it is full), and writes
+// configured origins, answers at once what an endpoint can answer from memory, runs the
+// endpoint on the worker pool otherwise (503 when it is full), and writes
 // one JSON log line and the metrics for every request.
 class ApiDispatcher final : public HttpHandler
 {
@@ -51,6 +52,9 @@ private:
     // request goes on to `route`.
     std::optional<ApiResponse> screen(const ApiRequest &request, const Router::Match *match,
                                       const QByteArray &allow);
+    // What `endpoint` answers; an exception it throws becomes a 500 without details.
+    static std::optional<ApiResponse>
+    guarded(const ApiRequest &request, const std::function<std::optional<ApiResponse>()> &endpoint);
     void addCorsHeaders(const ApiRequest &request, ApiResponse &response) const;
     void finish(const ApiRequest &request, int route, const QByteArray &routeName,
                 ApiResponse &response, std::chrono::steady_clock::time_point started);
@@ -64,7 +68,7 @@ private:
     RateLimiter m_limiter;
     const QString m_idPrefix;
     std::atomic<quint64> m_nextId{1};
-    std::mutex m_logMutex;
+    RequestLog m_log;
 };
 
 } // namespace gatehouse::server

@@ -41,7 +41,8 @@ void AuthEndpoints::addTo(Router &router) const
     router.add("POST", "/auth/login", bind(&AuthEndpoints::login));
     router.add("POST", "/auth/login/mfa", bind(&AuthEndpoints::loginMfa));
     router.add("POST", "/auth/password/reset", bind(&AuthEndpoints::resetPassword));
-    router.add("GET", "/auth/user", bind(&AuthEndpoints::user));
+    router.add("GET", "/auth/user", bind(&AuthEndpoints::user),
+               [this](const ApiRequest &request) { return userFromMemory(request); });
     router.add("POST", "/auth/logout", bind(&AuthEndpoints::logout));
     router.add("POST", "/auth/password", bind(&AuthEndpoints::changePassword));
     router.add("GET", "/auth/sessions", bind(&AuthEndpoints::sessions));
@@ -198,6 +199,27 @@ ApiResponse AuthEndpoints::user(const ApiRequest &request) const
     if (!caller)
         return failure(request, caller.error());
     return answer(request, m_services.users.self(caller->actor(clientOf(request))), userJson);
+}
+
+std::optional<ApiResponse> AuthEndpoints::userFromMemory(const ApiRequest &request) const
+{
+    const QString token = bearerToken(request);
+    if (token.isEmpty())
+        return unauthenticated(request);
+    std::optional<Result<ValidatedSession>> caller = m_services.sessions.validateFromMemory(token);
+    if (!caller)
+        return std::nullopt;
+    if (!*caller)
+        return failure(request, caller->error());
+    Actor actor;
+    actor.kind = Actor::Kind::User;
+    actor.userId = (*caller)->userId;
+    std::optional<QByteArray> user = m_services.users.selfJsonFromMemory(actor);
+    if (!user)
+        return std::nullopt;
+    ApiResponse response;
+    response.body = *user;
+    return response;
 }
 
 ApiResponse AuthEndpoints::logout(const ApiRequest &request) const

@@ -30,6 +30,9 @@ private:
     ApiResponse loginMfa(const ApiRequest &request) const;
     ApiResponse resetPassword(const ApiRequest &request) const;
     ApiResponse user(const ApiRequest &request) const;
+    // user() when the session and the user were read since the store last changed: the hot
+    // path of a web application, answered without a worker.
+    std::optional<ApiResponse> userFromMemory(const ApiRequest &request) const;
     ApiResponse logout(const ApiRequest &request) const;
     ApiResponse changePassword(const ApiRequest &request) const;
     ApiResponse sessions(const ApiRequest &request) const;

@@ -9,7 +9,7 @@
 
 namespace gatehouse::server {
 
-// One client connection, plain or TLS, on its own strand: reads one request at a time
+// One client connection, plain or TLS, on one network thread: reads one request at a time
 // (a pipelined next request waits in the buffer), hands it to the handler, writes the answer,
 // and reads the next while the client keeps the connection alive.
 template<class Stream>
@@ -213,12 +213,14 @@ private:
 
         ++m_server.inFlight;
         m_dispatched = true;
+        // An answer from memory comes back at once, on this thread, and is written without
+        // a trip through the queue; one from a worker is posted to this connection's thread.
         m_server.handler.handle(std::move(api),
                                 [self = this->shared_from_this()](ApiResponse response) {
-                                    net::post(self->m_stream.get_executor(),
-                                              [self, response = std::move(response)]() mutable {
-                                                  self->write(std::move(response), false);
-                                              });
+                                    net::dispatch(self->m_stream.get_executor(),
+                                                  [self, response = std::move(response)]() mutable {
+                                                      self->write(std::move(response), false);
+                                                  });
                                 });
     }
 

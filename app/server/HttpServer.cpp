@@ -64,14 +64,22 @@ Result<std::shared_ptr<ssl::context>> makeTlsContext(const QString &certificateP
     return context;
 }
 
+std::vector<std::unique_ptr<net::io_context>> makeContexts(int threads)
+{
+    std::vector<std::unique_ptr<net::io_context>> contexts;
+    for (int i = 0; i < std::max(1, threads); ++i)
+        contexts.push_back(std::make_unique<net::io_context>(1));
+    return contexts;
+}
+
 } // namespace
 
 HttpServer::Private::Private(const Options &serverOptions, HttpHandler &requestHandler)
     : options(serverOptions),
       handler(requestHandler),
       maxConnections(connectionCeiling(serverOptions.limits.maxConnections)),
-      io(serverOptions.networkThreads),
-      acceptor(net::make_strand(io)),
+      contexts(makeContexts(serverOptions.networkThreads)),
+      acceptor(net::make_strand(*contexts.front())),
       acceptRetry(acceptor.get_executor()),
       signals(acceptor.get_executor(), SIGINT, SIGTERM, SIGHUP)
 {}
@@ -95,13 +103,18 @@ bool HttpServer::Private::reserveBody(qint64 bytes)
     return true;
 }
 
-void HttpServer::Private::runNetworkThread()
+net::io_context &HttpServer::Private::nextContext()
+{
+    return *contexts[nextConnection.fetch_add(1, std::memory_order_relaxed) % contexts.size()];
+}
+
+void HttpServer::Private::runNetworkThread(net::io_context &context)
 {
     // Core and endpoints report failures as values; this keeps an exception from a handler
     // (bad_alloc) from ending the process with every connection on it.
     for (;;) {
         try {
-            io.run();
+            context.run();
             return;
         } catch (const std::exception &e) {
             qCCritical(lcServer) << "network thread:" << e.what();
@@ -146,7 +159,7 @@ void HttpServer::Private::release(const std::string &address)
 
 void HttpServer::Private::accept()
 {
-    acceptor.async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+    acceptor.async_accept(nextContext(), [this](beast::error_code ec, tcp::socket socket) {
         if (ec == net::error::operation_aborted || !acceptor.is_open())
             return;
         if (!ec && !stopping.load()) {
@@ -229,8 +242,11 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const Options &options, Ht
     }
     state->accept();
     state->waitForSignal();
-    for (int i = 0; i < std::max(1, options.networkThreads); ++i)
-        state->threads.emplace_back([raw = state.get()] { raw->runNetworkThread(); });
+    for (const auto &context : state->contexts) {
+        state->keepRunning.push_back(net::make_work_guard(*context));
+        state->threads.emplace_back(
+            [raw = state.get(), context = context.get()] { raw->runNetworkThread(*context); });
+    }
     return std::unique_ptr<HttpServer>(new HttpServer(std::move(state)));
 }
 
@@ -281,7 +297,8 @@ void HttpServer::shutdown(std::chrono::milliseconds grace)
     const auto deadline = std::chrono::steady_clock::now() + grace;
     while (d->inFlight.load() > 0 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    d->io.stop();
+    for (const auto &context : d->contexts)
+        context->stop();
     for (std::thread &thread : d->threads)
         thread.join();
     d->threads.clear();

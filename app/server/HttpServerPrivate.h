@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -38,7 +39,9 @@ public:
     void release(const std::string &address);
     void accept();
     void waitForSignal();
-    void runNetworkThread();
+    void runNetworkThread(net::io_context &context);
+    // The network thread the next connection goes to, round robin.
+    net::io_context &nextContext();
     static int connectionCeiling(int wanted);
     // Bodies over the default 64 KiB (user import) count against one budget for the whole
     // server, so a few connections cannot hold gigabytes: false when `bytes` would pass it.
@@ -62,8 +65,13 @@ public:
     std::shared_ptr<ssl::context> tls;
     std::function<void(bool)> signalCallback;
 
-    net::io_context io;
-    tcp::acceptor acceptor;
+    // One io_context per network thread, each run by its thread alone: a connection lives on
+    // one thread, so it needs no strand, and the threads share no queue or lock (one shared
+    // io_context made them take turns at its mutex on every event).
+    std::vector<std::unique_ptr<net::io_context>> contexts;
+    std::vector<net::executor_work_guard<net::io_context::executor_type>> keepRunning;
+    std::atomic<size_t> nextConnection{0};
+    tcp::acceptor acceptor; // on contexts[0]
     net::steady_timer acceptRetry;
     net::signal_set signals; // on the acceptor's strand, with the callback and shutdown
     std::vector<std::thread> threads;

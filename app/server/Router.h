@@ -10,6 +10,7 @@
 #include <QStringList>
 
 #include <functional>
+#include <optional>
 #include <variant>
 
 namespace gatehouse::server {
@@ -22,10 +23,14 @@ class Router
 {
 public:
     using Handler = std::function<ApiResponse(const ApiRequest &)>;
+    // The answer from what the process holds in memory, without the store or any wait, or
+    // nullopt when only the Handler can answer: run on a network thread, first.
+    using MemoryHandler = std::function<std::optional<ApiResponse>(const ApiRequest &)>;
 
     struct Route {
         api::ApiRoute api;
         Handler handler;
+        MemoryHandler fromMemory; // may be empty
         int contractIndex = -1; // in api::apiRoutes(), -1 if it is not there
     };
     struct Match {
@@ -40,7 +45,7 @@ public:
 
     // Adds the handler of the contract's route `method` `path` (api::apiRoutes()); one the
     // contract lacks shows in mismatchWithContract().
-    void add(const char *method, const char *path, Handler handler);
+    void add(const char *method, const char *path, Handler handler, MemoryHandler fromMemory = {});
 
     std::variant<Match, NotFound, MethodNotAllowed> match(QByteArrayView method,
                                                           const QString &path) const;

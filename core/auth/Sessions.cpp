@@ -258,18 +258,11 @@ Result<int> Sessions::endOtherSessions(SqlTransaction &tx, const QString &userId
         m_context.clock().now(), revokedBy, *checked);
 }
 
-Result<ValidatedSession> Sessions::validate(const QString &token, bool allowPendingMfa) const
+std::optional<CachedSession> Sessions::kept(const QByteArray &hash, const QDateTime &now,
+                                            const std::optional<QByteArray> &stamp) const
 {
-    // Shape first: malformed input costs no lookup, and the stored hash presented as a token
-    // fails here or hashes to something that matches nothing (D9).
-    Result<QByteArray> hash = TokenFormat::sessionTokenHash(token);
-    if (!hash)
-        return invalidSession();
-    const QDateTime now = m_context.clock().now();
-    // Read before the store is, so that the cache never takes a row for newer than it is.
-    const std::optional<QByteArray> stamp = m_context.store().changeStamp();
-    ValidationCache<CachedSession> &cache = m_context.validationCaches().sessions;
-    std::optional<CachedSession> cached = stamp ? cache.find(*hash, *stamp) : std::nullopt;
+    std::optional<CachedSession> cached =
+        stamp ? m_context.validationCaches().sessions.find(hash, *stamp) : std::nullopt;
     // A kept row that no longer looks usable is read again before the token is refused: its
     // idle expiry may have been pushed later by another validator's activity record. So is
     // one due for an activity record: the record may be written already, and only the row can
@@ -280,6 +273,35 @@ Result<ValidatedSession> Sessions::validate(const QString &token, bool allowPend
                 < now.addSecs(-cached->policy.lastSeenWriteIntervalSeconds))) {
         cached.reset();
     }
+    return cached;
+}
+
+std::optional<Result<ValidatedSession>> Sessions::validateFromMemory(const QString &token) const
+{
+    Result<QByteArray> hash = TokenFormat::sessionTokenHash(token);
+    if (!hash)
+        return Result<ValidatedSession>(invalidSession());
+    const std::optional<CachedSession> cached =
+        kept(*hash, m_context.clock().now(), m_context.store().changeStamp());
+    if (!cached)
+        return std::nullopt;
+    const Session &session = cached->session;
+    return Result<ValidatedSession>(ValidatedSession{session.userId, session.username, session.id,
+                                                     session.mfaAuthenticated, false,
+                                                     session.idleExpiresAt});
+}
+
+Result<ValidatedSession> Sessions::validate(const QString &token, bool allowPendingMfa) const
+{
+    // Shape first: malformed input costs no lookup, and the stored hash presented as a token
+    // fails here or hashes to something that matches nothing (D9).
+    Result<QByteArray> hash = TokenFormat::sessionTokenHash(token);
+    if (!hash)
+        return invalidSession();
+    const QDateTime now = m_context.clock().now();
+    // Read before the store is, so that the cache never takes a row for newer than it is.
+    const std::optional<QByteArray> stamp = m_context.store().changeStamp();
+    const std::optional<CachedSession> cached = kept(*hash, now, stamp);
     Result<Lookup> found = cached
         ? Result<Lookup>(Lookup{SessionRows::Lookup{cached->session, true}, cached->policy, -1})
         : m_context.store().transact<Lookup>(Store::Access::Read,
@@ -288,8 +310,10 @@ Result<ValidatedSession> Sessions::validate(const QString &token, bool allowPend
         return found.error();
     if (!found->row || !found->row->userActive)
         return invalidSession();
-    if (!cached && stamp)
-        cache.remember(*hash, {found->row->session, found->policy}, *stamp, found->revision);
+    if (!cached && stamp) {
+        m_context.validationCaches().sessions.remember(*hash, {found->row->session, found->policy},
+                                                       *stamp, found->revision);
+    }
     const Session &session = found->row->session;
     const Session::Status status = session.status(now);
     if (status != Session::Status::Active

@@ -91,6 +91,11 @@ public:
 
     // The hot path: not audited per call and no AccessControl (the token is the credential).
     Result<ValidatedSession> validate(const QString &token, bool allowPendingMfa = false) const;
+    // validate() without touching the store, for a caller that must not block (a server's
+    // network thread): the answer when the token is malformed or was validated since the last
+    // commit to the store and needs no activity record now; nullopt when only validate() can
+    // tell. Never allows a session pending MFA.
+    std::optional<Result<ValidatedSession>> validateFromMemory(const QString &token) const;
 
     // End-user sign-out, audited as "Logout" (auth.gatehouse). `client` supplies the network
     // details for the audit record. Unauthenticated when the token is not a live session.
@@ -127,6 +132,11 @@ private:
     Result<IssuedSession> insert(SqlTransaction &tx, const QString &userId, const Actor &client,
                                  bool mfaPending, bool mfaAuthenticated,
                                  const SessionPolicy &policy) const;
+
+    // The session validated before for `hash`, if it is still usable at `now` and needs no
+    // activity record (ValidationCache).
+    std::optional<CachedSession> kept(const QByteArray &hash, const QDateTime &now,
+                                      const std::optional<QByteArray> &stamp) const;
 
     const ServiceContext &m_context;
 };

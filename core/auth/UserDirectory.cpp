@@ -7,6 +7,7 @@
 #include "UsernameProfile.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QUuid>
 
 namespace gatehouse {
@@ -291,8 +292,29 @@ Result<User> UserDirectory::self(const Actor &actor) const
 {
     if (actor.kind != Actor::Kind::User || actor.userId.isEmpty())
         return makeError(ErrorCode::NotFound, QStringLiteral("There is no signed-in user."));
-    return m_context.store().transact<User>(
+    // Read before the store is, so that the cache never takes a row for newer than it is.
+    const std::optional<QByteArray> stamp = m_context.store().changeStamp();
+    auto &cache = m_context.validationCaches().users;
+    if (const auto kept = stamp ? cache.find(actor.userId, *stamp) : std::nullopt)
+        return (*kept)->user;
+    Result<User> user = m_context.store().transact<User>(
         Store::Access::Read, [&](SqlTransaction &tx) { return UserRows::byId(tx, actor.userId); });
+    if (user && stamp) {
+        const QByteArray json =
+            QJsonDocument(UserRows::toJson(*user)).toJson(QJsonDocument::Compact);
+        cache.remember(actor.userId, std::make_shared<const CachedUser>(CachedUser{*user, json}),
+                       *stamp);
+    }
+    return user;
+}
+
+std::optional<QByteArray> UserDirectory::selfJsonFromMemory(const Actor &actor) const
+{
+    const std::optional<QByteArray> stamp = m_context.store().changeStamp();
+    if (!stamp || actor.kind != Actor::Kind::User)
+        return std::nullopt;
+    const auto kept = m_context.validationCaches().users.find(actor.userId, *stamp);
+    return kept ? std::optional<QByteArray>((*kept)->json) : std::nullopt;
 }
 
 Result<User> UserDirectory::find(const Actor &actor, const QString &usernameOrEmail) const

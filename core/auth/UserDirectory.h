@@ -48,6 +48,10 @@ public:
     // record, as for the session validation that precedes it; NotFound for an actor without
     // a user.
     Result<User> self(const Actor &actor) const;
+    // self() without touching the store, for a caller that must not block (a server's network
+    // thread): when self() read the user since the last commit to the store, the user as the
+    // compact JSON of UserRows::toJson(); else nullopt.
+    std::optional<QByteArray> selfJsonFromMemory(const Actor &actor) const;
     // By username or e-mail address, as typed.
     Result<User> find(const Actor &actor, const QString &usernameOrEmail) const;
     Result<User> update(const Actor &actor, const QString &id, const UserChanges &changes) const;

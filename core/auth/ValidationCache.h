@@ -2,11 +2,15 @@
 
 #include "ServiceTokenRows.h"
 #include "SessionPolicy.h"
+#include "StampedCache.h"
 #include "model/ServiceToken.h"
 #include "model/Session.h"
+#include "model/User.h"
 
 #include <QByteArray>
 #include <QHash>
+
+#include <memory>
 
 #include <mutex>
 #include <optional>
@@ -87,10 +91,18 @@ struct CachedServiceToken {
     QList<ServiceTokenRows::StoredSecret> secrets;
 };
 
+// A user as UserDirectory::self() read it, with the compact JSON of UserRows::toJson() made
+// once for the many requests that ask for it.
+struct CachedUser {
+    User user;
+    QByteArray json;
+};
+
 // One per store in a process, shared by every service over it.
 struct ValidationCaches {
     ValidationCache<CachedSession> sessions; // by token hash
     ValidationCache<CachedServiceToken> serviceTokens; // by key id
+    StampedCache<std::shared_ptr<const CachedUser>> users; // by id, for UserDirectory::self()
 };
 
 } // namespace gatehouse

@@ -19,6 +19,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 using namespace gatehouse;
@@ -605,6 +606,42 @@ private Q_SLOTS:
         for (int i = 0; i <= Sessions::kMaxBulkIds; ++i)
             tooMany << QStringLiteral("%1").arg(i, 36, 10, QLatin1Char('0'));
         GH_VERIFY_ERROR(m_sessions->revokeMany(owner, tooMany, {}), ErrorCode::InvalidInput);
+    }
+
+    // validateFromMemory() answers only what validate() would, never from a row that a
+    // commit may have changed since (SEC-23), and leaves the store's work to validate().
+    void memoryAnswersFollowTheStore()
+    {
+        Result<IssuedSession> issued = start(m_alice);
+        GH_VERIFY_OK(issued);
+        std::optional<Result<ValidatedSession>> malformed =
+            m_sessions->validateFromMemory(QStringLiteral("not a token"));
+        QVERIFY(malformed && !*malformed);
+        QCOMPARE(malformed->error().message, kGeneric);
+        QVERIFY(!m_sessions->validateFromMemory(issued->token)); // never read yet
+        GH_VERIFY_OK(m_sessions->validate(issued->token));
+        const bool stamped = m_store->changeStamp().has_value(); // SQLite, not PostgreSQL
+        std::optional<Result<ValidatedSession>> kept =
+            m_sessions->validateFromMemory(issued->token);
+        QCOMPARE(kept.has_value(), stamped);
+        if (kept) {
+            GH_VERIFY_OK(*kept);
+            QCOMPARE((*kept)->sessionId, issued->session.id);
+            QCOMPARE((*kept)->userId, m_alice.id);
+        }
+        // Any commit, here a revocation, and only validate() can tell.
+        GH_VERIFY_OK(m_sessions->revoke(actorFor(m_owner), issued->session.id, {}));
+        QVERIFY(!m_sessions->validateFromMemory(issued->token));
+        verifyRefused(issued->token);
+        QVERIFY(!m_sessions->validateFromMemory(issued->token));
+
+        // A session due for an activity record goes to validate(), which writes it.
+        Result<IssuedSession> other = start(m_bob);
+        GH_VERIFY_OK(other);
+        GH_VERIFY_OK(m_sessions->validate(other->token));
+        QCOMPARE(m_sessions->validateFromMemory(other->token).has_value(), stamped);
+        m_clock->advance(61 * 1000);
+        QVERIFY(!m_sessions->validateFromMemory(other->token));
     }
 
     void activityWritesAreCoalesced()

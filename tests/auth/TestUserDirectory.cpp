@@ -1,5 +1,6 @@
 #include "TestStores.h"
 #include "auth/UserDirectory.h"
+#include "auth/UserRows.h"
 #include "model/Clock.h"
 
 #include "TestSupport.h"
@@ -100,6 +101,38 @@ private Q_SLOTS:
         GH_VERIFY_ERROR(make(Actor::localConsole(), QStringLiteral("eve")),
                         ErrorCode::Unauthenticated);
         GH_VERIFY_ERROR(make(Actor(), QStringLiteral("eve")), ErrorCode::Unauthenticated);
+    }
+
+    // self() keeps what it read only until the next commit; selfJsonFromMemory() answers
+    // only from that, as UserRows::toJson() writes the user.
+    void selfFollowsTheStore()
+    {
+        const Actor owner = actorFor(m_owner);
+        Result<User> alice =
+            make(owner, QStringLiteral("alice"), {Role::User}, QStringLiteral("alice@example.com"));
+        GH_VERIFY_OK(alice);
+        const Actor self = actorFor(*alice);
+        QVERIFY(!m_users->selfJsonFromMemory(self));
+        GH_VERIFY_OK(m_users->self(self));
+        const bool stamped = m_store->changeStamp().has_value(); // SQLite, not PostgreSQL
+        std::optional<QByteArray> kept = m_users->selfJsonFromMemory(self);
+        QCOMPARE(kept.has_value(), stamped);
+        if (kept) {
+            QCOMPARE(QJsonDocument::fromJson(*kept).object(), UserRows::toJson(*alice));
+            QVERIFY(!m_users->selfJsonFromMemory(actorFor(m_owner))); // only who was read
+        }
+
+        GH_VERIFY_OK(m_users->update(owner, alice->id,
+                                     UserChanges{QStringLiteral("alice@example.org"), {}}));
+        QVERIFY(!m_users->selfJsonFromMemory(self));
+        Result<User> again = m_users->self(self);
+        GH_VERIFY_OK(again);
+        QCOMPARE(again->email, QStringLiteral("alice@example.org"));
+        if (stamped) {
+            QCOMPARE(QJsonDocument::fromJson(*m_users->selfJsonFromMemory(self)).object(),
+                     UserRows::toJson(*again));
+        }
+        QVERIFY(!m_users->selfJsonFromMemory(Actor::localConsole()));
     }
 
     void createPreparesAndKeepsNamesUnique()

@@ -300,9 +300,9 @@ private Q_SLOTS:
                 .status(),
             401);
 
-        QFile log(m_dir.filePath(QStringLiteral("requests.log")));
-        QVERIFY(log.open(QIODevice::ReadOnly));
-        const QByteArray lines = log.readAll();
+        // The log is written in batches, within moments.
+        QByteArray lines;
+        QTRY_VERIFY((lines = readLog(QStringLiteral("requests.log"))).contains(R"("status":401)"));
         QVERIFY(!lines.contains(token));
         QVERIFY(!lines.contains("elephants"));
         QVERIFY(lines.contains(R"("route":"GET /auth/user")"));
@@ -315,6 +315,46 @@ private Q_SLOTS:
 
     // Slow clients are cut off after the header timeout (2 s here) however they trickle, a
     // normal client is served meanwhile, and one address gets only so many connections (E13).
+    // GET /auth/user is answered from memory while nothing was committed to the store since
+    // the session and the user were read; any change, from any process, is seen at once.
+    void theUsersRecordFollowsTheStore()
+    {
+        QVERIFY(setSignupEnabled(true));
+        QCOMPARE(
+            exchange(httpRequest("POST", "/auth/signup",
+                                 R"({"username":"bernard","password":"seven swans a swimming"})",
+                                 {{"Content-Type", kJson}}))
+                .status(),
+            201);
+        QVERIFY(setSignupEnabled(false));
+        const RawExchange login = exchange(httpRequest(
+            "POST", "/auth/login", R"({"username":"bernard","password":"seven swans a swimming"})",
+            {{"Content-Type", kJson}}));
+        QCOMPARE(login.status(), 200);
+        const QByteArray token = bodyOf(login)[u"token"].toString().toLatin1();
+        const auto me = [&] {
+            return exchange(
+                httpRequest("GET", "/auth/user", {}, {{"Authorization", "Bearer " + token}}));
+        };
+        const RawExchange read = me();
+        QCOMPARE(read.status(), 200);
+        const RawExchange kept = me();
+        QCOMPARE(kept.status(), 200);
+        QCOMPARE(bodyOf(kept), bodyOf(read));
+
+        // Another process changes the user, then ends the session.
+        QVERIFY(changeStore(QStringLiteral("UPDATE users SET email = 'bernard@example.org'"
+                                           " WHERE username = 'bernard'")));
+        const RawExchange changed = me();
+        QCOMPARE(changed.status(), 200);
+        QCOMPARE(bodyOf(changed)[u"email"].toString(), QStringLiteral("bernard@example.org"));
+        QCOMPARE(me().status(), 200);
+        QVERIFY(changeStore(QStringLiteral(
+            "UPDATE sessions SET revoked_at = '2026-01-01T00:00:00.000Z', revoke_reason = 'test'"
+            " WHERE user_id = (SELECT id FROM users WHERE username = 'bernard')")));
+        QCOMPARE(me().status(), 401);
+    }
+
     void slowClientsAreCutOff()
     {
         std::vector<std::unique_ptr<QTcpSocket>> slow;
@@ -425,9 +465,7 @@ private Q_SLOTS:
                         httpRequest("GET", "/metrics", {}, {{"X-Forwarded-For", "203.0.113.9"}}))
                 .status(),
             404);
-        QFile log(m_dir.filePath(QStringLiteral("proxied.log")));
-        QVERIFY(log.open(QIODevice::ReadOnly));
-        QVERIFY(log.readAll().contains(R"("client":"203.0.113.8")"));
+        QTRY_VERIFY(readLog(QStringLiteral("proxied.log")).contains(R"("client":"203.0.113.8")"));
         QVERIFY(proxied->terminate());
     }
 
@@ -475,6 +513,12 @@ private:
         return server;
     }
 
+    QByteArray readLog(const QString &name) const
+    {
+        QFile log(m_dir.filePath(name));
+        return log.open(QIODevice::ReadOnly) ? log.readAll() : QByteArray();
+    }
+
     RawExchange exchange(const QByteArray &request)
     {
         return rawExchange(m_server->port(), request);
@@ -492,6 +536,24 @@ private:
                               return SignupPolicy{enabled}.save(
                                   tx, QStringLiteral("2026-01-01T00:00:00.000Z"),
                                   QStringLiteral("test"));
+                          })
+            .ok();
+    }
+
+    // One statement through a connection of this process, as another program would change
+    // the store.
+    bool changeStore(const QString &sql)
+    {
+        Result<std::unique_ptr<SqliteStore>> store = SqliteStore::open(m_database);
+        if (!store)
+            return false;
+        return (*store)
+            ->transaction(Store::Access::Write,
+                          [&](SqlTransaction &tx) -> Result<void> {
+                              Result<QSqlQuery> done = tx.exec(sql);
+                              if (!done)
+                                  return done.error();
+                              return {};
                           })
             .ok();
     }
