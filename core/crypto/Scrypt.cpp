@@ -1,13 +1,13 @@
 #include "Scrypt.h"
 
+#include "HugePageBuffer.h"
 #include "OpenSslHandles.h"
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/kdf.h>
-#include <openssl/params.h>
+#include <openssl/evp.h>
 
 #include <QString>
+#include <QtEndian>
 
 #include <atomic>
 #include <climits>
@@ -15,15 +15,11 @@
 #include <memory>
 #include <semaphore>
 #include <thread>
+#include <vector>
 
 namespace gatehouse::crypto {
 
 namespace {
-
-struct KdfDeleter {
-    void operator()(EVP_KDF *kdf) const { EVP_KDF_free(kdf); }
-    void operator()(EVP_KDF_CTX *ctx) const { EVP_KDF_CTX_free(ctx); }
-};
 
 constexpr quint64 kMaxU64 = std::numeric_limits<quint64>::max();
 constexpr int kMaxKeyLength = 1024;
@@ -92,6 +88,111 @@ public:
     GateSlot &operator=(const GateSlot &) = delete;
 };
 
+// RFC 7914 section 3: Salsa20/8 on one 64-byte block of 16 little-endian words, in place.
+void salsa20_8(quint32 block[16])
+{
+    const auto rotl = [](quint32 v, int c) {
+        return (v << c) | (v >> (32 - c));
+    };
+    quint32 x[16];
+    std::copy(block, block + 16, x);
+    for (int round = 0; round < 8; round += 2) {
+        // Columns.
+        x[4] ^= rotl(x[0] + x[12], 7);
+        x[8] ^= rotl(x[4] + x[0], 9);
+        x[12] ^= rotl(x[8] + x[4], 13);
+        x[0] ^= rotl(x[12] + x[8], 18);
+        x[9] ^= rotl(x[5] + x[1], 7);
+        x[13] ^= rotl(x[9] + x[5], 9);
+        x[1] ^= rotl(x[13] + x[9], 13);
+        x[5] ^= rotl(x[1] + x[13], 18);
+        x[14] ^= rotl(x[10] + x[6], 7);
+        x[2] ^= rotl(x[14] + x[10], 9);
+        x[6] ^= rotl(x[2] + x[14], 13);
+        x[10] ^= rotl(x[6] + x[2], 18);
+        x[3] ^= rotl(x[15] + x[11], 7);
+        x[7] ^= rotl(x[3] + x[15], 9);
+        x[11] ^= rotl(x[7] + x[3], 13);
+        x[15] ^= rotl(x[11] + x[7], 18);
+        // Rows.
+        x[1] ^= rotl(x[0] + x[3], 7);
+        x[2] ^= rotl(x[1] + x[0], 9);
+        x[3] ^= rotl(x[2] + x[1], 13);
+        x[0] ^= rotl(x[3] + x[2], 18);
+        x[6] ^= rotl(x[5] + x[4], 7);
+        x[7] ^= rotl(x[6] + x[5], 9);
+        x[4] ^= rotl(x[7] + x[6], 13);
+        x[5] ^= rotl(x[4] + x[7], 18);
+        x[11] ^= rotl(x[10] + x[9], 7);
+        x[8] ^= rotl(x[11] + x[10], 9);
+        x[9] ^= rotl(x[8] + x[11], 13);
+        x[10] ^= rotl(x[9] + x[8], 18);
+        x[12] ^= rotl(x[15] + x[14], 7);
+        x[13] ^= rotl(x[12] + x[15], 9);
+        x[14] ^= rotl(x[13] + x[12], 13);
+        x[15] ^= rotl(x[14] + x[13], 18);
+    }
+    for (int i = 0; i < 16; ++i)
+        block[i] += x[i];
+}
+
+// RFC 7914 section 4: scryptBlockMix of the 2r 64-byte blocks at `in` into `out`.
+void blockMix(const quint32 *in, quint32 *out, quint32 r)
+{
+    quint32 x[16];
+    std::copy(in + (2 * r - 1) * 16, in + 2 * r * 16, x);
+    for (quint32 i = 0; i < 2 * r; ++i) {
+        for (int k = 0; k < 16; ++k)
+            x[k] ^= in[i * 16 + k];
+        salsa20_8(x);
+        // Even blocks to the first half, odd ones to the second.
+        std::copy(x, x + 16, out + (i / 2 + (i & 1) * r) * 16);
+    }
+}
+
+// The index ROMix takes from a block: its last 64-byte part's first eight bytes, mod N.
+quint64 integerify(const quint32 *block, quint32 r, quint64 n)
+{
+    const quint32 *last = block + (2 * r - 1) * 16;
+    return ((quint64{last[1]} << 32) | last[0]) & (n - 1);
+}
+
+// RFC 7914 section 5: scryptROMix on one block of 32*r words, in place. `v` holds N blocks,
+// `xy` two.
+void roMix(quint32 *block, quint64 n, quint32 r, quint32 *v, quint32 *xy)
+{
+    const size_t words = 32 * size_t{r};
+    quint32 *x = xy;
+    quint32 *y = xy + words;
+    std::copy(block, block + words, x);
+    // N is a power of two, so two steps at a time with X and Y taking turns.
+    for (quint64 i = 0; i < n; i += 2) {
+        std::copy(x, x + words, v + i * words);
+        blockMix(x, y, r);
+        std::copy(y, y + words, v + (i + 1) * words);
+        blockMix(y, x, r);
+    }
+    for (quint64 i = 0; i < n; i += 2) {
+        const quint32 *vj = v + integerify(x, r, n) * words;
+        for (size_t k = 0; k < words; ++k)
+            x[k] ^= vj[k];
+        blockMix(x, y, r);
+        vj = v + integerify(y, r, n) * words;
+        for (size_t k = 0; k < words; ++k)
+            y[k] ^= vj[k];
+        blockMix(y, x, r);
+    }
+    std::copy(x, x + words, block);
+}
+
+bool pbkdf2Sha256(QByteArrayView password, const unsigned char *salt, size_t saltLength,
+                  unsigned char *out, size_t outLength)
+{
+    return PKCS5_PBKDF2_HMAC(password.isEmpty() ? "" : password.data(), int(password.size()), salt,
+                             int(saltLength), 1, EVP_sha256(), int(outLength), out)
+        == 1;
+}
+
 } // namespace
 
 int scryptConcurrencyLimit()
@@ -132,45 +233,47 @@ Result<QByteArray> scrypt(QByteArrayView password, QByteArrayView salt, ScryptCo
                              .arg(maxMemoryBytes));
     }
 
-    std::unique_ptr<EVP_KDF, KdfDeleter> kdf(EVP_KDF_fetch(nullptr, "SCRYPT", nullptr));
-    if (!kdf) {
-        return makeError(ErrorCode::Unavailable,
-                         QStringLiteral("OpenSSL offers no scrypt implementation; check that "
-                                        "the default provider is loaded"));
-    }
-    std::unique_ptr<EVP_KDF_CTX, KdfDeleter> ctx(EVP_KDF_CTX_new(kdf.get()));
-    if (!ctx)
-        return makeError(ErrorCode::Internal, QStringLiteral("could not create a scrypt context"));
-
-    uint64_t n = cost.n;
-    uint64_t r = cost.r;
-    uint64_t p = cost.p;
-    uint64_t maxmem = maxMemoryBytes;
-    const OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD,
-                                          const_cast<unsigned char *>(bytesOf(password)),
-                                          static_cast<size_t>(password.size())),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
-                                          const_cast<unsigned char *>(bytesOf(salt)),
-                                          static_cast<size_t>(salt.size())),
-        OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_N, &n),
-        OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_R, &r),
-        OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_P, &p),
-        // Always explicit: OpenSSL's default cap of 32 MiB refuses OWASP's first choice.
-        OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_MAXMEM, &maxmem),
-        OSSL_PARAM_construct_end(),
-    };
-
-    QByteArray key(keyLength, Qt::Uninitialized);
+    // RFC 7914 section 6, with OpenSSL's PBKDF2-HMAC-SHA256 and ROMix over our own memory:
+    // V on huge pages (HugePageBuffer), which OpenSSL's scrypt cannot be asked for.
+    const quint32 r = cost.r;
+    const size_t blockWords = 32 * size_t{r};
+    const size_t blockBytes = 4 * blockWords;
+    const size_t bBytes = blockBytes * cost.p;
     const GateSlot slot;
-    if (EVP_KDF_derive(ctx.get(), reinterpret_cast<unsigned char *>(key.data()),
-                       static_cast<size_t>(keyLength), params)
-        != 1) {
-        OPENSSL_cleanse(key.data(), static_cast<size_t>(key.size()));
+    HugePageBuffer memory(size_t(cost.n) * blockBytes + 2 * blockBytes);
+    if (!memory.data()) {
         return makeError(ErrorCode::Unavailable,
-                         QStringLiteral("scrypt derivation failed, most likely because %1 bytes "
-                                        "of memory could not be allocated; retry later")
+                         QStringLiteral("scrypt could not get the %1 bytes of memory it needs; "
+                                        "retry later")
                              .arg(needed));
+    }
+    auto *v = static_cast<quint32 *>(memory.data());
+    quint32 *xy = v + size_t(cost.n) * blockWords;
+
+    std::vector<unsigned char> b(bBytes);
+    std::vector<quint32> words(blockWords);
+    QByteArray key(keyLength, Qt::Uninitialized);
+    bool derived = pbkdf2Sha256(password, bytesOf(salt), size_t(salt.size()), b.data(), bBytes);
+    for (quint32 i = 0; derived && i < cost.p; ++i) {
+        unsigned char *part = b.data() + i * blockBytes;
+        for (size_t k = 0; k < blockWords; ++k)
+            words[k] = qFromLittleEndian<quint32>(part + 4 * k);
+        roMix(words.data(), cost.n, r, v, xy);
+        for (size_t k = 0; k < blockWords; ++k)
+            qToLittleEndian(words[k], part + 4 * k);
+    }
+    derived = derived
+        && pbkdf2Sha256(password, b.data(), bBytes, reinterpret_cast<unsigned char *>(key.data()),
+                        size_t(keyLength));
+    // V goes back to the system with the mapping; what stays in the process is wiped.
+    OPENSSL_cleanse(b.data(), b.size());
+    OPENSSL_cleanse(words.data(), words.size() * sizeof(quint32));
+    OPENSSL_cleanse(xy, 2 * blockBytes);
+    if (!derived) {
+        OPENSSL_cleanse(key.data(), size_t(key.size()));
+        return makeError(ErrorCode::Unavailable,
+                         QStringLiteral("scrypt derivation failed in OpenSSL's PBKDF2; retry "
+                                        "later"));
     }
     return key;
 }

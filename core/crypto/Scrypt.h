@@ -16,10 +16,12 @@ struct ScryptCost {
     quint64 memoryBytes() const;
 };
 
-// Raw scrypt (RFC 7914) through OpenSSL's EVP_KDF "SCRYPT" with an explicit memory cap:
-// OpenSSL's default cap of 32 MiB would refuse OWASP's N=2^17, r=8, p=1. Fails with
+// Raw scrypt (RFC 7914) with an explicit memory cap, checked as OpenSSL's EVP_KDF "SCRYPT"
+// checks it (OpenSSL's default cap of 32 MiB would refuse OWASP's N=2^17, r=8, p=1). PBKDF2 is
+// OpenSSL's; ROMix is ours, so that its 128 MiB can be on huge pages (HugePageBuffer), which
+// makes it about twice as fast as OpenSSL's own scrypt with ordinary pages. Fails with
 // InvalidInput for malformed parameters and Unavailable if the cap is below what the
-// parameters need.
+// parameters need or the memory cannot be had.
 //
 // At most one derivation per core runs at a time in the process; more wait. Each holds its
 // whole buffer (128 MiB at the default cost), so a burst of sign-ins on a server queues

@@ -1,6 +1,13 @@
+#include "crypto/HugePageBuffer.h"
 #include "crypto/Scrypt.h"
 
 #include "TestSupport.h"
+
+#include <QFile>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+
+#include <openssl/evp.h>
 
 #include <atomic>
 #include <limits>
@@ -87,6 +94,73 @@ private Q_SLOTS:
         const auto key = scrypt(password, salt, cost, 64, cost.memoryBytes());
         GH_VERIFY_OK(key);
         QCOMPARE(*key, expected);
+    }
+
+    // Our ROMix gives OpenSSL's scrypt's bytes for any input: lengths, r, p and N around
+    // the edges of the block layout.
+    void agreesWithOpenSsl()
+    {
+        QRandomGenerator random(7914);
+        const auto bytes = [&](int length) {
+            QByteArray out(length, Qt::Uninitialized);
+            for (char &c : out)
+                c = char(random.bounded(256));
+            return out;
+        };
+        for (int i = 0; i < 40; ++i) {
+            const QByteArray password = bytes(int(random.bounded(80)));
+            const QByteArray salt = bytes(int(random.bounded(40)));
+            const ScryptCost cost{quint64{2} << random.bounded(9), 1 + random.bounded(9u),
+                                  1 + random.bounded(3u)};
+            const int length = 1 + int(random.bounded(100));
+            const auto ours = scrypt(password, salt, cost, length, cost.memoryBytes());
+            GH_VERIFY_OK(ours);
+            QByteArray theirs(length, Qt::Uninitialized);
+            QCOMPARE(EVP_PBE_scrypt(password.constData(), size_t(password.size()),
+                                    reinterpret_cast<const unsigned char *>(salt.constData()),
+                                    size_t(salt.size()), cost.n, cost.r, cost.p, cost.memoryBytes(),
+                                    reinterpret_cast<unsigned char *>(theirs.data()),
+                                    size_t(length)),
+                     1);
+            QCOMPARE(*ours, theirs);
+        }
+    }
+
+    // The memory is on 2 MiB boundaries, whole huge pages, zero-filled, advised for huge pages
+    // where the kernel has them, and kept out of core dumps.
+    void bufferAsksForHugePages()
+    {
+        const size_t wanted = 5 * HugePageBuffer::kHugePageBytes + 1;
+        HugePageBuffer buffer(wanted);
+        QVERIFY(buffer.data());
+        QCOMPARE(reinterpret_cast<quintptr>(buffer.data()) % HugePageBuffer::kHugePageBytes, 0u);
+        QCOMPARE(buffer.size(), 6 * HugePageBuffer::kHugePageBytes);
+        const auto *bytes = static_cast<const unsigned char *>(buffer.data());
+        QVERIFY(std::all_of(bytes, bytes + buffer.size(), [](unsigned char b) { return b == 0; }));
+        QFile setting(QStringLiteral("/sys/kernel/mm/transparent_hugepage/enabled"));
+        const bool available =
+            setting.open(QIODevice::ReadOnly) && !setting.readAll().contains("[never]");
+        QCOMPARE(buffer.advised(), available);
+        // The mapping's flags: hg (huge pages advised) and dd (not dumped).
+        QFile maps(QStringLiteral("/proc/self/smaps"));
+        QVERIFY(maps.open(QIODevice::ReadOnly));
+        const QByteArray start =
+            QByteArray::number(reinterpret_cast<quintptr>(buffer.data()), 16) + '-';
+        bool found = false;
+        bool inside = false;
+        const QRegularExpression mapping(QStringLiteral("^[0-9a-f]+-[0-9a-f]+ "));
+        for (const QByteArray &line : maps.readAll().split('\n')) {
+            if (mapping.match(QString::fromLatin1(line)).hasMatch())
+                inside = false;
+            if (line.startsWith(start)) {
+                found = inside = true;
+            } else if (inside && line.startsWith("VmFlags:")) {
+                QVERIFY(line.contains(" dd"));
+                QCOMPARE(line.contains(" hg"), available);
+            }
+        }
+        QVERIFY(found);
+        QVERIFY(!HugePageBuffer(0).data());
     }
 
     void memoryBytesMatchesOpenSsl()
