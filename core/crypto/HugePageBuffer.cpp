@@ -34,6 +34,17 @@ HugePageBuffer::HugePageBuffer(size_t bytes)
 #endif
 }
 
+void HugePageBuffer::discardContents()
+{
+    if (!m_data)
+        return;
+#ifdef MADV_FREE
+    if (madvise(m_data, m_size, MADV_FREE) == 0)
+        return;
+#endif
+    madvise(m_data, m_size, MADV_DONTNEED);
+}
+
 HugePageBuffer::~HugePageBuffer()
 {
     if (m_data)

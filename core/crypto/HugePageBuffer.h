@@ -28,6 +28,11 @@ public:
     // Whether the kernel accepted the advice (false where huge pages are switched off).
     bool advised() const { return m_advised; }
 
+    // Lets the kernel take the pages back whenever it needs memory (MADV_FREE), without
+    // unmapping them: until it does, the next use finds them in place, with no page faults
+    // and no zero-filling. Afterwards the contents are the old ones or zeros, page by page.
+    void discardContents();
+
 private:
     void *m_data = nullptr;
     size_t m_size = 0;

@@ -9,10 +9,12 @@
 #include <QString>
 #include <QtEndian>
 
+#include <algorithm>
 #include <atomic>
 #include <climits>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <semaphore>
 #include <thread>
 #include <vector>
@@ -87,6 +89,68 @@ public:
     GateSlot(const GateSlot &) = delete;
     GateSlot &operator=(const GateSlot &) = delete;
 };
+
+// The memory of finished derivations, at most one buffer per gate slot, for the next ones:
+// mapping 128 MiB again and having the kernel fault in and zero-fill every page costs about a
+// tenth of a derivation. A kept buffer's pages are the kernel's to take back whenever it needs
+// memory (HugePageBuffer::discardContents()); ROMix writes all of V before it reads any, so
+// whatever a page then holds is never used. Buffers past kMaxKeptBytes (costs far above the
+// product's) are unmapped at once.
+class BufferPool
+{
+public:
+    static constexpr size_t kMaxKeptBytes = 512 * 1024 * 1024;
+
+    std::unique_ptr<HugePageBuffer> take(size_t bytes)
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            // The smallest kept buffer that is large enough.
+            auto best = m_free.end();
+            for (auto it = m_free.begin(); it != m_free.end(); ++it) {
+                if ((*it)->size() >= bytes
+                    && (best == m_free.end() || (*it)->size() < (*best)->size()))
+                    best = it;
+            }
+            if (best != m_free.end()) {
+                std::unique_ptr<HugePageBuffer> found = std::move(*best);
+                m_free.erase(best);
+                return found;
+            }
+        }
+        return std::make_unique<HugePageBuffer>(bytes);
+    }
+
+    void give(std::unique_ptr<HugePageBuffer> buffer)
+    {
+        if (!buffer->data() || buffer->size() > kMaxKeptBytes)
+            return;
+        buffer->discardContents();
+        std::lock_guard lock(m_mutex);
+        if (m_free.size() >= size_t(coreCount())) {
+            // Keep the larger ones: they serve every smaller cost too.
+            auto smallest =
+                std::min_element(m_free.begin(), m_free.end(), [](const auto &a, const auto &b) {
+                    return a->size() < b->size();
+                });
+            if ((*smallest)->size() >= buffer->size())
+                return;
+            *smallest = std::move(buffer);
+            return;
+        }
+        m_free.push_back(std::move(buffer));
+    }
+
+private:
+    std::mutex m_mutex;
+    std::vector<std::unique_ptr<HugePageBuffer>> m_free;
+};
+
+BufferPool &bufferPool()
+{
+    static BufferPool pool;
+    return pool;
+}
 
 // RFC 7914 section 3: Salsa20/8 on one 64-byte block of 16 little-endian words, in place.
 void salsa20_8(quint32 block[16])
@@ -240,14 +304,15 @@ Result<QByteArray> scrypt(QByteArrayView password, QByteArrayView salt, ScryptCo
     const size_t blockBytes = 4 * blockWords;
     const size_t bBytes = blockBytes * cost.p;
     const GateSlot slot;
-    HugePageBuffer memory(size_t(cost.n) * blockBytes + 2 * blockBytes);
-    if (!memory.data()) {
+    std::unique_ptr<HugePageBuffer> memory =
+        bufferPool().take(size_t(cost.n) * blockBytes + 2 * blockBytes);
+    if (!memory->data()) {
         return makeError(ErrorCode::Unavailable,
                          QStringLiteral("scrypt could not get the %1 bytes of memory it needs; "
                                         "retry later")
                              .arg(needed));
     }
-    auto *v = static_cast<quint32 *>(memory.data());
+    auto *v = static_cast<quint32 *>(memory->data());
     quint32 *xy = v + size_t(cost.n) * blockWords;
 
     std::vector<unsigned char> b(bBytes);
@@ -265,10 +330,13 @@ Result<QByteArray> scrypt(QByteArrayView password, QByteArrayView salt, ScryptCo
     derived = derived
         && pbkdf2Sha256(password, b.data(), bBytes, reinterpret_cast<unsigned char *>(key.data()),
                         size_t(keyLength));
-    // V goes back to the system with the mapping; what stays in the process is wiped.
+    // What holds the last state and the key material is wiped; V, 128 MiB of intermediate
+    // states that lead nowhere without the password, is left to the pool (and is never in a
+    // core dump): wiping it would cost as much as the zero-filling the pool saves.
     OPENSSL_cleanse(b.data(), b.size());
     OPENSSL_cleanse(words.data(), words.size() * sizeof(quint32));
     OPENSSL_cleanse(xy, 2 * blockBytes);
+    bufferPool().give(std::move(memory));
     if (!derived) {
         OPENSSL_cleanse(key.data(), size_t(key.size()));
         return makeError(ErrorCode::Unavailable,
