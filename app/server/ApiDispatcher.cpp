@@ -78,6 +78,12 @@ QString ApiDispatcher::nextRequestId()
         + QString::number(m_nextId.fetch_add(1, std::memory_order_relaxed), 16);
 }
 
+bool ApiDispatcher::trusted(const QString &address) const
+{
+    // Most servers trust no proxy: then there is nothing to parse.
+    return !m_options.trustedProxies.isEmpty() && trusted(QHostAddress(address));
+}
+
 bool ApiDispatcher::trusted(const QHostAddress &address) const
 {
     for (const auto &subnet : m_options.trustedProxies) {
@@ -90,6 +96,8 @@ bool ApiDispatcher::trusted(const QHostAddress &address) const
 QString ApiDispatcher::limiterKey(const QString &address)
 {
     // One IPv6 client has a whole /64 to pick addresses from.
+    if (!address.contains(QLatin1Char(':')))
+        return address;
     const QHostAddress parsed(address);
     if (parsed.protocol() != QAbstractSocket::IPv6Protocol || parsed.toIPv4Address() != 0)
         return address;
@@ -100,8 +108,7 @@ QString ApiDispatcher::limiterKey(const QString &address)
 
 QString ApiDispatcher::clientAddress(const QString &peer, const QByteArray &forwardedFor) const
 {
-    const QHostAddress peerAddress(peer);
-    if (forwardedFor.isEmpty() || !trusted(peerAddress))
+    if (forwardedFor.isEmpty() || !trusted(peer))
         return peer;
     // Right to left: each trusted proxy appended the address it saw; the first address that is
     // not a trusted proxy is the client. Anything to its left is the client's own claim.
@@ -198,7 +205,7 @@ void ApiDispatcher::handle(ApiRequest request, std::function<void(ApiResponse)> 
     request.requestId = nextRequestId();
     request.clientAddress =
         clientAddress(request.peerAddress, request.headerList("x-forwarded-for"));
-    request.viaTrustedProxy = trusted(QHostAddress(request.peerAddress))
+    request.viaTrustedProxy = trusted(request.peerAddress)
         || !request.header("x-forwarded-for").isEmpty() || !request.header("forwarded").isEmpty();
 
     const auto matched = m_router.match(request.method, request.path);

@@ -48,6 +48,7 @@ private:
     // What the per-address rate counts: the address, or its /64 for IPv6.
     static QString limiterKey(const QString &address);
     bool trusted(const QHostAddress &address) const;
+    bool trusted(const QString &address) const;
     // Answers that need no endpoint (404, 405, 415, 406, 429, CORS preflight); nullopt when the
     // request goes on to `route`.
     std::optional<ApiResponse> screen(const ApiRequest &request, const Router::Match *match,

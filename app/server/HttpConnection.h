@@ -227,23 +227,29 @@ private:
     void write(ApiResponse response, bool close)
     {
         const bool keepAlive = !close && m_keepAlive && !m_server.stopping.load();
-        auto message = std::make_shared<http::response<http::string_body>>();
-        message->version(m_version);
-        message->result(unsigned(response.status));
+        const auto view = [](const QByteArray &bytes) {
+            return beast::string_view(bytes.constData(), size_t(bytes.size()));
+        };
+        // One message per connection, used again for every answer on it: one request at a
+        // time is in flight, and its answer is written before the next is read.
+        http::response<http::string_body> &message = m_response;
+        message = {};
+        message.version(m_version);
+        message.result(unsigned(response.status));
         if (!response.contentType.isEmpty())
-            message->set(http::field::content_type, response.contentType.toStdString());
+            message.set(http::field::content_type, view(response.contentType));
         // Answers carry tokens and personal data: never cached, never sniffed.
-        message->set(http::field::cache_control, "no-store");
-        message->set("X-Content-Type-Options", "nosniff");
+        message.set(http::field::cache_control, "no-store");
+        message.set("X-Content-Type-Options", "nosniff");
         for (const auto &[name, value] : response.headers)
-            message->set(name.toStdString(), value.toStdString());
-        message->body() = response.body.toStdString();
-        message->keep_alive(keepAlive);
-        message->prepare_payload();
+            message.set(view(name), view(value));
+        message.body().assign(response.body.constData(), size_t(response.body.size()));
+        message.keep_alive(keepAlive);
+        message.prepare_payload();
         lowest().expires_after(m_limits.writeTimeout);
         http::async_write(
-            m_stream, *message,
-            [self = this->shared_from_this(), message, keepAlive](beast::error_code ec, size_t) {
+            m_stream, message,
+            [self = this->shared_from_this(), keepAlive](beast::error_code ec, size_t) {
                 if (self->m_dispatched) {
                     self->m_dispatched = false;
                     --self->m_server.inFlight;
@@ -298,6 +304,7 @@ private:
     Stream m_stream;
     beast::flat_buffer m_buffer;
     std::optional<http::request_parser<http::string_body>> m_parser;
+    http::response<http::string_body> m_response;
     bool m_keepAlive = false;
     bool m_dispatched = false;
     unsigned m_version = 11;
