@@ -11,7 +11,7 @@ build="${1:-build/bench}"
 binaries="$build/bench"
 report="$build/bench-report.md"
 benchmarks=(BenchSessionValidate BenchBulkRevoke BenchAuthenticate BenchUserSearch BenchAuditLookup
-            BenchTrailRead BenchTrailIndex)
+            BenchServer BenchTrailRead BenchTrailIndex)
 
 for name in "${benchmarks[@]}"; do
     if [[ ! -x "$binaries/$name" ]]; then

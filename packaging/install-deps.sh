@@ -34,8 +34,10 @@ run_pkgs=(
 
 # The tools the benchmarks run beside Gatehouse (bench/BenchTrailIndex: a `zcat | jq` filter
 # pass and the same filter with Python's json module); zcat comes with gzip, always there.
+# bench/BenchServer: wrk, and Node.js for the servers it runs beside gatehouse-server (npm
+# comes with Node.js from other sources than Debian, and as a package of its own in Debian).
 bench_pkgs=(
-  jq python3
+  jq python3 wrk nodejs
 )
 
 groups=("$@")
@@ -47,7 +49,8 @@ for g in "${groups[@]}"; do
     build) wanted+=("${build_pkgs[@]}") ;;
     test)  wanted+=("${test_pkgs[@]}") ;;
     run)   wanted+=("${run_pkgs[@]}") ;;
-    bench) wanted+=("${bench_pkgs[@]}") ;;
+    bench) wanted+=("${bench_pkgs[@]}")
+           command -v npm >/dev/null || wanted+=(npm) ;;
     *) echo "install-deps: unknown group '$g' (use build, test, run or bench)" >&2; exit 2 ;;
   esac
 done
