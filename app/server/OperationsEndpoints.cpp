@@ -1,6 +1,7 @@
 #include "OperationsEndpoints.h"
 
 #include "EndpointSupport.h"
+#include "model/IsoTime.h"
 
 #include <QHostAddress>
 
@@ -32,9 +33,26 @@ void OperationsEndpoints::addTo(Router &router) const
         }
         ApiResponse response;
         response.contentType = "text/plain; version=0.0.4; charset=utf-8";
-        response.body = m_metrics.render();
+        response.body = m_metrics.render() + lockedAccounts();
         return response;
     });
+}
+
+QByteArray OperationsEndpoints::lockedAccounts() const
+{
+    // From the store, so every instance reports the same number: a lockout made through one
+    // holds on all (the store counts the failures).
+    Result<QVariant> locked =
+        m_store.transact<QVariant>(Store::Access::Read, [](SqlTransaction &tx) {
+            return tx.scalar(QStringLiteral("SELECT count(*) FROM users WHERE locked_until > ?"),
+                             {isoUtc(QDateTime::currentDateTimeUtc())});
+        });
+    if (!locked)
+        return {};
+    return "# HELP gatehouse_locked_accounts Accounts locked after failed sign-ins, now.\n"
+           "# TYPE gatehouse_locked_accounts gauge\n"
+           "gatehouse_locked_accounts "
+        + QByteArray::number(locked->toLongLong()) + '\n';
 }
 
 } // namespace gatehouse::server

@@ -20,6 +20,9 @@ public:
     void addTo(Router &router) const;
 
 private:
+    // The gatehouse_locked_accounts gauge, or nothing if the store cannot be read.
+    QByteArray lockedAccounts() const;
+
     Store &m_store;
     const Metrics &m_metrics;
 };

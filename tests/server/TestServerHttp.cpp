@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -353,6 +354,36 @@ private Q_SLOTS:
             "UPDATE sessions SET revoked_at = '2026-01-01T00:00:00.000Z', revoke_reason = 'test'"
             " WHERE user_id = (SELECT id FROM users WHERE username = 'bernard')")));
         QCOMPARE(me().status(), 401);
+    }
+
+    // /metrics reports the accounts locked now, from the store (so on every instance).
+    void lockedAccountsAreMeasured()
+    {
+        const auto locked = [&] {
+            static const QRegularExpression gauge(
+                QStringLiteral("\\ngatehouse_locked_accounts (\\d+)\\n"));
+            const QRegularExpressionMatch match =
+                gauge.match(QString::fromUtf8(exchange(httpRequest("GET", "/metrics")).body()));
+            return match.hasMatch() ? match.captured(1).toInt() : -1;
+        };
+        const int before = locked();
+        QVERIFY(before >= 0);
+        QVERIFY(setSignupEnabled(true));
+        QCOMPARE(
+            exchange(httpRequest("POST", "/auth/signup",
+                                 R"({"username":"lena","password":"nine ladies dancing slowly"})",
+                                 {{"Content-Type", kJson}}))
+                .status(),
+            201);
+        QVERIFY(setSignupEnabled(false));
+        for (int i = 0; i < 5; ++i) {
+            QCOMPARE(exchange(httpRequest("POST", "/auth/login",
+                                          R"({"username":"lena","password":"not her password"})",
+                                          {{"Content-Type", kJson}}))
+                         .status(),
+                     401);
+        }
+        QCOMPARE(locked(), before + 1);
     }
 
     void slowClientsAreCutOff()
