@@ -23,6 +23,7 @@ public:
         : m_server(server),
           m_limits(server.options.limits),
           m_slot(std::move(slot)),
+          m_peerAddress(QString::fromStdString(m_slot.address())),
           m_tls(std::move(tls)),
           m_stream(makeStream(std::move(socket), m_tls.get())),
           m_buffer(m_limits.maxHeaderBytes + 1024 * 1024)
@@ -184,8 +185,7 @@ private:
 
     void refuse(int status, const QString &problem)
     {
-        write(m_server.handler.refused(status, problem, QString::fromStdString(m_slot.address())),
-              true);
+        write(m_server.handler.refused(status, problem, m_peerAddress), true);
     }
 
     void dispatch()
@@ -206,7 +206,7 @@ private:
                 QByteArray(field.value().data(), qsizetype(field.value().size()))));
         }
         api.body = QByteArray(request.body().data(), qsizetype(request.body().size()));
-        api.peerAddress = QString::fromStdString(m_slot.address());
+        api.peerAddress = m_peerAddress;
         m_keepAlive = request.keep_alive();
         m_version = request.version();
         m_parser.reset();
@@ -300,6 +300,7 @@ private:
     HttpServer::Private &m_server;
     const HttpLimits &m_limits;
     ConnectionSlot m_slot;
+    const QString m_peerAddress; // the slot's, as the handler takes it
     std::shared_ptr<ssl::context> m_tls; // before the stream, which uses it
     Stream m_stream;
     beast::flat_buffer m_buffer;

@@ -1,5 +1,7 @@
 #include "Router.h"
 
+#include <QStringTokenizer>
+
 namespace gatehouse::server {
 
 namespace {
@@ -7,6 +9,16 @@ namespace {
 QStringList segmentsOf(const QString &path)
 {
     return path.split(QLatin1Char('/'));
+}
+
+// A request's path in segments, as views into it: matching runs on every request, and most
+// paths have few segments, so this allocates nothing.
+Router::Segments viewSegmentsOf(QStringView path)
+{
+    Router::Segments segments;
+    for (QStringView segment : qTokenize(path, u'/'))
+        segments.append(segment);
+    return segments;
 }
 
 QString describe(const api::ApiRoute &route)
@@ -31,7 +43,7 @@ void Router::add(const char *method, const char *path, Handler handler, MemoryHa
     m_routes.append(std::move(route));
 }
 
-bool Router::matches(const QStringList &pattern, const QStringList &segments,
+bool Router::matches(const QStringList &pattern, const Segments &segments,
                      QHash<QString, QString> *parameters)
 {
     if (pattern.size() != segments.size())
@@ -42,7 +54,7 @@ bool Router::matches(const QStringList &pattern, const QStringList &segments,
             if (segments[i].isEmpty())
                 return false;
             if (parameters)
-                parameters->insert(expected.mid(1, expected.size() - 2), segments[i]);
+                parameters->insert(expected.mid(1, expected.size() - 2), segments[i].toString());
         } else if (expected != segments[i]) {
             return false;
         }
@@ -53,12 +65,12 @@ bool Router::matches(const QStringList &pattern, const QStringList &segments,
 std::variant<Router::Match, Router::NotFound, Router::MethodNotAllowed>
 Router::match(QByteArrayView method, const QString &path) const
 {
-    const QStringList segments = segmentsOf(path);
+    const Segments segments = viewSegmentsOf(path);
     QByteArrayList allowed;
     for (qsizetype i = 0; i < m_routes.size(); ++i) {
         if (!matches(m_patterns[i], segments, nullptr))
             continue;
-        const QByteArray routeMethod(m_routes[i].api.method);
+        const QByteArrayView routeMethod(m_routes[i].api.method);
         if (routeMethod == method) {
             Match found;
             found.route = &m_routes[i];
@@ -66,7 +78,7 @@ Router::match(QByteArrayView method, const QString &path) const
             return found;
         }
         if (!allowed.contains(routeMethod))
-            allowed.append(routeMethod);
+            allowed.append(routeMethod.toByteArray());
     }
     if (allowed.isEmpty())
         return NotFound{};

@@ -8,6 +8,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <QVarLengthArray>
 
 #include <functional>
 #include <optional>
@@ -55,8 +56,10 @@ public:
     // "METHOD /path" lines; empty when the two agree.
     QStringList mismatchWithContract() const;
 
+    using Segments = QVarLengthArray<QStringView, 16>;
+
 private:
-    static bool matches(const QStringList &pattern, const QStringList &segments,
+    static bool matches(const QStringList &pattern, const Segments &segments,
                         QHash<QString, QString> *parameters);
 
     QList<Route> m_routes;

@@ -258,11 +258,12 @@ Result<int> Sessions::endOtherSessions(SqlTransaction &tx, const QString &userId
         m_context.clock().now(), revokedBy, *checked);
 }
 
-std::optional<CachedSession> Sessions::kept(const QByteArray &hash, const QDateTime &now,
-                                            const std::optional<QByteArray> &stamp) const
+std::shared_ptr<const CachedSession> Sessions::kept(const QByteArray &hash, const QDateTime &now,
+                                                    const std::optional<QByteArray> &stamp) const
 {
-    std::optional<CachedSession> cached =
-        stamp ? m_context.validationCaches().sessions.find(hash, *stamp) : std::nullopt;
+    std::shared_ptr<const CachedSession> cached = stamp
+        ? m_context.validationCaches().sessions.find(hash, *stamp).value_or(nullptr)
+        : nullptr;
     // A kept row that no longer looks usable is read again before the token is refused: its
     // idle expiry may have been pushed later by another validator's activity record. So is
     // one due for an activity record: the record may be written already, and only the row can
@@ -281,7 +282,7 @@ std::optional<Result<ValidatedSession>> Sessions::validateFromMemory(const QStri
     Result<QByteArray> hash = TokenFormat::sessionTokenHash(token);
     if (!hash)
         return Result<ValidatedSession>(invalidSession());
-    const std::optional<CachedSession> cached =
+    const std::shared_ptr<const CachedSession> cached =
         kept(*hash, m_context.clock().now(), m_context.store().changeStamp());
     if (!cached)
         return std::nullopt;
@@ -301,7 +302,7 @@ Result<ValidatedSession> Sessions::validate(const QString &token, bool allowPend
     const QDateTime now = m_context.clock().now();
     // Read before the store is, so that the cache never takes a row for newer than it is.
     const std::optional<QByteArray> stamp = m_context.store().changeStamp();
-    const std::optional<CachedSession> cached = kept(*hash, now, stamp);
+    const std::shared_ptr<const CachedSession> cached = kept(*hash, now, stamp);
     Result<Lookup> found = cached
         ? Result<Lookup>(Lookup{SessionRows::Lookup{cached->session, true}, cached->policy, -1})
         : m_context.store().transact<Lookup>(Store::Access::Read,
@@ -311,8 +312,11 @@ Result<ValidatedSession> Sessions::validate(const QString &token, bool allowPend
     if (!found->row || !found->row->userActive)
         return invalidSession();
     if (!cached && stamp) {
-        m_context.validationCaches().sessions.remember(*hash, {found->row->session, found->policy},
-                                                       *stamp, found->revision);
+        m_context.validationCaches().sessions.remember(
+            *hash,
+            std::make_shared<const CachedSession>(
+                CachedSession{found->row->session, found->policy}),
+            *stamp, found->revision);
     }
     const Session &session = found->row->session;
     const Session::Status status = session.status(now);

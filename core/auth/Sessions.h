@@ -135,8 +135,8 @@ private:
 
     // The session validated before for `hash`, if it is still usable at `now` and needs no
     // activity record (ValidationCache).
-    std::optional<CachedSession> kept(const QByteArray &hash, const QDateTime &now,
-                                      const std::optional<QByteArray> &stamp) const;
+    std::shared_ptr<const CachedSession> kept(const QByteArray &hash, const QDateTime &now,
+                                              const std::optional<QByteArray> &stamp) const;
 
     const ServiceContext &m_context;
 };

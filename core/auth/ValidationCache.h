@@ -100,7 +100,8 @@ struct CachedUser {
 
 // One per store in a process, shared by every service over it.
 struct ValidationCaches {
-    ValidationCache<CachedSession> sessions; // by token hash
+    // By token hash; shared, so that a hit copies a pointer, not the row's strings.
+    ValidationCache<std::shared_ptr<const CachedSession>> sessions;
     ValidationCache<CachedServiceToken> serviceTokens; // by key id
     StampedCache<std::shared_ptr<const CachedUser>> users; // by id, for UserDirectory::self()
 };
