@@ -32,6 +32,8 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+
 using namespace gatehouse;
 using namespace gatehouse::bench;
 
@@ -113,6 +115,8 @@ public:
                           .arg(m_name, QString::fromUtf8(seen.right(500))));
     }
 
+    qint64 pid() const { return m_process.processId(); }
+
 private:
     QString m_name;
     QProcess m_process;
@@ -151,7 +155,35 @@ struct WrkRun {
     double requestsPerSecond = 0;
     double p50Ms = 0;
     double p99Ms = 0;
+    double serverCpuMicroseconds = 0; // per request, the server's processes only
 };
+
+// CPU seconds (user and system) used so far by process `pid` and all its descendants (the
+// Node.js cluster's workers), from /proc. A figure per request that other work on the machine
+// changes far less than a rate.
+double cpuSecondsOfTree(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return 0;
+    // Fields 14 and 15 (utime, stime) after the ")" that ends the command name.
+    const QByteArray line = stat.readAll();
+    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    double seconds = fields.size() > 13
+        ? double(fields[11].toLongLong() + fields[12].toLongLong()) / double(sysconf(_SC_CLK_TCK))
+        : 0;
+    const QDir tasks(QStringLiteral("/proc/%1/task").arg(pid));
+    for (const QString &task : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile children(tasks.filePath(task + QStringLiteral("/children")));
+        if (!children.open(QIODevice::ReadOnly))
+            continue;
+        for (const QByteArray &child : children.readAll().simplified().split(' ')) {
+            if (!child.isEmpty())
+                seconds += cpuSecondsOfTree(child.toLongLong());
+        }
+    }
+    return seconds;
+}
 
 double milliseconds(const QString &figure)
 {
@@ -202,6 +234,7 @@ struct Side {
     QString name;
     QString url;
     QStringList wrkArguments;
+    qint64 serverPid = 0; // whose CPU time counts
     QList<WrkRun> runs;
 
     double median(double WrkRun::*field) const
@@ -222,7 +255,11 @@ void alternate(QList<Side> &sides, int connections, int seconds, int rounds, int
     for (int round = 0; round < rounds; ++round) {
         for (qsizetype k = 0; k < sides.size(); ++k) {
             Side &side = sides[(k + round) % sides.size()];
-            side.runs.append(runWrk(side.url, connections, seconds, side.wrkArguments));
+            const double cpuBefore = cpuSecondsOfTree(side.serverPid);
+            WrkRun run = runWrk(side.url, connections, seconds, side.wrkArguments);
+            const double cpu = cpuSecondsOfTree(side.serverPid) - cpuBefore;
+            run.serverCpuMicroseconds = cpu * 1e6 / (run.requestsPerSecond * seconds);
+            side.runs.append(run);
             const double rate = side.runs.last().requestsPerSecond;
             print(QStringLiteral("  round %1, %2: %3/s")
                       .arg(round + 1)
@@ -415,18 +452,22 @@ void run()
         {QStringLiteral("gatehouse-server"),
          QStringLiteral("http://127.0.0.1:%1/auth/user").arg(plainPort),
          bearer(session),
+         plain.pid(),
          {}},
         {QStringLiteral("(b) node:http cluster"),
          QStringLiteral("http://127.0.0.1:%1/auth/user").arg(clusterPort),
          bearer(clusterToken),
+         cluster.pid(),
          {}},
         {QStringLiteral("(a) Express + jsonwebtoken"),
          QStringLiteral("http://127.0.0.1:%1/auth/user").arg(expressPort),
          bearer(expressToken),
+         express.pid(),
          {}},
         {QStringLiteral("gatehouse-server, TLS 1.3"),
          QStringLiteral("https://127.0.0.1:%1/auth/user").arg(tlsPort),
          bearer(session),
+         tls.pid(),
          {}},
     };
     alternate(validation, kConnections, kValidationSeconds, kValidationRounds, 2);
@@ -435,14 +476,19 @@ void run()
     const double expressRate = validation[2].median(&WrkRun::requestsPerSecond);
     Table validationTable({QStringLiteral("server"), QStringLiteral("requests/s (median)"),
                            QStringLiteral("p50 ms"), QStringLiteral("p99 ms"),
-                           QStringLiteral("gatehouse-server (HTTP) / this, median of rounds")});
+                           QStringLiteral("gatehouse-server (HTTP) / this, median of rounds"),
+                           QStringLiteral("server CPU µs per request (median)")});
     for (const Side &side : validation) {
         validationTable.add({side.name, grouped(side.median(&WrkRun::requestsPerSecond)),
                              fixed(side.median(&WrkRun::p50Ms), 2),
                              fixed(side.median(&WrkRun::p99Ms), 2),
-                             percent(roundRatio(validation[0], side))});
+                             percent(roundRatio(validation[0], side)),
+                             fixed(side.median(&WrkRun::serverCpuMicroseconds), 1)});
     }
     validationTable.print();
+    print(QStringLiteral("Server CPU per request, (b) node:http cluster / gatehouse-server: %1")
+              .arg(percent(validation[1].median(&WrkRun::serverCpuMicroseconds)
+                           / validation[0].median(&WrkRun::serverCpuMicroseconds))));
 
     print();
     print(QStringLiteral("### POST /auth/login, %1 connections").arg(kLoginConnections));
@@ -461,14 +507,17 @@ void run()
         {QStringLiteral("gatehouse-server"),
          QStringLiteral("http://127.0.0.1:%1/auth/login").arg(plainPort),
          post,
+         plain.pid(),
          {}},
         {QStringLiteral("Express, crypto.scrypt"),
          QStringLiteral("http://127.0.0.1:%1/auth/login").arg(expressPort),
          post,
+         express.pid(),
          {}},
         {QStringLiteral("Express, crypto.scrypt, GLIBC_TUNABLES=glibc.malloc.hugetlb=1"),
          QStringLiteral("http://127.0.0.1:%1/auth/login").arg(hugePort),
          post,
+         expressHuge.pid(),
          {}},
     };
     alternate(logins, kLoginConnections, kLoginSeconds, kLoginRounds, 5);
