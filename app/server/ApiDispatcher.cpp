@@ -293,6 +293,8 @@ void ApiDispatcher::finish(const ApiRequest &request, int route, const QByteArra
 void ApiDispatcher::writeLog(const ApiRequest &request, const QByteArray &routeName,
                              const ApiResponse &response, double seconds)
 {
+    if (!m_options.log)
+        return;
     // The route's template, never the path or query: a token put in a URL (C7) or an id stays
     // out of the log. Client-sent text is cut short and kept on one line by JSON escaping.
     QByteArray line;

@@ -42,10 +42,11 @@ QByteArray OperationsEndpoints::lockedAccounts() const
 {
     // From the store, so every instance reports the same number: a lockout made through one
     // holds on all (the store counts the failures).
+    const QString now = isoUtc(m_clock.now());
     Result<QVariant> locked =
-        m_store.transact<QVariant>(Store::Access::Read, [](SqlTransaction &tx) {
+        m_store.transact<QVariant>(Store::Access::Read, [&now](SqlTransaction &tx) {
             return tx.scalar(QStringLiteral("SELECT count(*) FROM users WHERE locked_until > ?"),
-                             {isoUtc(QDateTime::currentDateTimeUtc())});
+                             {now});
         });
     if (!locked)
         return {};

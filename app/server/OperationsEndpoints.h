@@ -2,6 +2,7 @@
 
 #include "Metrics.h"
 #include "Router.h"
+#include "model/Clock.h"
 #include "store/Store.h"
 
 namespace gatehouse::server {
@@ -12,8 +13,9 @@ namespace gatehouse::server {
 class OperationsEndpoints
 {
 public:
-    OperationsEndpoints(Store &store, const Metrics &metrics)
+    OperationsEndpoints(Store &store, const Clock &clock, const Metrics &metrics)
         : m_store(store),
+          m_clock(clock),
           m_metrics(metrics)
     {}
 
@@ -24,6 +26,7 @@ private:
     QByteArray lockedAccounts() const;
 
     Store &m_store;
+    const Clock &m_clock; // the core's, which sets and ends locks
     const Metrics &m_metrics;
 };
 

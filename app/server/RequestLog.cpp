@@ -1,5 +1,7 @@
 #include "RequestLog.h"
 
+#include <utility>
+
 namespace gatehouse::server {
 
 RequestLog::RequestLog(FILE *out)

@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
@@ -15,7 +16,9 @@ namespace gatehouse::server {
 // A request never waits on the output (stdout into a pipe or journald can block), and a busy
 // server makes one write per batch instead of one per request. If the output stops taking
 // lines, at most kMaxPendingBytes wait; later lines are dropped and their number written when
-// the output moves again, rather than holding requests up or memory without bound.
+// the output moves again, rather than holding requests up or memory without bound. The price:
+// if the process dies, the lines of its last moments (at most kFlushInterval) are lost; the
+// audit log, in the store, is the record that must survive, and does.
 class RequestLog
 {
 public:

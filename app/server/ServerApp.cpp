@@ -112,7 +112,7 @@ int ServerApp::serve(const ServerConfig &config)
     const CoreServices services = CoreServices::make(context, *blocklist);
     Metrics metrics;
     Router router;
-    const OperationsEndpoints operations(**store, metrics);
+    const OperationsEndpoints operations(**store, context.clock(), metrics);
     operations.addTo(router);
     const AuthEndpoints auth(services, metrics);
     auth.addTo(router);

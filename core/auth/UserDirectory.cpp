@@ -303,7 +303,7 @@ Result<User> UserDirectory::self(const Actor &actor) const
         const QByteArray json =
             QJsonDocument(UserRows::toJson(*user)).toJson(QJsonDocument::Compact);
         cache.remember(actor.userId, std::make_shared<const CachedUser>(CachedUser{*user, json}),
-                       *stamp);
+                       *stamp, *stamp);
     }
     return user;
 }

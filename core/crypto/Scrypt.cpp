@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <climits>
+#include <cstdint>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -90,12 +91,12 @@ public:
     GateSlot &operator=(const GateSlot &) = delete;
 };
 
-// The memory of finished derivations, at most one buffer per gate slot, for the next ones:
-// mapping 128 MiB again and having the kernel fault in and zero-fill every page costs about a
-// tenth of a derivation. A kept buffer's pages are the kernel's to take back whenever it needs
-// memory (HugePageBuffer::discardContents()); ROMix writes all of V before it reads any, so
-// whatever a page then holds is never used. Buffers past kMaxKeptBytes (costs far above the
-// product's) are unmapped at once.
+// The memory of finished derivations (wiped), at most one buffer per gate slot, for the next
+// ones: mapping 128 MiB again and having the kernel fault in and zero-fill every page costs
+// about a tenth of a derivation. A kept buffer's pages are the kernel's to take back whenever
+// it needs memory (HugePageBuffer::discardContents()); ROMix writes all of V before it reads
+// any, so whatever a page then holds is never used. Buffers past kMaxKeptBytes (costs far
+// above the product's) are unmapped at once.
 class BufferPool
 {
 public:
@@ -289,6 +290,12 @@ Result<QByteArray> scrypt(QByteArrayView password, QByteArrayView salt, ScryptCo
             QStringLiteral("scrypt key length must be between 1 and %1 bytes").arg(kMaxKeyLength));
     }
     const quint64 needed = cost.memoryBytes();
+    // memoryBytes() saturates: a cost whose memory cannot even be counted is refused whatever
+    // the cap, so the sizes below never wrap.
+    if (needed == std::numeric_limits<quint64>::max() || needed > SIZE_MAX / 2) {
+        return makeError(ErrorCode::InvalidInput,
+                         QStringLiteral("scrypt N, r and p need more memory than can exist"));
+    }
     if (needed > maxMemoryBytes) {
         return makeError(ErrorCode::Unavailable,
                          QStringLiteral("scrypt parameters need %1 bytes of memory but the cap "
@@ -330,12 +337,12 @@ Result<QByteArray> scrypt(QByteArrayView password, QByteArrayView salt, ScryptCo
     derived = derived
         && pbkdf2Sha256(password, b.data(), bBytes, reinterpret_cast<unsigned char *>(key.data()),
                         size_t(keyLength));
-    // What holds the last state and the key material is wiped; V, 128 MiB of intermediate
-    // states that lead nowhere without the password, is left to the pool (and is never in a
-    // core dump): wiping it would cost as much as the zero-filling the pool saves.
+    // Everything is wiped, V too: V[0] is PBKDF2's output, against which a password guess
+    // costs one HMAC, and the rest follows from it. Wiping pages that are in place costs a
+    // fraction of faulting in fresh, zero-filled ones.
     OPENSSL_cleanse(b.data(), b.size());
     OPENSSL_cleanse(words.data(), words.size() * sizeof(quint32));
-    OPENSSL_cleanse(xy, 2 * blockBytes);
+    OPENSSL_cleanse(v, size_t(cost.n) * blockBytes + 2 * blockBytes);
     bufferPool().give(std::move(memory));
     if (!derived) {
         OPENSSL_cleanse(key.data(), size_t(key.size()));

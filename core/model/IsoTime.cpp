@@ -24,11 +24,16 @@ QString isoUtc(const QDateTime &time)
     // Written by hand: QDateTime::toString() formats through QString::asprintf, and this runs
     // for every time in every answer and log line (a tenth of a server's time on a hot path).
     using namespace std::chrono;
-    const sys_time<milliseconds> instant{milliseconds(time.toMSecsSinceEpoch())};
+    // Years 1 to 9999 only (chrono's years are shorts, and year 0 is not Qt's); Qt's own form
+    // for the others.
+    constexpr qint64 kFirst = -62135596800000; // 0001-01-01T00:00:00.000Z
+    constexpr qint64 kLast = 253402300799999; // 9999-12-31T23:59:59.999Z
+    const qint64 msecs = time.toMSecsSinceEpoch();
+    if (msecs < kFirst || msecs > kLast)
+        return time.toUTC().toString(Qt::ISODateWithMs);
+    const sys_time<milliseconds> instant{milliseconds(msecs)};
     const sys_days day = floor<days>(instant);
     const year_month_day date{day};
-    if (int(date.year()) < 0 || int(date.year()) > 9999) // Qt's own form for such years
-        return time.toUTC().toString(Qt::ISODateWithMs);
     const hh_mm_ss clock{instant - day};
     char text[] = "yyyy-MM-ddTHH:mm:ss.zzzZ";
     putDigits(text, 4, int(date.year()));

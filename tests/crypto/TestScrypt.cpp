@@ -192,6 +192,16 @@ private Q_SLOTS:
         QCOMPARE(*roomy, *exact);
     }
 
+    // A cost whose memory does not fit a 64-bit count is refused whatever the cap, before any
+    // size is computed from it.
+    void uncountableMemoryIsRefused()
+    {
+        const ScryptCost huge{quint64{1} << 62, 8, 1};
+        QCOMPARE(huge.memoryBytes(), std::numeric_limits<quint64>::max());
+        GH_VERIFY_ERROR(scrypt("pw", "salt", huge, 32, std::numeric_limits<quint64>::max()),
+                        ErrorCode::InvalidInput);
+    }
+
     void capMessageIsClear()
     {
         const auto result = scrypt("pw", "salt", {1u << 17, 8, 1}, 32, kMiB);

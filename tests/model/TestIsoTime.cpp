@@ -39,7 +39,9 @@ private Q_SLOTS:
             const QDateTime time = QDateTime::fromMSecsSinceEpoch(msecs, Qt::UTC);
             QCOMPARE(isoUtc(time), time.toString(Qt::ISODateWithMs));
         }
-        for (const QDate &date : {QDate(10000, 1, 1), QDate(-5, 6, 1), QDate(0, 12, 31)}) {
+        for (const QDate &date :
+             {QDate(10000, 1, 1), QDate(70000, 1, 1), QDate(-5, 6, 1), QDate(-1, 12, 31),
+              QDate(0, 12, 31), QDate(1, 1, 1), QDate(9999, 12, 31)}) {
             const QDateTime time(date, QTime(12, 34, 56, 789), Qt::UTC);
             QCOMPARE(isoUtc(time), time.toString(Qt::ISODateWithMs));
         }
