@@ -69,12 +69,17 @@ public:
         if (!workingDirectory.isEmpty())
             m_process.setWorkingDirectory(workingDirectory);
         // gatehouse-server's request log (stdout) is written and thrown away: the lines are
-        // made as in production, but a disk is not part of the comparison.
+        // made as in production, but a disk is not part of the comparison. Its messages
+        // (stderr) go to a file, so that a full pipe can never hold it up.
         m_process.setStandardOutputFile(QProcess::nullDevice());
-        m_process.setProcessChannelMode(QProcess::SeparateChannels);
+        m_messages = QDir::temp().filePath(QStringLiteral("gatehouse-bench-%1-%2.err")
+                                               .arg(QCoreApplication::applicationPid())
+                                               .arg(QString::number(qHash(name), 16)));
+        m_process.setStandardErrorFile(m_messages);
     }
     ~Peer()
     {
+        QFile::remove(m_messages);
         if (m_process.state() == QProcess::NotRunning)
             return;
         m_process.terminate();
@@ -84,13 +89,12 @@ public:
         }
     }
 
-    // Starts it and waits for a line of its output matching `ready`; returns the match.
+    // Starts it and waits for a line of its output (stdout, else its messages) matching
+    // `ready`; returns the match.
     QRegularExpressionMatch start(const QRegularExpression &ready, bool readyOnStdout)
     {
-        if (readyOnStdout) {
+        if (readyOnStdout)
             m_process.setStandardOutputFile(QString());
-            m_process.setStandardErrorFile(QProcess::nullDevice());
-        }
         m_process.start();
         if (!m_process.waitForStarted(10000))
             throw Failure(
@@ -100,9 +104,16 @@ public:
         waited.start();
         // Node's Express side derives its stored hash at start: up to a few seconds.
         while (waited.elapsed() < 60000) {
-            m_process.waitForReadyRead(200);
-            seen += readyOnStdout ? m_process.readAllStandardOutput()
-                                  : m_process.readAllStandardError();
+            if (readyOnStdout)
+                m_process.waitForReadyRead(200);
+            else
+                QThread::msleep(100);
+            if (readyOnStdout) {
+                seen += m_process.readAllStandardOutput();
+            } else {
+                QFile messages(m_messages);
+                seen = messages.open(QIODevice::ReadOnly) ? messages.readAll() : QByteArray();
+            }
             for (const QByteArray &line : seen.split('\n')) {
                 const QRegularExpressionMatch match = ready.match(QString::fromUtf8(line));
                 if (match.hasMatch())
@@ -119,6 +130,7 @@ public:
 
 private:
     QString m_name;
+    QString m_messages; // stderr
     QProcess m_process;
 };
 
@@ -161,7 +173,7 @@ struct WrkRun {
 // CPU seconds (user and system) used so far by process `pid` and all its descendants (the
 // Node.js cluster's workers), from /proc. A figure per request that other work on the machine
 // changes far less than a rate.
-double cpuSecondsOfTree(qint64 pid)
+double cpuSecondsOfTree(qint64 pid, int *processes = nullptr)
 {
     QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
     if (!stat.open(QIODevice::ReadOnly))
@@ -169,6 +181,8 @@ double cpuSecondsOfTree(qint64 pid)
     // Fields 14 and 15 (utime, stime) after the ")" that ends the command name.
     const QByteArray line = stat.readAll();
     const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    if (processes)
+        ++*processes;
     double seconds = fields.size() > 13
         ? double(fields[11].toLongLong() + fields[12].toLongLong()) / double(sysconf(_SC_CLK_TCK))
         : 0;
@@ -179,7 +193,7 @@ double cpuSecondsOfTree(qint64 pid)
             continue;
         for (const QByteArray &child : children.readAll().simplified().split(' ')) {
             if (!child.isEmpty())
-                seconds += cpuSecondsOfTree(child.toLongLong());
+                seconds += cpuSecondsOfTree(child.toLongLong(), processes);
         }
     }
     return seconds;
@@ -470,6 +484,12 @@ void run()
          tls.pid(),
          {}},
     };
+    int clusterProcesses = 0;
+    cpuSecondsOfTree(cluster.pid(), &clusterProcesses);
+    if (clusterProcesses < 1 + cores())
+        throw Failure(QStringLiteral("the node:http cluster's workers are not found under /proc "
+                                     "(%1 processes); its CPU time would be undercounted")
+                          .arg(clusterProcesses));
     alternate(validation, kConnections, kValidationSeconds, kValidationRounds, 2);
     const double ours = validation[0].median(&WrkRun::requestsPerSecond);
     const double clusterRate = validation[1].median(&WrkRun::requestsPerSecond);

@@ -25,7 +25,8 @@ if (cluster.isPrimary) {
   });
 } else {
   const sha256 = (text) => crypto.createHash('sha256').update(text).digest('hex');
-  const sessions = new Map([[sha256(process.env.BENCH_TOKEN), benchUser()]]);
+  // The user's JSON made once, as gatehouse-server keeps it between changes to the store.
+  const sessions = new Map([[sha256(process.env.BENCH_TOKEN), JSON.stringify(benchUser())]]);
   const unauthorized = JSON.stringify({ error: 'unauthorized' });
   http
     .createServer((req, res) => {
@@ -40,7 +41,7 @@ if (cluster.isPrimary) {
         return;
       }
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-      res.end(JSON.stringify(user));
+      res.end(user);
     })
     .listen(port, '127.0.0.1');
 }
