@@ -29,7 +29,7 @@ struct HttpLimits {
     int maxConnections = 8192;
 };
 
-// The network side of gatehouse-server: Boost.Beast over Asio, on a multi-threaded io_context,
+// The network side of gatehouse-server: Boost.Beast over Asio, one io_context per network thread,
 // with TLS 1.2+ from OpenSSL or, only when asked, plain HTTP. It parses strictly (Transfer-
 // Encoding with Content-Length, duplicate or invalid Content-Length: 400 and the connection
 // closed), enforces HttpLimits, and hands whole requests to an HttpHandler. Beast stays in
