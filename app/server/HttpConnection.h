@@ -104,11 +104,15 @@ private:
         const auto &request = m_parser->get();
         if (!framedOnce(request))
             return refuse(400, problemFor(400));
-        const qint64 limit = m_server.handler.maxBodyBytes(
-            QByteArrayView(request.method_string().data(),
-                           qsizetype(request.method_string().size())),
-            QByteArrayView(request.target().data(), qsizetype(request.target().size())));
         const auto length = m_parser->content_length();
+        // Only a request with a body needs its route's limit now; the rest (most, GET
+        // /auth/user among them) are routed once, by the handler.
+        const qint64 limit = length || m_parser->chunked()
+            ? m_server.handler.maxBodyBytes(
+                QByteArrayView(request.method_string().data(),
+                               qsizetype(request.method_string().size())),
+                QByteArrayView(request.target().data(), qsizetype(request.target().size())))
+            : 0;
         if (length && *length > quint64(limit))
             return refuse(413, problemFor(413));
         const qint64 declared = length ? qint64(*length) : (m_parser->chunked() ? limit : 0);
