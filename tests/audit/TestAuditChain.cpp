@@ -8,8 +8,8 @@
 #include "auth/UserDirectory.h"
 #include "crypto/Ed25519.h"
 #include "model/Clock.h"
-#include "store/sqlite/SqliteStore.h"
 
+#include "TestStores.h"
 #include "TestSupport.h"
 
 #include <QDir>
@@ -22,6 +22,7 @@
 #include <thread>
 
 using namespace gatehouse;
+namespace TestStores = gatehouse::test::TestStores;
 
 namespace {
 
@@ -40,17 +41,19 @@ QString problemsText(const AuditVerification &verification)
 
 // The tamper cases of SECURITY.md family F against a log of 1000 records written through the
 // services and then signed: each case tampers with a copy of that store through a connection
-// of its own, as someone with the database file would, and runs verify.
+// of its own, as someone with the database file (or the database's password) would, and runs
+// verify.
 class TestAuditChain : public QObject
 {
     Q_OBJECT
 
 private:
     QTemporaryDir m_dir;
-    QString m_template; // the store as signed, never opened again after initTestCase
-    QString m_path; // this test's copy
+    StoreInfo m_template; // the store as signed, never opened again after initTestCase
+    StoreInfo m_info; // this test's copy
+    QString m_keys; // its audit signing keys
     std::shared_ptr<ManualClock> m_clock;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Store> m_store;
     std::unique_ptr<ServiceContext> m_context;
     std::unique_ptr<UserDirectory> m_users;
     std::unique_ptr<AuditTrail> m_trail;
@@ -66,29 +69,40 @@ private:
         m_store.reset();
     }
 
-    void openServices(const QString &path)
+    // Where the signing keys of a store are kept: beside a SQLite file (where the services
+    // look by default), in the test's folder for a PostgreSQL database (which has no file).
+    QString keysFor(const StoreInfo &info, const QString &name) const
+    {
+        return TestStores::postgres() ? m_dir.filePath(name + QStringLiteral(".audit-keys"))
+                                      : AuditSigningKeys::defaultPathFor(info.location);
+    }
+
+    void openServices(const StoreInfo &info)
     {
         closeServices();
-        auto store = SqliteStore::open(path);
+        auto store = TestStores::open(info);
         QVERIFY2(store, qPrintable(store ? QString() : store.error().message));
         m_store = std::move(*store);
-        m_context = std::make_unique<ServiceContext>(*m_store, m_clock);
+        m_info = m_store->info();
+        m_context = std::make_unique<ServiceContext>(*m_store, m_clock, std::nullopt, m_keys);
         m_users = std::make_unique<UserDirectory>(*m_context);
         m_trail = std::make_unique<AuditTrail>(*m_context);
     }
 
     void copyTemplate()
     {
-        m_path = m_dir.filePath(QStringLiteral("copy-%1.db").arg(++m_copies));
-        QVERIFY(QFile::copy(m_template, m_path));
-        QVERIFY(QFile::copy(AuditSigningKeys::defaultPathFor(m_template),
-                            AuditSigningKeys::defaultPathFor(m_path)));
-        openServices(m_path);
+        const QString name = QStringLiteral("copy-%1").arg(++m_copies);
+        Result<StoreInfo> copied = TestStores::copy(m_template, m_dir.path(), name);
+        QVERIFY2(copied, qPrintable(copied ? QString() : copied.error().message));
+        const QString keys = keysFor(*copied, name);
+        QVERIFY(QFile::copy(keysFor(m_template, QStringLiteral("template")), keys));
+        m_keys = keys;
+        openServices(*copied);
     }
 
     void tamper(const QString &statement, const QVariantMap &bindings = {})
     {
-        const QString problem = test::execByHand(m_path, statement, bindings);
+        const QString problem = TestStores::execByHand(m_info, statement, bindings);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
 
@@ -176,12 +190,12 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         m_clock = std::make_shared<ManualClock>(QDateTime(QDate(2026, 3, 1), QTime(9, 0), Qt::UTC));
-        m_template = m_dir.filePath(QStringLiteral("template.db"));
         {
-            auto store = SqliteStore::create(m_template);
-            QVERIFY(store);
+            auto store = TestStores::create(m_dir.path(), QStringLiteral("template"));
+            QVERIFY2(store, qPrintable(store ? QString() : store.error().message));
+            m_template = (*store)->info();
         }
-        m_path = m_template;
+        m_keys = keysFor(m_template, QStringLiteral("template"));
         openServices(m_template);
         Result<User> owner = m_users->createFirstOwner(
             Actor::localConsole(), NewUser{QStringLiteral("owner"), {}, {}, {Role::Owner}});
@@ -311,16 +325,19 @@ private Q_SLOTS:
     {
         QFETCH(qint64, seq);
         const QString columns = AuditRows::kColumns.section(QLatin1Char(','), 1);
-        tamper(
-            QStringLiteral("CREATE TABLE swap AS SELECT * FROM audit_events WHERE seq IN (:a, :b)"),
-            {{QStringLiteral(":a"), seq}, {QStringLiteral(":b"), seq + 1}});
+        // Made empty, then filled: PostgreSQL takes no parameters in CREATE TABLE AS.
+        tamper(QStringLiteral("CREATE TABLE swap AS SELECT * FROM audit_events WHERE 0 = 1"));
+        tamper(QStringLiteral("INSERT INTO swap SELECT * FROM audit_events WHERE seq IN (:a, :b)"),
+               {{QStringLiteral(":a"), seq}, {QStringLiteral(":b"), seq + 1}});
         tamper(QStringLiteral("DELETE FROM audit_events WHERE seq IN (:a, :b)"),
                {{QStringLiteral(":a"), seq}, {QStringLiteral(":b"), seq + 1}});
-        tamper(QStringLiteral(
-                   "INSERT INTO audit_events (seq,%1) SELECT CASE seq WHEN :a THEN :b ELSE :a END,"
-                   "%1 FROM swap")
-                   .arg(columns),
-               {{QStringLiteral(":a"), seq}, {QStringLiteral(":b"), seq + 1}});
+        // The new numbers are cast: PostgreSQL reads untyped parameters in a CASE as text.
+        tamper(
+            QStringLiteral(
+                "INSERT INTO audit_events (seq,%1) SELECT CASE seq WHEN :a THEN CAST(:b AS BIGINT)"
+                " ELSE CAST(:a AS BIGINT) END,%1 FROM swap")
+                .arg(columns),
+            {{QStringLiteral(":a"), seq}, {QStringLiteral(":b"), seq + 1}});
         tamper(QStringLiteral("DROP TABLE swap"));
         const AuditVerification verification = verify();
         expectFirst(verification, seq, QStringLiteral("reordered"));
@@ -378,11 +395,10 @@ private Q_SLOTS:
         const AuditCheckpoint later = checkpoint();
         QVERIFY(later.size > kRecords + 1);
         closeServices();
-        QVERIFY(QFile::remove(m_path));
-        QFile::remove(m_path + QStringLiteral("-wal"));
-        QFile::remove(m_path + QStringLiteral("-shm"));
-        QVERIFY(QFile::copy(m_template, m_path));
-        openServices(m_path);
+        const StoreInfo replaced = m_info;
+        Result<void> restored = TestStores::overwrite(replaced, m_template);
+        QVERIFY2(restored, qPrintable(restored ? QString() : restored.error().message));
+        openServices(replaced);
         const AuditVerification verification = verify({later});
         expectFirst(verification, kRecords + 2, QStringLiteral("rollback"));
         QVERIFY(verify().ok()); // nothing inside the store can tell
@@ -500,8 +516,7 @@ private Q_SLOTS:
         QVERIFY(verify({before, after}).ok());
 
         // The retired key is what verifies the older checkpoints.
-        const QString keyFile = AuditSigningKeys::defaultPathFor(m_path);
-        QFile file(keyFile);
+        QFile file(m_keys);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QByteArray content = file.readAll();
         file.close();
@@ -517,12 +532,12 @@ private Q_SLOTS:
     // The key file gone after checkpoints were signed: no silent new key.
     void lostKeyFile()
     {
-        QVERIFY(QFile::remove(AuditSigningKeys::defaultPathFor(m_path)));
+        QVERIFY(QFile::remove(m_keys));
         Result<AuditCheckpoint> refused = m_trail->createCheckpoint(test::actorFor(m_owner));
         QVERIFY(!refused);
         QCOMPARE(refused.error().code, ErrorCode::Unavailable);
         QVERIFY(refused.error().message.contains(QStringLiteral("Restore it")));
-        QVERIFY(!QFile::exists(AuditSigningKeys::defaultPathFor(m_path)));
+        QVERIFY(!QFile::exists(m_keys));
         // Verification without it trusts nothing the store holds, and says so.
         expectFirst(verify(), kRecords, QStringLiteral("checkpoint-untrusted-key"));
         // Rotation is the way out: a new key, and checkpoints again.
@@ -640,9 +655,18 @@ private Q_SLOTS:
     // nor a record of one.
     void failedAuditInsertCreatesNothing()
     {
-        tamper(QStringLiteral("CREATE TRIGGER refuse_token_audit BEFORE INSERT ON audit_events"
-                              " WHEN NEW.event_name = 'CreateServiceToken'"
-                              " BEGIN SELECT RAISE(ABORT, 'disk full'); END"));
+        if (TestStores::postgres()) {
+            tamper(QStringLiteral(
+                "CREATE FUNCTION refuse_token_audit() RETURNS trigger"
+                " LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$"));
+            tamper(QStringLiteral("CREATE TRIGGER refuse_token_audit BEFORE INSERT ON audit_events"
+                                  " FOR EACH ROW WHEN (NEW.event_name = 'CreateServiceToken')"
+                                  " EXECUTE FUNCTION refuse_token_audit()"));
+        } else {
+            tamper(QStringLiteral("CREATE TRIGGER refuse_token_audit BEFORE INSERT ON audit_events"
+                                  " WHEN NEW.event_name = 'CreateServiceToken'"
+                                  " BEGIN SELECT RAISE(ABORT, 'disk full'); END"));
+        }
         ServiceTokens tokens(*m_context);
         Result<ServiceTokenSecret> refused = tokens.create(
             test::actorFor(m_owner),
@@ -669,12 +693,14 @@ private Q_SLOTS:
     // signed) are chained by the first record appended after the upgrade.
     void recordsFromBeforeTheChain()
     {
-        m_path = m_dir.filePath(QStringLiteral("upgraded.db"));
+        StoreInfo upgraded;
         {
-            auto store = SqliteStore::create(m_path);
-            QVERIFY(store);
+            auto store = TestStores::create(m_dir.path(), QStringLiteral("upgraded"));
+            QVERIFY2(store, qPrintable(store ? QString() : store.error().message));
+            upgraded = (*store)->info();
         }
-        openServices(m_path);
+        m_keys = keysFor(upgraded, QStringLiteral("upgraded"));
+        openServices(upgraded);
         Result<User> owner = m_users->createFirstOwner(
             Actor::localConsole(), NewUser{QStringLiteral("owner"), {}, {}, {Role::Owner}});
         QVERIFY(owner);
@@ -683,7 +709,8 @@ private Q_SLOTS:
         m_owner = *owner;
         writeRecords(4);
         tamper(QStringLiteral("UPDATE audit_events SET prev_hash = NULL, entry_hash = NULL"));
-        tamper(QStringLiteral("UPDATE audit_chain SET head_seq = 0, head_hash = zeroblob(32)"));
+        tamper(QStringLiteral("UPDATE audit_chain SET head_seq = 0, head_hash = :z"),
+               {{QStringLiteral(":z"), QByteArray(AuditChain::kHashLength, '\0')}});
         expectFirst(verify(), 1, QStringLiteral("unchained"));
         writeRecords(1); // after the verify's own record: 7 records in all
         const AuditVerification verification = verify();

@@ -4,8 +4,8 @@
 #include "auth/AuditTrail.h"
 #include "auth/UserDirectory.h"
 #include "model/Clock.h"
-#include "store/sqlite/SqliteStore.h"
 
+#include "TestStores.h"
 #include "TestSupport.h"
 
 #include <QBuffer>
@@ -16,6 +16,7 @@
 #include <QTemporaryDir>
 
 using namespace gatehouse;
+namespace TestStores = gatehouse::test::TestStores;
 
 namespace {
 
@@ -67,7 +68,7 @@ class TestAuditLookup : public QObject
 private:
     QTemporaryDir m_dir;
     std::shared_ptr<ManualClock> m_clock;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Store> m_store;
     std::unique_ptr<ServiceContext> m_context;
     std::unique_ptr<UserDirectory> m_users;
     std::unique_ptr<AuditTrail> m_trail;
@@ -190,8 +191,8 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         m_clock = std::make_shared<ManualClock>(QDateTime(QDate(2026, 5, 1), QTime(8, 0), Qt::UTC));
-        auto store = SqliteStore::create(m_dir.filePath(QStringLiteral("lookup.db")));
-        QVERIFY(store);
+        auto store = TestStores::create(m_dir.path(), QStringLiteral("lookup"));
+        QVERIFY2(store, qPrintable(store ? QString() : store.error().message));
         m_store = std::move(*store);
         m_context = std::make_unique<ServiceContext>(*m_store, m_clock);
         m_users = std::make_unique<UserDirectory>(*m_context);
@@ -249,6 +250,34 @@ private Q_SLOTS:
                                     .arg(actual.size())));
         }
         QVERIFY(nonEmpty > 75); // the queries were not trivially empty
+    }
+
+    // Every attribute alone, with a value some records have, finds exactly those records:
+    // including the ones the random lookups above never draw (an event id, a resource type).
+    void everyAttributeAlone()
+    {
+        reloadReference();
+        const QJsonObject sample = m_records.at(m_records.size() / 2);
+        const QList<EventLookup::Condition> conditions{
+            {LookupAttribute::EventId, sample[QStringLiteral("eventID")].toString()},
+            {LookupAttribute::EventName, QStringLiteral("RotateServiceToken")},
+            {LookupAttribute::EventSource, QStringLiteral("admin.gatehouse")},
+            {LookupAttribute::Username, QStringLiteral("carol")},
+            {LookupAttribute::AccessKeyId, QStringLiteral("ghk_key0")},
+            {LookupAttribute::ReadOnly, QStringLiteral("true")},
+            {LookupAttribute::SourceIpAddress, QStringLiteral("192.0.2.2")},
+            {LookupAttribute::ErrorCode, QStringLiteral("InvalidInput")},
+            {LookupAttribute::ResourceType, QStringLiteral("Gatehouse::User")},
+            {LookupAttribute::ResourceName, QStringLiteral("res-0")},
+        };
+        for (const EventLookup::Condition &condition : conditions) {
+            EventLookup lookup;
+            lookup.conditions.append(condition);
+            lookup.maxResults = 100;
+            const QStringList expected = expectedIds(lookup);
+            QVERIFY2(!expected.isEmpty(), qPrintable(condition.value));
+            QCOMPARE(allPages(lookup), expected);
+        }
     }
 
     // A token keeps its place while newer records arrive, and belongs to its own lookup.
@@ -421,8 +450,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        auto store = SqliteStore::create(dir.filePath(QStringLiteral("drive.db")));
-        QVERIFY(store);
+        auto store = TestStores::create(dir.path(), QStringLiteral("drive"));
+        QVERIFY2(store, qPrintable(store ? QString() : store.error().message));
         auto clock = std::make_shared<ManualClock>(m_clock->now());
         ServiceContext context(**store, clock);
         QVERIFY(

@@ -1,9 +1,10 @@
+#include "audit/AuditSigningKeys.h"
 #include "auth/Sessions.h"
 #include "auth/UserDirectory.h"
 #include "backend/LocalBackend.h"
 #include "model/Clock.h"
-#include "store/sqlite/SqliteStore.h"
 
+#include "TestStores.h"
 #include "TestSupport.h"
 
 #include <QFileInfo>
@@ -20,6 +21,7 @@
 
 using namespace gatehouse;
 using gatehouse::test::actorFor;
+namespace TestStores = gatehouse::test::TestStores;
 
 namespace {
 
@@ -106,9 +108,10 @@ class TestLocalBackend : public QObject
 
 private:
     QTemporaryDir m_dir;
-    QString m_path;
+    StoreInfo m_info; // of m_store, to open it again once it is gone
+    QString m_keys; // the audit checkpoint signing keys
     std::shared_ptr<WorkerClock> m_clock;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Store> m_store;
     std::unique_ptr<LocalBackend> m_backend;
     User m_owner;
 
@@ -140,18 +143,35 @@ private:
         return page && page->ok() ? int((*page)->items.size()) : -1;
     }
 
+    // A backend on m_store; beside a SQLite store it finds its signing keys by itself.
+    std::unique_ptr<LocalBackend> makeBackend()
+    {
+        return std::make_unique<LocalBackend>(*m_store, m_clock, actorFor(m_owner), std::nullopt,
+                                              nullptr, TestStores::postgres() ? m_keys : QString());
+    }
+
+    // m_store again, after the test let it go.
+    void reopenStore()
+    {
+        auto reopened = TestStores::open(m_info, m_clock);
+        GH_VERIFY_OK(reopened);
+        m_store = std::move(reopened).value();
+    }
+
 private Q_SLOTS:
     void init()
     {
         QVERIFY(m_dir.isValid());
         static int counter = 0;
-        m_path = m_dir.filePath(QStringLiteral("backend-%1.db").arg(++counter));
+        const QString name = QStringLiteral("backend-%1").arg(++counter);
         m_clock = std::make_shared<WorkerClock>(QDateTime(QDate(2026, 6, 1), QTime(9, 0), Qt::UTC));
-        SqliteStoreOptions options;
-        options.clock = m_clock;
-        auto store = SqliteStore::create(m_path, options);
+        auto store = TestStores::create(m_dir.path(), name, m_clock);
         GH_VERIFY_OK(store);
         m_store = std::move(store).value();
+        m_info = m_store->info();
+        // A PostgreSQL store has no file to keep them beside.
+        m_keys = TestStores::postgres() ? m_dir.filePath(name + QStringLiteral(".audit-keys"))
+                                        : AuditSigningKeys::defaultPathFor(m_info.location);
         {
             // The first owner comes from whoever holds the store, before any backend exists.
             const ServiceContext context(*m_store, m_clock);
@@ -161,7 +181,7 @@ private Q_SLOTS:
             m_owner = *owner;
         }
         m_clock->forgetThreads();
-        m_backend = std::make_unique<LocalBackend>(*m_store, m_clock, actorFor(m_owner));
+        m_backend = makeBackend();
     }
 
     void cleanup()
@@ -175,8 +195,7 @@ private Q_SLOTS:
     // something new to sign, and each checkpoint verifies.
     void checkpointsOnASchedule()
     {
-        const QString keys = m_path + QStringLiteral(".audit-keys");
-        QVERIFY(!QFile::exists(keys));
+        QVERIFY(!QFile::exists(m_keys));
         m_backend->setCheckpointInterval(std::chrono::milliseconds(50));
         const auto checkpoints = [&] {
             const std::optional<Result<QList<AuditCheckpoint>>> list =
@@ -187,7 +206,7 @@ private Q_SLOTS:
         // nothing new (only that checkpoint's own record).
         QTest::qWait(1000);
         QCOMPARE(checkpoints(), 1);
-        QVERIFY(QFile::exists(keys)); // made with the first checkpoint
+        QVERIFY(QFile::exists(m_keys)); // made with the first checkpoint
         // The listing just done is recorded, so the next tick signs once more, and then no more.
         QTest::qWait(1000);
         QCOMPARE(checkpoints(), 2);
@@ -201,7 +220,7 @@ private Q_SLOTS:
 
     void resultsArriveOnTheCallingThreadFromOneWorker()
     {
-        QVERIFY(m_backend->displayName().contains(m_path));
+        QVERIFY(m_backend->displayName().contains(m_info.location));
 
         std::optional<Result<User>> alice = await(m_backend->createUser(NewUser{
             QStringLiteral("Alice"), QStringLiteral("alice@example.com"), {}, {Role::Admin}}));
@@ -455,7 +474,8 @@ private Q_SLOTS:
             queued.last().then(this, [&continued](const Result<User> &) { ++continued; });
         }
 
-        QVERIFY(QFileInfo::exists(m_path + QStringLiteral("-wal")));
+        if (!TestStores::postgres())
+            QVERIFY(QFileInfo::exists(m_info.location + QStringLiteral("-wal")));
 
         // The destructor waits for the running call, so let it go from another thread.
         std::thread releaser([clock = m_clock] {
@@ -473,14 +493,31 @@ private Q_SLOTS:
         QCOMPARE(continued, 0);
 
         // The store can go right away: the worker's connection is closed already, so this
-        // closes the last one and SQLite folds the WAL back into the file and removes it.
+        // closes the last one. SQLite then folds the WAL back into the file and removes it;
+        // PostgreSQL sees no connection to the database but the one opened next.
         m_store.reset();
-        QVERIFY(!QFileInfo::exists(m_path + QStringLiteral("-wal")));
+        if (!TestStores::postgres())
+            QVERIFY(!QFileInfo::exists(m_info.location + QStringLiteral("-wal")));
 
-        auto reopened = SqliteStore::open(m_path);
-        GH_VERIFY_OK(reopened);
-        m_store = std::move(reopened).value();
-        m_backend = std::make_unique<LocalBackend>(*m_store, m_clock, actorFor(m_owner));
+        reopenStore();
+        QVERIFY(m_store);
+        if (TestStores::postgres()) {
+            const auto connections = [&] {
+                return m_store
+                    ->transact<QVariant>(Store::Access::Read,
+                                         [](SqlTransaction &tx) {
+                                             return tx.scalar(QStringLiteral(
+                                                 "SELECT count(*) FROM pg_stat_activity"
+                                                 " WHERE datname = current_database()"
+                                                 " AND backend_type = 'client backend'"));
+                                         })
+                    .valueOr(QVariant(-1))
+                    .toInt();
+            };
+            // A closed connection's server process leaves the list a moment later.
+            QTRY_COMPARE(connections(), 1);
+        }
+        m_backend = makeBackend();
         QCOMPARE(userCount(), 2);
         std::optional<Result<User>> kept = await(m_backend->findUser(QStringLiteral("running")));
         QVERIFY(kept);
@@ -504,10 +541,9 @@ private Q_SLOTS:
         }
 
         // Exactly the calls whose futures completed took effect.
-        auto reopened = SqliteStore::open(m_path);
-        GH_VERIFY_OK(reopened);
-        m_store = std::move(reopened).value();
-        m_backend = std::make_unique<LocalBackend>(*m_store, m_clock, actorFor(m_owner));
+        reopenStore();
+        QVERIFY(m_store);
+        m_backend = makeBackend();
         QCOMPARE(userCount(), 1 + created);
     }
 };

@@ -1,6 +1,7 @@
 #include "TestStores.h"
 
 #include "PostgresCluster.h"
+#include "TestSupport.h"
 #include "store/postgres/PostgresStore.h"
 #include "store/sqlite/SqliteStore.h"
 
@@ -8,7 +9,11 @@
 #include <QFile>
 #include <QMutex>
 #include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QUrl>
+#include <QUrlQuery>
 
 namespace gatehouse::test::TestStores {
 
@@ -27,9 +32,41 @@ PostgresCluster &cluster()
     return instance;
 }
 
+QString databaseOf(const StoreInfo &info)
+{
+    return QUrl(info.location).path().mid(1);
+}
+
 QString databaseOf(const Store &store)
 {
-    return QUrl(store.info().location).path().mid(1);
+    return databaseOf(store.info());
+}
+
+bool isPostgres(const StoreInfo &info)
+{
+    return info.backend == u"postgresql";
+}
+
+// Runs SQL as the cluster's superuser; the reason when it fails.
+QString superuser(const QString &sql)
+{
+    QMutexLocker lock(&clusterMutex());
+    if (cluster().psql(QStringLiteral("postgres"), sql).isEmpty())
+        return cluster().error();
+    return {};
+}
+
+// A connection of its own to the PostgreSQL store at `location`, opened as the store opens
+// its connections (the socket folder and port in the URL's query).
+QString openPostgres(QSqlDatabase &db, const QString &location)
+{
+    const QUrl url(location);
+    const QUrlQuery query(url);
+    db.setHostName(query.queryItemValue(QStringLiteral("host"), QUrl::FullyDecoded));
+    db.setPort(query.queryItemValue(QStringLiteral("port")).toInt());
+    db.setDatabaseName(url.path().mid(1));
+    db.setUserName(url.userName(QUrl::FullyDecoded));
+    return db.open() ? QString() : db.lastError().text();
 }
 
 } // namespace
@@ -72,8 +109,12 @@ Result<std::unique_ptr<Store>> create(const QString &folder, const QString &name
 
 Result<std::unique_ptr<Store>> open(const Store &store, std::shared_ptr<const Clock> clock)
 {
-    const StoreInfo info = store.info();
-    if (info.backend == u"postgresql") {
+    return open(store.info(), std::move(clock));
+}
+
+Result<std::unique_ptr<Store>> open(const StoreInfo &info, std::shared_ptr<const Clock> clock)
+{
+    if (isPostgres(info)) {
         PostgresStoreOptions options;
         options.clock = std::move(clock);
         Result<std::unique_ptr<PostgresStore>> opened = PostgresStore::open(info.location, options);
@@ -90,10 +131,85 @@ Result<std::unique_ptr<Store>> open(const Store &store, std::shared_ptr<const Cl
     return std::unique_ptr<Store>(std::move(opened).value());
 }
 
+Result<StoreInfo> copy(const StoreInfo &source, const QString &folder, const QString &name)
+{
+    StoreInfo copied = source;
+    if (!isPostgres(source)) {
+        copied.location = QDir(folder).absoluteFilePath(name + QStringLiteral(".db"));
+        if (!QFile::copy(source.location, copied.location))
+            return makeError(ErrorCode::Internal, QStringLiteral("cannot copy ") + source.location);
+        return copied;
+    }
+    QUrl url(source.location);
+    url.setPath(QLatin1Char('/') + name);
+    copied.location = url.toString();
+    // Test fixtures: the names are the test's own.
+    const QString problem = superuser(
+        QStringLiteral("CREATE DATABASE \"%1\" TEMPLATE \"%2\"").arg(name, databaseOf(source)));
+    if (!problem.isEmpty())
+        return makeError(ErrorCode::Internal, problem);
+    return copied;
+}
+
+Result<void> overwrite(const StoreInfo &target, const StoreInfo &source)
+{
+    if (!isPostgres(target)) {
+        for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"),
+                                      QStringLiteral("-journal")})
+            QFile::remove(target.location + suffix);
+        if (!QFile::copy(source.location, target.location))
+            return makeError(ErrorCode::Internal, QStringLiteral("cannot copy ") + source.location);
+        return {};
+    }
+    // Two statements: neither may run inside a transaction block.
+    QString problem =
+        superuser(QStringLiteral("DROP DATABASE \"%1\" WITH (FORCE)").arg(databaseOf(target)));
+    if (problem.isEmpty()) {
+        problem = superuser(QStringLiteral("CREATE DATABASE \"%1\" TEMPLATE \"%2\"")
+                                .arg(databaseOf(target), databaseOf(source)));
+    }
+    if (!problem.isEmpty())
+        return makeError(ErrorCode::Internal, problem);
+    return {};
+}
+
+QString execByHand(const StoreInfo &info, const QString &statement, const QVariantMap &bindings)
+{
+    if (!isPostgres(info))
+        return test::execByHand(info.location, statement, bindings);
+    const QString name = QStringLiteral("by-hand-postgres");
+    QString problem;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+        problem = openPostgres(db, info.location);
+        if (problem.isEmpty()) {
+            QSqlQuery query(db);
+            // PostgreSQL prepares only SELECT, INSERT, UPDATE, DELETE and VALUES: a statement
+            // without parameters (DDL) runs as it is.
+            bool done = false;
+            if (bindings.isEmpty()) {
+                done = query.exec(statement);
+            } else {
+                done = query.prepare(statement);
+                for (auto it = bindings.cbegin(); done && it != bindings.cend(); ++it) {
+                    if (statement.contains(it.key()))
+                        query.bindValue(it.key(), it.value());
+                }
+                done = done && query.exec();
+            }
+            if (!done)
+                problem = query.lastError().text();
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return problem;
+}
+
 QByteArray contents(const Store &store)
 {
     const StoreInfo info = store.info();
-    if (info.backend == u"postgresql") {
+    if (isPostgres(info)) {
         QByteArray dump;
         {
             QMutexLocker lock(&clusterMutex());

@@ -91,11 +91,9 @@ QString PostgresStore::redacted(const QUrl &url)
 PostgresStore::PostgresStore(QUrl url, PostgresStoreOptions options)
     : m_url(std::move(url)),
       m_options(std::move(options)),
-      m_serial(ThreadConnections::nextStoreSerial())
-{
-    m_info.backend = QStringLiteral("postgresql");
-    m_info.location = redacted(m_url);
-}
+      m_serial(ThreadConnections::nextStoreSerial()),
+      m_info(QStringLiteral("postgresql"), redacted(m_url))
+{}
 
 PostgresStore::~PostgresStore()
 {
@@ -293,24 +291,13 @@ Result<void> PostgresStore::prepare()
             if (Result<void> identity = StoreMetadata::write(tx, now); !identity)
                 return identity;
         }
-        return loadInfo(tx);
+        return m_info.reload(tx);
     });
-}
-
-Result<void> PostgresStore::loadInfo(SqlTransaction &tx)
-{
-    StoreInfo read = info();
-    if (Result<void> loaded = StoreMetadata::read(tx, read); !loaded)
-        return loaded;
-    QMutexLocker lock(&m_infoMutex);
-    m_info = read;
-    return {};
 }
 
 StoreInfo PostgresStore::info() const
 {
-    QMutexLocker lock(&m_infoMutex);
-    return m_info;
+    return m_info.get();
 }
 
 } // namespace gatehouse

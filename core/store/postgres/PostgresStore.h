@@ -3,8 +3,8 @@
 #include "model/Clock.h"
 #include "store/Migrations.h"
 #include "store/Store.h"
+#include "store/StoreInfoCell.h"
 
-#include <QMutex>
 #include <QUrl>
 
 #include <chrono>
@@ -64,13 +64,11 @@ private:
     Result<void> runOnce(Access access, const std::function<Result<void>(SqlTransaction &)> &work,
                          bool *retry, bool *lost);
     Result<void> prepare();
-    Result<void> loadInfo(SqlTransaction &tx);
 
     const QUrl m_url;
     const PostgresStoreOptions m_options;
     const quint64 m_serial;
-    mutable QMutex m_infoMutex;
-    StoreInfo m_info;
+    StoreInfoCell m_info;
 };
 
 } // namespace gatehouse

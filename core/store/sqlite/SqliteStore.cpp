@@ -197,11 +197,9 @@ SqliteStore::SqliteStore(QString path, SqliteStoreOptions options)
     : m_path(QFileInfo(path).absoluteFilePath()),
       m_options(std::move(options)),
       m_serial(ThreadConnections::nextStoreSerial()),
+      m_info(QStringLiteral("sqlite"), m_path),
       m_changes(m_path)
-{
-    m_info.backend = QStringLiteral("sqlite");
-    m_info.location = m_path;
-}
+{}
 
 SqliteStore::~SqliteStore()
 {
@@ -237,7 +235,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::create(const QString &path,
         }
         if (Result<void> identity = StoreMetadata::write(tx, now); !identity)
             return identity;
-        return store->loadInfo(tx);
+        return store->m_info.reload(tx);
     });
     if (!built) {
         store.reset(); // closes this thread's connection before its files go
@@ -247,7 +245,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::create(const QString &path,
             QStringLiteral("Cannot create the store %1: %2").arg(path, built.error().message));
     }
     store->m_createdHere = true;
-    qCInfo(lcStore) << "created store" << store->m_info.storeId;
+    qCInfo(lcStore) << "created store" << store->info().storeId;
     return store;
 }
 
@@ -267,8 +265,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path,
         if (Result<void> migrated = store->migrate(); !migrated)
             return withPath(migrated.error(), path);
     }
-    Result<void> loaded =
-        store->transaction(Access::Read, [&](SqlTransaction &tx) { return store->loadInfo(tx); });
+    Result<void> loaded = store->transaction(
+        Access::Read, [&](SqlTransaction &tx) { return store->m_info.reload(tx); });
     if (!loaded)
         return withPath(loaded.error(), path);
     return store;
@@ -315,20 +313,9 @@ Result<void> SqliteStore::migrate()
     return {};
 }
 
-Result<void> SqliteStore::loadInfo(SqlTransaction &tx)
-{
-    StoreInfo read = info();
-    if (Result<void> loaded = StoreMetadata::read(tx, read); !loaded)
-        return loaded;
-    QMutexLocker lock(&m_infoMutex);
-    m_info = read;
-    return {};
-}
-
 StoreInfo SqliteStore::info() const
 {
-    QMutexLocker lock(&m_infoMutex);
-    return m_info;
+    return m_info.get();
 }
 
 Result<QSqlDatabase> SqliteStore::connectionForThisThread()

@@ -4,8 +4,7 @@
 #include "model/Clock.h"
 #include "store/Migrations.h"
 #include "store/Store.h"
-
-#include <QMutex>
+#include "store/StoreInfoCell.h"
 
 #include <chrono>
 #include <memory>
@@ -65,15 +64,13 @@ private:
     SqliteStore(QString path, SqliteStoreOptions options);
 
     Result<QSqlDatabase> connectionForThisThread();
-    Result<void> loadInfo(SqlTransaction &tx);
     Result<void> migrate();
 
     const QString m_path;
     const SqliteStoreOptions m_options;
     const quint64 m_serial; // tells this store's per-thread connections from another's
     bool m_createdHere = false;
-    mutable QMutex m_infoMutex;
-    StoreInfo m_info;
+    StoreInfoCell m_info;
     const WalChangeStamp m_changes;
 };
 
