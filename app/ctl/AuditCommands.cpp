@@ -6,14 +6,12 @@
 #include "Duration.h"
 #include "LookupOptions.h"
 #include "api/AdminJson.h"
-#include "audit/AuditPublicKeys.h"
+#include "audit/AuditCheckpointFolder.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
-#include <QJsonDocument>
-#include <QSaveFile>
 #include <QTemporaryDir>
 
 namespace gatehouse::ctl {
@@ -49,48 +47,25 @@ const QCommandLineOption kExport(
                    "them into this folder."),
     QStringLiteral("folder"));
 
-Result<QByteArray> readSmallFile(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        return makeError(ErrorCode::InvalidInput,
-                         QStringLiteral("Cannot read %1: %2.").arg(path, file.errorString()));
-    }
-    constexpr qint64 kMax = 1024 * 1024; // a checkpoint or key list is a few hundred bytes
-    const QByteArray content = file.read(kMax + 1);
-    if (content.size() > kMax)
-        return makeError(ErrorCode::InvalidInput, QStringLiteral("%1 is far too large.").arg(path));
-    return content;
-}
-
 Result<QList<AuditCheckpoint>> heldCheckpoints(const QStringList &paths)
 {
     QList<AuditCheckpoint> held;
     for (const QString &path : paths) {
-        QStringList files{path};
-        if (QFileInfo(path).isDir()) {
-            files.clear();
-            const QDir folder(path);
-            for (const QString &name : folder.entryList(
-                     {QStringLiteral("*_AuditCheckpoint_*.json")}, QDir::Files, QDir::Name))
-                files.append(folder.filePath(name));
-            if (files.isEmpty()) {
-                return makeError(
-                    ErrorCode::InvalidInput,
-                    QStringLiteral("%1 holds no exported audit checkpoints.").arg(path));
-            }
-        }
-        for (const QString &file : files) {
-            Result<QByteArray> content = readSmallFile(file);
-            if (!content)
-                return content.error();
-            Result<AuditCheckpoint> checkpoint = AuditCheckpoint::fromJson(*content);
-            if (!checkpoint) {
-                return makeError(ErrorCode::InvalidInput,
-                                 QStringLiteral("%1: %2").arg(file, checkpoint.error().message));
-            }
+        if (!QFileInfo(path).isDir()) {
+            Result<AuditCheckpoint> checkpoint = AuditCheckpointFolder::readCheckpoint(path);
+            if (!checkpoint)
+                return checkpoint.error();
             held.append(*checkpoint);
+            continue;
         }
+        Result<QList<AuditCheckpoint>> some = AuditCheckpointFolder(path).checkpoints();
+        if (!some)
+            return some.error();
+        if (some->isEmpty()) {
+            return makeError(ErrorCode::InvalidInput,
+                             QStringLiteral("%1 holds no exported audit checkpoints.").arg(path));
+        }
+        held += *some;
     }
     return held;
 }
@@ -99,13 +74,9 @@ Result<QList<QByteArray>> trustedKeys(const QStringList &paths)
 {
     QList<QByteArray> keys;
     for (const QString &path : paths) {
-        Result<QByteArray> content = readSmallFile(path);
-        if (!content)
-            return content.error();
-        Result<QList<QByteArray>> some = AuditPublicKeys::fromJson(*content);
+        Result<QList<QByteArray>> some = AuditCheckpointFolder::readPublicKeys(path);
         if (!some)
-            return makeError(ErrorCode::InvalidInput,
-                             QStringLiteral("%1: %2").arg(path, some.error().message));
+            return some.error();
         keys += *some;
     }
     return keys;
@@ -147,20 +118,11 @@ int verify(const CtlContext &context, const QCommandLineParser &parser, AdminBac
     return verification->ok() ? CtlOutput::Success : CtlOutput::Failure;
 }
 
-Result<void> writeFile(const QString &path, const QByteArray &content)
-{
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size()
-        || !file.commit()) {
-        return makeError(ErrorCode::Unavailable,
-                         QStringLiteral("Cannot write %1: %2.").arg(path, file.errorString()));
-    }
-    return {};
-}
-
 // Every checkpoint and the public keys, ready to be copied off this machine.
 Result<int> exportCheckpoints(const QString &folder, AdminBackend &backend)
 {
+    // Asked for by name on the command line, so made if missing (the server never makes its
+    // folder: there a missing one may be a mount that failed).
     if (!QDir().mkpath(folder))
         return makeError(ErrorCode::Unavailable,
                          QStringLiteral("Cannot create the folder %1.").arg(folder));
@@ -170,17 +132,8 @@ Result<int> exportCheckpoints(const QString &folder, AdminBackend &backend)
     Result<QList<QByteArray>> keys = await(backend.auditTrustedKeys());
     if (!keys)
         return keys.error();
-    const QDir dir(folder);
-    for (const AuditCheckpoint &checkpoint : *checkpoints) {
-        if (Result<void> written = writeFile(dir.filePath(checkpoint.fileName()),
-                                             QJsonDocument(checkpoint.toJson()).toJson());
-            !written) {
-            return written.error();
-        }
-    }
     const QString logId = checkpoints->isEmpty() ? QString() : checkpoints->first().logId;
-    if (Result<void> written = writeFile(dir.filePath(AuditPublicKeys::fileName(logId)),
-                                         AuditPublicKeys::toJson(logId, *keys));
+    if (Result<void> written = AuditCheckpointFolder(folder).write(*checkpoints, logId, *keys);
         !written) {
         return written.error();
     }

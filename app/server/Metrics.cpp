@@ -20,7 +20,10 @@ constexpr EventName kEventNames[] = {
     {"gatehouse_signups_total", ""},
     {"gatehouse_rate_limited_total", ""},
     {"gatehouse_overloaded_total", ""},
+    {"gatehouse_checkpoint_export_failures_total", ""},
 };
+static_assert(std::size(kEventNames) == size_t(Metrics::Event::CheckpointExportFailed) + 1,
+              "one name per event");
 
 QByteArray escapeLabel(const QString &value)
 {

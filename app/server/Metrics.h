@@ -25,6 +25,7 @@ public:
         SignUp,
         RateLimited,
         Overloaded,
+        CheckpointExportFailed, // an audit checkpoint not written to the checkpoint folder
     };
 
     // Counts by the routes of api::apiRoutes(), by index; index apiRoutes().size() counts
@@ -49,7 +50,7 @@ private:
 
     QStringList m_routes;
     std::vector<std::unique_ptr<RouteCounters>> m_counters;
-    std::array<std::atomic<quint64>, 8> m_events{};
+    std::array<std::atomic<quint64>, 9> m_events{};
 };
 
 } // namespace gatehouse::server

@@ -6,6 +6,7 @@
 #include "AuthEndpoints.h"
 #include "HttpServer.h"
 #include "OperationsEndpoints.h"
+#include "ServerCheckpoints.h"
 #include "backend/LocalBackend.h"
 #include "store/DataKeyFile.h"
 #include "store/StoreLocation.h"
@@ -40,6 +41,15 @@ QString dataKeyPath(const ServerConfig &config)
 bool onPostgres(const ServerConfig &config)
 {
     return PostgresStore::isPostgresUrl(config.database);
+}
+
+// A SQLite store file missing, empty, not a store or damaged (SqliteFileCheck and the store's
+// inspection say so with these codes), as opposed to one there but locked, unreadable or of a
+// newer schema.
+bool storeIsLost(const ServerConfig &config, const Error &error)
+{
+    return !onPostgres(config)
+        && (error.code == ErrorCode::NotFound || error.code == ErrorCode::Integrity);
 }
 
 // Serving opens what exists: a SQLite store made by init, or the PostgreSQL database's store
@@ -97,9 +107,26 @@ int ServerApp::serve(const ServerConfig &config)
 {
     if (Result<void> valid = config.validate(); !valid)
         return fail(valid.error());
+    const bool keepsCheckpoints = !config.checkpointDir.isEmpty();
+    if (keepsCheckpoints && onPostgres(config) && config.auditKeysFile.isEmpty()) {
+        return fail(makeError(ErrorCode::InvalidInput,
+                              QStringLiteral("GATEHOUSE_CHECKPOINT_DIR on PostgreSQL needs "
+                                             "GATEHOUSE_AUDIT_KEYS_FILE: the file of the keys that "
+                                             "sign the checkpoints, the same on every instance.")));
+    }
     Result<std::unique_ptr<Store>> store = openStore(config);
-    if (!store)
-        return fail(store.error());
+    if (!store) {
+        // A store file that is gone, emptied or not a store while the folder holds checkpoints
+        // of it: say what it held, not only that it cannot be opened. A store that is there
+        // but locked, unreadable or newer is no case for a backup.
+        const QString expected = keepsCheckpoints && storeIsLost(config, store.error())
+            ? ServerCheckpoints::expectation(config.checkpointDir)
+            : QString();
+        if (expected.isEmpty())
+            return fail(store.error());
+        return fail(
+            makeError(store.error().code, store.error().message + QLatin1Char(' ') + expected));
+    }
     Result<std::optional<crypto::SecretBox>> dataKey = loadDataKey(config);
     if (!dataKey)
         return fail(dataKey.error());
@@ -107,10 +134,18 @@ int ServerApp::serve(const ServerConfig &config)
     if (!blocklist)
         return fail(blocklist.error());
 
-    const ServiceContext context(**store, Clock::system(), std::move(*dataKey),
-                                 config.auditKeysFile);
-    const CoreServices services = CoreServices::make(context, *blocklist);
+    ServiceContext context(**store, Clock::system(), std::move(*dataKey), config.auditKeysFile);
     Metrics metrics;
+    std::optional<ServerCheckpoints> checkpoints;
+    if (keepsCheckpoints) {
+        // Before anything is served or written: a rolled-back store must not take requests.
+        checkpoints.emplace(**store, context.auditKeysPath(), config.checkpointDir, metrics);
+        if (Result<void> ready = checkpoints->prepare(); !ready)
+            return fail(ready.error());
+        context.setCheckpointListener(
+            [&checkpoints](const AuditCheckpoint &made) { checkpoints->exportAfter(made); });
+    }
+    const CoreServices services = CoreServices::make(context, *blocklist);
     Router router;
     const OperationsEndpoints operations(**store, context.clock(), metrics);
     operations.addTo(router);
@@ -173,13 +208,38 @@ int ServerApp::serve(const ServerConfig &config)
     std::fprintf(stderr, "gatehouse-server: serving %s on %s:%u\n",
                  config.insecureHttp ? "http" : "https", qPrintable(config.listenHost),
                  unsigned((*server)->port()));
-    stop.get_future().wait();
+    std::future<void> stopped = stop.get_future();
+    const auto interval = std::chrono::seconds(
+        config.checkpointIntervalSeconds.value_or(ServerConfig::kDefaultCheckpointIntervalSeconds));
+    if (checkpoints && interval.count() > 0) {
+        // The waiting thread signs them: it has nothing else to do, and a busy worker pool
+        // cannot put them off.
+        while (stopped.wait_for(interval) == std::future_status::timeout) {
+            // Logged and counted; the next tick tries again.
+            (void)checkpoints->signIfDue(services.audit);
+        }
+    } else {
+        stopped.wait();
+    }
     std::fprintf(stderr, "gatehouse-server: stopping\n");
     // In this order: requests in progress get up to 10 s and the network threads stop; then
     // the workers drop what never started and finish what did, whose answers go nowhere; only
     // then may the server (its io_context, which those answers are posted to) and the store go.
     (*server)->shutdown(std::chrono::seconds(10));
     workers.stop();
+    // The last word on how far the log came, so a copy of the store older than this stop is
+    // refused at the next start. Without it in the folder, that copy would pass: the exit
+    // status says so to whatever supervises the server.
+    if (checkpoints) {
+        if (Result<void> last = checkpoints->signIfDue(services.audit); !last) {
+            return fail(makeError(last.error().code,
+                                  QStringLiteral("Stopped, but the last audit checkpoint did "
+                                                 "not reach the checkpoint folder %1: %2 Fix "
+                                                 "that; the next start writes what the folder "
+                                                 "lacks.")
+                                      .arg(config.checkpointDir, last.error().message)));
+        }
+    }
     return 0;
 }
 

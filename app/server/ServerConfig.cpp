@@ -30,6 +30,8 @@ constexpr Key kKeys[] = {
     {"networkThreads", "GATEHOUSE_NETWORK_THREADS"},
     {"headerTimeout", "GATEHOUSE_HEADER_TIMEOUT"},
     {"maxConnectionsPerAddress", "GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS"},
+    {"checkpointDir", "GATEHOUSE_CHECKPOINT_DIR"},
+    {"checkpointInterval", "GATEHOUSE_CHECKPOINT_INTERVAL"},
 };
 
 Error invalid(const QString &key, const QString &expected)
@@ -129,6 +131,16 @@ Result<void> ServerConfig::set(const QString &key, const QString &value)
         dataKeyFile = value;
     } else if (key == u"auditKeysFile") {
         auditKeysFile = value;
+    } else if (key == u"checkpointDir") {
+        checkpointDir = value;
+    } else if (key == u"checkpointInterval") {
+        bool ok = false;
+        const int seconds = value.toInt(&ok);
+        if (!ok || seconds < 0 || seconds > 31 * 86400)
+            return invalid(key,
+                           QStringLiteral("must be a number of seconds up to 31 days, 0 for "
+                                          "checkpoints only on request and when stopping."));
+        checkpointIntervalSeconds = seconds;
     } else if (key == u"trustedProxies") {
         trustedProxies.clear();
         for (const QString &item : listOf(value)) {
@@ -180,6 +192,14 @@ Result<void> ServerConfig::validate() const
                          QStringLiteral("No database: set GATEHOUSE_DATABASE (a SQLite file "
                                         "path or a postgresql:// URL) or \"database\" in the "
                                         "configuration file."));
+    }
+    if (checkpointIntervalSeconds && checkpointDir.isEmpty()) {
+        return makeError(ErrorCode::InvalidInput,
+                         QStringLiteral("GATEHOUSE_CHECKPOINT_INTERVAL (\"checkpointInterval\") "
+                                        "is set without GATEHOUSE_CHECKPOINT_DIR "
+                                        "(\"checkpointDir\"): the server makes scheduled "
+                                        "checkpoints only for a checkpoint folder. Set the "
+                                        "folder too, or remove the interval."));
     }
     if (insecureHttp) {
         if (!QHostAddress(listenHost).isLoopback()) {

@@ -8,6 +8,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace gatehouse::server {
 
 // How gatehouse-server runs: from a JSON configuration file, then the environment, which
@@ -30,6 +32,12 @@ namespace gatehouse::server {
 //   headerTimeout      GATEHOUSE_HEADER_TIMEOUT     seconds to send a request head, also the
 //                                                   keep-alive idle time (default 10)
 //   maxConnectionsPerAddress GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS (default 64)
+//   checkpointDir      GATEHOUSE_CHECKPOINT_DIR     folder the server writes every audit
+//                                                   checkpoint to, and checks the store
+//                                                   against at start (none by default)
+//   checkpointInterval GATEHOUSE_CHECKPOINT_INTERVAL seconds between scheduled checkpoints
+//                                                   with a checkpoint folder (default 3600;
+//                                                   0: only on request and when stopping)
 struct ServerConfig {
     QString database;
     QString listenHost = QStringLiteral("127.0.0.1");
@@ -45,6 +53,11 @@ struct ServerConfig {
     int networkThreads = 0;
     int headerTimeoutSeconds = 10;
     int maxConnectionsPerAddress = 64;
+    QString checkpointDir;
+    // Unset: kDefaultCheckpointIntervalSeconds. Kept apart so a setting without a folder is
+    // refused rather than ignored.
+    std::optional<int> checkpointIntervalSeconds;
+    static constexpr int kDefaultCheckpointIntervalSeconds = 3600;
     bool insecureHttp = false; // only from the command line, never from a file
 
     // Reads `file` (may be empty: none) and then the environment. Every problem is

@@ -25,9 +25,10 @@ AuditCheckpoint fromQuery(const QSqlQuery &query, const QString &logId)
     return checkpoint;
 }
 
-Result<QList<AuditCheckpoint>> select(SqlTransaction &tx, const QString &logId, const QString &tail)
+Result<QList<AuditCheckpoint>> select(SqlTransaction &tx, const QString &logId, const QString &tail,
+                                      const QVariantList &bindings = {})
 {
-    Result<QSqlQuery> query = tx.exec(kSelect + tail);
+    Result<QSqlQuery> query = tx.exec(kSelect + tail, bindings);
     if (!query)
         return query.error();
     QList<AuditCheckpoint> checkpoints;
@@ -90,6 +91,11 @@ Result<bool> due(SqlTransaction &tx)
 Result<QList<AuditCheckpoint>> all(SqlTransaction &tx, const QString &logId)
 {
     return select(tx, logId, QStringLiteral(" ORDER BY size"));
+}
+
+Result<QList<AuditCheckpoint>> after(SqlTransaction &tx, const QString &logId, qint64 size)
+{
+    return select(tx, logId, QStringLiteral(" WHERE size > ? ORDER BY size"), {size});
 }
 
 Result<std::optional<AuditCheckpoint>> latest(SqlTransaction &tx, const QString &logId)

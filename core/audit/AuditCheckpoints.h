@@ -23,6 +23,8 @@ Result<bool> due(SqlTransaction &tx);
 
 // Stored checkpoints, oldest first.
 Result<QList<AuditCheckpoint>> all(SqlTransaction &tx, const QString &logId);
+// Those that sign more than `size` records, oldest first: what a copy kept up to `size` lacks.
+Result<QList<AuditCheckpoint>> after(SqlTransaction &tx, const QString &logId, qint64 size);
 Result<std::optional<AuditCheckpoint>> latest(SqlTransaction &tx, const QString &logId);
 
 } // namespace gatehouse::AuditCheckpoints

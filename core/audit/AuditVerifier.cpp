@@ -58,6 +58,30 @@ public:
         return m_result;
     }
 
+    Result<AuditVerification> executeHeldOnly()
+    {
+        Result<AuditChain::Position> base = AuditChain::base(m_tx);
+        if (!base)
+            return base.error();
+        Result<AuditChain::Position> head = AuditChain::head(m_tx);
+        if (!head)
+            return head.error();
+        // The log ends at the chain's head, or before it when records at the end were deleted.
+        Result<QVariant> last = m_tx.scalar(
+            QStringLiteral("SELECT max(seq) FROM audit_events WHERE seq <= ?"), {head->seq});
+        if (!last)
+            return last.error();
+        m_scanned = false;
+        m_expected = std::min(head->seq, last->isNull() ? base->seq : last->toLongLong()) + 1;
+        m_result.firstSequence = base->seq + 1;
+        m_result.lastSequence = m_expected - 1;
+        for (const AuditCheckpoint &held : m_verifier.m_held) {
+            if (Result<void> checked = checkHeldCheckpoint(held, base->seq); !checked)
+                return checked.error();
+        }
+        return m_result;
+    }
+
 private:
     void report(qint64 sequence, const char *kind, const QString &message)
     {
@@ -262,7 +286,14 @@ private:
         Result<std::optional<QByteArray>> hash = entryHashAt(checkpoint.size);
         if (!hash)
             return hash.error();
-        if (*hash && **hash != checkpoint.headHash) {
+        if (!*hash && !m_scanned) {
+            // A full run has already reported the gap this record is in.
+            report(checkpoint.size, "missing",
+                   QStringLiteral("Record %1, which the checkpoint of %2 signed, is missing: it "
+                                  "was deleted.")
+                       .arg(checkpoint.size)
+                       .arg(isoUtc(checkpoint.time)));
+        } else if (*hash && **hash != checkpoint.headHash) {
             report(checkpoint.size, "checkpoint-mismatch",
                    QStringLiteral("Records up to %1 differ from what the checkpoint of %2 "
                                   "signed: the log was rewritten.")
@@ -326,6 +357,7 @@ private:
     qint64 m_expected = 1;
     QByteArray m_previousHash;
     bool m_previousIntact = true;
+    bool m_scanned = true; // every record was read (verify), not just the held checkpoints'
     QMap<qint64, QString> m_announced; // checkpoint size -> when it was announced
     qint64 m_archivedThrough = 0;
 };
@@ -339,6 +371,12 @@ Result<AuditVerification> AuditVerifier::verify(SqlTransaction &tx, const Progre
 {
     Run run(*this, tx);
     return run.execute(progress);
+}
+
+Result<AuditVerification> AuditVerifier::verifyHeldOnly(SqlTransaction &tx) const
+{
+    Run run(*this, tx);
+    return run.executeHeldOnly();
 }
 
 } // namespace gatehouse

@@ -42,6 +42,13 @@ public:
     // store cannot be read or `progress` asks to stop.
     Result<AuditVerification> verify(SqlTransaction &tx, const Progress &progress = {}) const;
 
+    // Only the held checkpoints, against the log's end as it stands (kinds rollback,
+    // checkpoint-mismatch, missing, checkpoint-signature, checkpoint-untrusted-key,
+    // checkpoint-other-log), without reading the records in between: a few lookups whatever
+    // the log's size, so a server can afford it at every start. What only verify() finds
+    // (records edited or deleted before a checkpoint) is not looked for.
+    Result<AuditVerification> verifyHeldOnly(SqlTransaction &tx) const;
+
 private:
     class Run;
 

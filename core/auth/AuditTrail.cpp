@@ -89,7 +89,7 @@ Result<AuditCheckpoint> AuditTrail::checkpointIn(SqlTransaction &tx, AuditEvent 
 
 Result<AuditCheckpoint> AuditTrail::createCheckpoint(const Actor &actor) const
 {
-    return m_context.perform<AuditCheckpoint>(
+    Result<AuditCheckpoint> checkpoint = m_context.perform<AuditCheckpoint>(
         AuditEvent::of(actor, "CreateAuditCheckpoint", false, kLogResource,
                        m_context.store().info().storeId),
         Store::Access::Write,
@@ -98,6 +98,9 @@ Result<AuditCheckpoint> AuditTrail::createCheckpoint(const Actor &actor) const
                 return allowed.error();
             return checkpointIn(tx, event);
         });
+    if (checkpoint)
+        m_context.checkpointMade(*checkpoint);
+    return checkpoint;
 }
 
 Result<std::optional<AuditCheckpoint>>
@@ -117,6 +120,7 @@ AuditTrail::createScheduledCheckpoint(const Actor &actor) const
         [&](SqlTransaction &tx, AuditEvent &event) { return checkpointIn(tx, event); });
     if (!checkpoint)
         return checkpoint.error();
+    m_context.checkpointMade(*checkpoint);
     return std::optional<AuditCheckpoint>(*checkpoint);
 }
 
@@ -215,9 +219,13 @@ Result<AuditArchive::Outcome> AuditTrail::archive(const Actor &actor, qint64 old
     AuditEvent event = AuditEvent::of(actor, "ArchiveAuditEvents", false, kLogResource,
                                       m_context.store().info().storeId);
     event.requestParameters.insert(QStringLiteral("olderThanSeconds"), olderThanSeconds);
-    return m_context.perform<AuditArchive::Outcome>(
+    std::optional<AuditCheckpoint> made;
+    Result<AuditArchive::Outcome> archived = m_context.perform<AuditArchive::Outcome>(
         event, Store::Access::Write,
         [&](SqlTransaction &tx, AuditEvent &recorded) -> Result<AuditArchive::Outcome> {
+            // PostgreSQL runs this again after a serialization failure: a checkpoint of an
+            // attempt rolled back must not be handed on as made.
+            made.reset();
             if (Result<void> allowed = require(tx, actor, Permission::AuditManage); !allowed)
                 return allowed.error();
             if (olderThanSeconds < 0) {
@@ -233,7 +241,11 @@ Result<AuditArchive::Outcome> AuditTrail::archive(const Actor &actor, qint64 old
                                           Result<AuditSigningKeys> keys = signingKeys(tx);
                                           if (!keys)
                                               return keys.error();
-                                          return AuditCheckpoints::create(tx, *keys, logId, now);
+                                          Result<AuditCheckpoint> checkpoint =
+                                              AuditCheckpoints::create(tx, *keys, logId, now);
+                                          if (checkpoint)
+                                              made = *checkpoint;
+                                          return checkpoint;
                                       });
             if (!outcome)
                 return outcome.error();
@@ -245,6 +257,9 @@ Result<AuditArchive::Outcome> AuditTrail::archive(const Actor &actor, qint64 old
             };
             return outcome;
         });
+    if (archived && made)
+        m_context.checkpointMade(*made);
+    return archived;
 }
 
 Result<AuditVerification> AuditTrail::verify(const Actor &actor, const QList<AuditCheckpoint> &held,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ValidationCache.h"
+#include "audit/AuditCheckpoint.h"
 #include "audit/AuditLog.h"
 #include "audit/AuditSigningKeys.h"
 #include "crypto/SecretBox.h"
@@ -8,6 +9,7 @@
 #include "store/Store.h"
 #include "store/StoreLog.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -44,6 +46,19 @@ public:
     QString auditKeysPath() const { return m_auditKeysPath; }
     // Shared by every service over this context (Sessions and ServiceTokens validate()).
     ValidationCaches &validationCaches() const { return *m_validationCaches; }
+
+    // Told of every checkpoint once it is committed, on the thread that made it, so a copy can
+    // leave the store at once (the server's checkpoint folder). Set before any service runs.
+    using CheckpointListener = std::function<void(const AuditCheckpoint &)>;
+    void setCheckpointListener(CheckpointListener listener)
+    {
+        m_checkpointListener = std::move(listener);
+    }
+    void checkpointMade(const AuditCheckpoint &checkpoint) const
+    {
+        if (m_checkpointListener)
+            m_checkpointListener(checkpoint);
+    }
 
     // The data key, or Unavailable with what to do when this process was not given one.
     Result<crypto::SecretBox> dataKey() const
@@ -107,6 +122,7 @@ private:
     std::optional<crypto::SecretBox> m_dataKey;
     QString m_auditKeysPath;
     std::shared_ptr<ValidationCaches> m_validationCaches;
+    CheckpointListener m_checkpointListener;
 };
 
 } // namespace gatehouse
