@@ -272,7 +272,7 @@ ApiResponse AdminEndpoints::importUsers(const ApiRequest &request, const Actor &
         return failure(request, dryRun.error());
     UserImport::Options options;
     options.dryRun = dryRun->value_or(false);
-    const bool csv = request.header("content-type").toLower().startsWith("text/csv");
+    const bool csv = request.header("content-type").toByteArray().toLower().startsWith("text/csv");
     options.format = csv ? UserImport::Format::Csv : UserImport::Format::Json;
     if (!csv) {
         // Strictly, like every body; the import reads the same bytes again by its own rules.

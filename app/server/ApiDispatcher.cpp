@@ -5,6 +5,11 @@
 
 #include <QDateTime>
 
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <string>
+
 namespace gatehouse::server {
 
 namespace {
@@ -14,28 +19,38 @@ bool hasBody(const ApiRequest &request)
     return !request.body.isEmpty() || !request.header("transfer-encoding").isEmpty();
 }
 
-// application/json, with parameters (charset=utf-8) allowed.
-bool isJson(const QByteArray &contentType)
+// A Content-Type's or Accept range's media type, without its parameters (charset=utf-8).
+QByteArrayView mediaType(QByteArrayView value)
 {
-    const QByteArray type = contentType.split(';').first().trimmed().toLower();
-    return type == "application/json";
+    const qsizetype semicolon = value.indexOf(';');
+    return (semicolon < 0 ? value : value.first(semicolon)).trimmed();
 }
 
-bool acceptsJson(const QByteArray &accept)
+bool isType(QByteArrayView type, QByteArrayView expected)
+{
+    return type.compare(expected, Qt::CaseInsensitive) == 0;
+}
+
+bool acceptsJson(QByteArrayView accept)
 {
     if (accept.isEmpty())
         return true;
-    for (const QByteArray &range : accept.split(',')) {
-        const QByteArray type = range.split(';').first().trimmed().toLower();
-        if (type == "*/*" || type == "application/*" || type == "application/json")
+    for (qsizetype start = 0; start <= accept.size();) {
+        qsizetype comma = accept.indexOf(',', start);
+        if (comma < 0)
+            comma = accept.size();
+        const QByteArrayView type = mediaType(accept.sliced(start, comma - start));
+        if (isType(type, "*/*") || isType(type, "application/*")
+            || isType(type, "application/json"))
             return true;
+        start = comma + 1;
     }
     return false;
 }
 
-QString withoutControls(const QByteArray &text, qsizetype maxLength)
+QString withoutControls(QByteArrayView text, qsizetype maxLength)
 {
-    QString out = QString::fromUtf8(text.left(maxLength));
+    QString out = QString::fromUtf8(text.first(std::min(maxLength, text.size())));
     for (QChar &c : out) {
         if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format)
             c = u'?';
@@ -43,20 +58,44 @@ QString withoutControls(const QByteArray &text, qsizetype maxLength)
     return out;
 }
 
-// `text` as a JSON string: quotes, backslashes and control characters escaped.
-void appendJsonString(QByteArray &out, const QString &text)
+// `utf8` as a JSON string: quotes, backslashes and control characters escaped.
+void appendJsonString(std::string &out, QByteArrayView utf8)
 {
-    out.append('"');
-    for (const char c : text.toUtf8()) {
+    out += '"';
+    for (const char c : utf8) {
         if (c == '"' || c == '\\') {
-            out.append('\\').append(c);
+            out += '\\';
+            out += c;
         } else if (uchar(c) < 0x20) {
-            out.append("\\u00").append(QByteArray::number(uchar(c), 16).rightJustified(2, '0'));
+            constexpr char kHex[] = "0123456789abcdef";
+            out += "\\u00";
+            out += kHex[uchar(c) >> 4];
+            out += kHex[uchar(c) & 0xf];
         } else {
-            out.append(c);
+            out += c;
         }
     }
-    out.append('"');
+    out += '"';
+}
+
+void appendJsonString(std::string &out, QStringView text)
+{
+    // Request ids and addresses are ASCII: no conversion, no allocation.
+    std::array<char, 64> ascii;
+    if (text.size() <= qsizetype(ascii.size())
+        && std::all_of(text.begin(), text.end(), [](QChar c) { return c.unicode() < 0x80; })) {
+        std::transform(text.begin(), text.end(), ascii.begin(),
+                       [](QChar c) { return char(c.unicode()); });
+        return appendJsonString(out, QByteArrayView(ascii.data(), text.size()));
+    }
+    appendJsonString(out, QByteArrayView(text.toUtf8()));
+}
+
+template<class Number>
+void appendNumber(std::string &out, Number value)
+{
+    char digits[32];
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
 }
 
 } // namespace
@@ -74,8 +113,13 @@ ApiDispatcher::ApiDispatcher(const Router &router, WorkerPool &workers, Metrics 
 
 QString ApiDispatcher::nextRequestId()
 {
-    return m_idPrefix + QLatin1Char('-')
-        + QString::number(m_nextId.fetch_add(1, std::memory_order_relaxed), 16);
+    char digits[16];
+    const char *end = std::to_chars(digits, digits + sizeof digits,
+                                    m_nextId.fetch_add(1, std::memory_order_relaxed), 16)
+                          .ptr;
+    QString id;
+    id.reserve(m_idPrefix.size() + 1 + (end - digits));
+    return id.append(m_idPrefix).append(u'-').append(QLatin1StringView(digits, end));
 }
 
 bool ApiDispatcher::trusted(const QString &address) const
@@ -148,7 +192,7 @@ std::optional<ApiResponse> ApiDispatcher::screen(const ApiRequest &request,
                       QStringLiteral("There is no such resource. See the API description "
                                      "(openapi.yaml) for the paths served."));
     if (!match) {
-        const QByteArray origin = request.header("origin");
+        const QByteArrayView origin = request.header("origin");
         if (request.method == "OPTIONS" && !origin.isEmpty()
             && m_options.corsOrigins.contains(QString::fromUtf8(origin))
             && !request.header("access-control-request-method").isEmpty()) {
@@ -167,9 +211,9 @@ std::optional<ApiResponse> ApiDispatcher::screen(const ApiRequest &request,
         return response;
     }
     const char *alsoAccepts = match->route->api.alsoAccepts;
-    const QByteArray type = request.header("content-type").split(';').first().trimmed().toLower();
-    if (hasBody(request) && !isJson(request.header("content-type"))
-        && !(alsoAccepts && type == alsoAccepts))
+    const QByteArrayView type = mediaType(request.header("content-type"));
+    if (hasBody(request) && !isType(type, "application/json")
+        && !(alsoAccepts && isType(type, alsoAccepts)))
         return refuse(415,
                       QStringLiteral("The request body must be JSON, sent with "
                                      "Content-Type: application/json."));
@@ -182,10 +226,11 @@ std::optional<ApiResponse> ApiDispatcher::screen(const ApiRequest &request,
 
 void ApiDispatcher::addCorsHeaders(const ApiRequest &request, ApiResponse &response) const
 {
-    const QByteArray origin = request.header("origin");
-    if (origin.isEmpty() || !m_options.corsOrigins.contains(QString::fromUtf8(origin)))
+    const QByteArrayView origin = request.header("origin");
+    if (origin.isEmpty() || m_options.corsOrigins.isEmpty()
+        || !m_options.corsOrigins.contains(QString::fromUtf8(origin)))
         return;
-    response.addHeader("Access-Control-Allow-Origin", origin);
+    response.addHeader("Access-Control-Allow-Origin", origin.toByteArray());
     response.addHeader("Vary", "Origin");
 }
 
@@ -213,9 +258,8 @@ void ApiDispatcher::handle(ApiRequest request, std::function<void(ApiResponse)> 
     const auto *notAllowed = std::get_if<Router::MethodNotAllowed>(&matched);
     const int route = match && match->route->contractIndex >= 0 ? match->route->contractIndex
                                                                 : m_metrics.unmatchedRoute();
-    const QByteArray routeName = match
-        ? QByteArray(match->route->api.method) + ' ' + match->route->api.path
-        : QByteArray("-");
+    static const QByteArray kNoRoute = QByteArrayLiteral("-");
+    const QByteArray &routeName = match ? match->route->name : kNoRoute;
 
     if (std::optional<ApiResponse> answer =
             screen(request, match, notAllowed ? notAllowed->allow : QByteArray())) {
@@ -275,7 +319,8 @@ ApiResponse ApiDispatcher::refused(int status, const QString &problem, const QSt
     request.clientAddress = peerAddress;
     const ErrorCode code = errorCodeFromHttpStatus(status).value_or(ErrorCode::InvalidInput);
     ApiResponse response = ApiResponse::error(makeError(code, problem), request.requestId, status);
-    finish(request, m_metrics.unmatchedRoute(), "-", response, std::chrono::steady_clock::now());
+    finish(request, m_metrics.unmatchedRoute(), QByteArrayLiteral("-"), response,
+           std::chrono::steady_clock::now());
     return response;
 }
 
@@ -297,31 +342,40 @@ void ApiDispatcher::writeLog(const ApiRequest &request, const QByteArray &routeN
         return;
     // The route's template, never the path or query: a token put in a URL (C7) or an id stays
     // out of the log. Client-sent text is cut short and kept on one line by JSON escaping.
-    QByteArray line;
-    line.reserve(320);
-    line.append(R"({"time":)");
-    appendJsonString(line, isoUtc(QDateTime::currentDateTimeUtc()));
-    line.append(R"(,"requestId":)");
+    // Each network thread writes its lines into one buffer of its own, kept between requests.
+    thread_local std::string line;
+    line.clear();
+    line += R"({"time":)";
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (const std::optional<IsoUtcText> time = isoUtcText(now))
+        appendJsonString(line, QByteArrayView(time->data(), qsizetype(time->size())));
+    else // a clock past the year 9999
+        appendJsonString(line, isoUtc(QDateTime::fromMSecsSinceEpoch(now, Qt::UTC)));
+    line += R"(,"requestId":)";
     appendJsonString(line, request.requestId);
-    line.append(R"(,"method":)");
-    appendJsonString(line, withoutControls(request.method, 16));
-    line.append(R"(,"route":)");
-    appendJsonString(line, QString::fromLatin1(routeName));
-    line.append(R"(,"status":)").append(QByteArray::number(response.status));
-    line.append(R"(,"ms":)").append(QByteArray::number(qRound(seconds * 1e5) / 100.0));
-    line.append(R"(,"client":)");
+    line += R"(,"method":)";
+    // A token by HTTP's grammar, which the parser enforces: ASCII without controls.
+    appendJsonString(
+        line, QByteArrayView(request.method).first(std::min<qsizetype>(16, request.method.size())));
+    line += R"(,"route":)";
+    appendJsonString(line, routeName);
+    line += R"(,"status":)";
+    appendNumber(line, response.status);
+    line += R"(,"ms":)";
+    appendNumber(line, qRound(seconds * 1e5) / 100.0);
+    line += R"(,"client":)";
     appendJsonString(line, request.clientAddress);
     if (!response.outcome.isEmpty()) {
-        line.append(R"(,"outcome":)");
-        appendJsonString(line, QString::fromLatin1(response.outcome));
+        line += R"(,"outcome":)";
+        appendJsonString(line, response.outcome);
     }
-    const QByteArray agent = request.header("user-agent");
+    const QByteArrayView agent = request.header("user-agent");
     if (!agent.isEmpty()) {
-        line.append(R"(,"userAgent":)");
+        line += R"(,"userAgent":)";
         appendJsonString(line, withoutControls(agent, 200));
     }
-    line.append('}');
-    m_log.add(line);
+    line += '}';
+    m_log.add(QByteArrayView(line.data(), qsizetype(line.size())));
 }
 
 } // namespace gatehouse::server

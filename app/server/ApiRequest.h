@@ -1,9 +1,9 @@
 #pragma once
 
+#include "RequestHeaders.h"
+
 #include <QByteArray>
 #include <QHash>
-#include <QList>
-#include <QPair>
 #include <QString>
 #include <QUrlQuery>
 
@@ -15,7 +15,7 @@ struct ApiRequest {
     QByteArray method;
     QString path; // as sent (not percent-decoded), without the query
     QUrlQuery query;
-    QList<QPair<QByteArray, QByteArray>> headers;
+    RequestHeaders headers;
     QByteArray body;
     QString peerAddress; // the TCP peer
     QString clientAddress; // the peer, or the client a trusted proxy forwarded for
@@ -24,26 +24,10 @@ struct ApiRequest {
     bool viaTrustedProxy = false;
     QHash<QString, QString> pathParameters; // filled by the router
 
-    // The value of the one header called `name`; empty if absent.
-    QByteArray header(QByteArrayView name) const
-    {
-        for (const auto &[key, value] : headers) {
-            if (key == name)
-                return value;
-        }
-        return {};
-    }
-    // Every value of `name`, in order, joined with ", " (RFC 9110 §5.3): for list headers
-    // such as X-Forwarded-For, which a proxy may add as a line of its own.
-    QByteArray headerList(QByteArrayView name) const
-    {
-        QByteArrayList values;
-        for (const auto &[key, value] : headers) {
-            if (key == name)
-                values.append(value);
-        }
-        return values.join(", ");
-    }
+    // The value of the first header called `name` (lower case); empty if absent.
+    QByteArrayView header(QByteArrayView name) const { return headers.value(name); }
+    // Every value of `name`, joined with ", " (RequestHeaders::list).
+    QByteArray headerList(QByteArrayView name) const { return headers.list(name); }
 };
 
 } // namespace gatehouse::server

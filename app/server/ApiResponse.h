@@ -3,9 +3,10 @@
 #include "model/Error.h"
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QJsonObject>
-#include <QList>
 #include <QPair>
+#include <QVarLengthArray>
 
 namespace gatehouse::server {
 
@@ -13,15 +14,18 @@ namespace gatehouse::server {
 struct ApiResponse {
     int status = 200;
     QByteArray body;
-    QByteArray contentType = "application/json";
-    QList<QPair<QByteArray, QByteArray>> headers;
+    QByteArray contentType = QByteArrayLiteral("application/json");
+    // Names are string literals, so adding one allocates nothing; most answers carry one or
+    // two (X-Request-Id).
+    QVarLengthArray<QPair<QByteArrayView, QByteArray>, 4> headers;
     // Set by whoever knows (the endpoints, the throttles): the status's reason for the metrics
     // and the request log, e.g. "login_failed"; never secret.
     QByteArray outcome;
 
-    void addHeader(const QByteArray &name, const QByteArray &value)
+    template<qsizetype N>
+    void addHeader(const char (&name)[N], QByteArray value)
     {
-        headers.append(qMakePair(name, value));
+        headers.append(qMakePair(QByteArrayView(name, N - 1), std::move(value)));
     }
 
     static ApiResponse json(int status, const QJsonObject &object);

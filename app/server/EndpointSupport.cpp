@@ -15,19 +15,20 @@ Result<api::JsonFields> fields(const ApiRequest &request,
 
 QString bearerToken(const ApiRequest &request)
 {
-    const QByteArray header = request.header("authorization");
+    const QByteArrayView header = request.header("authorization");
     // RFC 9110: the scheme is case-insensitive; one space, then the token68.
     if (header.size() <= 7 || header.size() > 7 + kMaxTokenLength
-        || qstrnicmp(header.constData(), "Bearer ", 7) != 0)
+        || header.first(7).compare("Bearer ", Qt::CaseInsensitive) != 0)
         return {};
-    return QString::fromLatin1(header.mid(7).trimmed());
+    return QString::fromLatin1(header.sliced(7).trimmed());
 }
 
 Actor clientOf(const ApiRequest &request)
 {
     Actor client;
     client.sourceIp = request.clientAddress;
-    client.userAgent = QString::fromUtf8(request.header("user-agent").left(512));
+    const QByteArrayView agent = request.header("user-agent");
+    client.userAgent = QString::fromUtf8(agent.first(std::min<qsizetype>(512, agent.size())));
     client.requestId = request.requestId;
     return client;
 }

@@ -1,11 +1,14 @@
 #pragma once
 
 #include "HttpServerPrivate.h"
+#include "ResponseText.h"
 #include "api/ApiRoutes.h"
 
 #include <QUrlQuery>
 
 #include <optional>
+#include <string>
+#include <string_view>
 
 namespace gatehouse::server {
 
@@ -18,7 +21,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection<Stream
     static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
 public:
-    HttpConnection(HttpServer::Private &server, tcp::socket socket, ConnectionSlot slot,
+    HttpConnection(HttpServer::Private &server, Socket socket, ConnectionSlot slot,
                    std::shared_ptr<ssl::context> tls)
         : m_server(server),
           m_limits(server.options.limits),
@@ -47,7 +50,7 @@ public:
     }
 
 private:
-    static Stream makeStream(tcp::socket socket, ssl::context *tls)
+    static Stream makeStream(Socket socket, ssl::context *tls)
     {
         if constexpr (kTls)
             return Stream(std::move(socket), *tls);
@@ -55,7 +58,7 @@ private:
             return Stream(std::move(socket));
     }
 
-    beast::tcp_stream &lowest() { return beast::get_lowest_layer(m_stream); }
+    PlainStream &lowest() { return beast::get_lowest_layer(m_stream); }
 
     void readHeader()
     {
@@ -104,15 +107,21 @@ private:
         const auto &request = m_parser->get();
         if (!framedOnce(request))
             return refuse(400, problemFor(400));
+        // 100-continue is the one expectation HTTP defines (RFC 9110 §10.1.1); HTTP/1.0
+        // clients' are ignored, as the RFC asks.
+        const beast::string_view expect = request[http::field::expect];
+        const bool expectsContinue = request.version() >= 11 && !expect.empty();
+        if (expectsContinue && !beast::iequals(expect, "100-continue"))
+            return refuse(417,
+                          QStringLiteral("The only expectation this server meets is "
+                                         "Expect: 100-continue."));
         const auto length = m_parser->content_length();
         // Only a request with a body needs its route's limit now; the rest (most, GET
         // /auth/user among them) are routed once, by the handler.
-        const qint64 limit = length || m_parser->chunked()
-            ? m_server.handler.maxBodyBytes(
-                QByteArrayView(request.method_string().data(),
-                               qsizetype(request.method_string().size())),
-                QByteArrayView(request.target().data(), qsizetype(request.target().size())))
-            : 0;
+        qint64 limit = 0;
+        if (length || m_parser->chunked())
+            limit = m_server.handler.maxBodyBytes(viewOf(request.method_string()),
+                                                  viewOf(request.target()));
         if (length && *length > quint64(limit))
             return refuse(413, problemFor(413));
         const qint64 declared = length ? qint64(*length) : (m_parser->chunked() ? limit : 0);
@@ -130,7 +139,25 @@ private:
                                              "retry in a moment."));
             m_reservedBody = declared;
         }
+        if (m_parser->is_done())
+            return dispatch(); // no body: nothing more to read
         m_parser->body_limit(quint64(limit));
+        if (!expectsContinue)
+            return readBody();
+        // The client waits for this before it sends the body; it is sent only now, once the
+        // declared size has passed the limits, so a refused body is never sent at all.
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        lowest().expires_after(m_limits.writeTimeout);
+        net::async_write(m_stream, net::buffer(kContinue.data(), kContinue.size()),
+                         [self = this->shared_from_this()](beast::error_code written, size_t) {
+                             if (written)
+                                 return self->closeNow();
+                             self->readBody();
+                         });
+    }
+
+    void readBody()
+    {
         lowest().expires_after(m_limits.bodyTimeout);
         http::async_read(m_stream, m_buffer, *m_parser,
                          [self = this->shared_from_this()](beast::error_code readError, size_t) {
@@ -144,13 +171,14 @@ private:
     // another way, so it is refused (SEC-36, C18): Content-Length twice (even equal) or as a
     // list, Content-Length with Transfer-Encoding, a Transfer-Encoding other than exactly
     // "chunked" (Beast reads "gzip" alone as no body, leaving it to pass for the next
-    // request), and Authorization or Host more than once.
+    // request), and Authorization, Host or Expect more than once.
     static bool framedOnce(const http::request<http::string_body> &request)
     {
         int lengths = 0;
         int encodings = 0;
         int authorizations = 0;
         int hosts = 0;
+        int expectations = 0;
         bool plainLength = true;
         bool plainChunked = true;
         for (const auto &field : request) {
@@ -171,12 +199,15 @@ private:
             case http::field::host:
                 ++hosts;
                 break;
+            case http::field::expect:
+                ++expectations;
+                break;
             default:
                 break;
             }
         }
         return lengths <= 1 && plainLength && encodings <= 1 && plainChunked
-            && lengths + encodings <= 1 && authorizations <= 1 && hosts <= 1;
+            && lengths + encodings <= 1 && authorizations <= 1 && hosts <= 1 && expectations <= 1;
     }
 
     void refuseOrClose(beast::error_code ec)
@@ -192,23 +223,52 @@ private:
         write(m_server.handler.refused(status, problem, m_peerAddress), true);
     }
 
+    // The method's name, without an allocation for the ones the API serves.
+    static QByteArray methodName(const http::request<http::string_body> &request)
+    {
+        switch (request.method()) {
+        case http::verb::get:
+            return QByteArrayLiteral("GET");
+        case http::verb::post:
+            return QByteArrayLiteral("POST");
+        case http::verb::put:
+            return QByteArrayLiteral("PUT");
+        case http::verb::patch:
+            return QByteArrayLiteral("PATCH");
+        case http::verb::delete_:
+            return QByteArrayLiteral("DELETE");
+        case http::verb::options:
+            return QByteArrayLiteral("OPTIONS");
+        default:
+            return QByteArray(request.method_string().data(),
+                              qsizetype(request.method_string().size()));
+        }
+    }
+
+    static QByteArrayView viewOf(beast::string_view text)
+    {
+        return QByteArrayView(text.data(), qsizetype(text.size()));
+    }
+
     void dispatch()
     {
         auto &request = m_parser->get();
         ApiRequest api;
-        api.method =
-            QByteArray(request.method_string().data(), qsizetype(request.method_string().size()));
-        const QByteArray target(request.target().data(), qsizetype(request.target().size()));
+        api.method = methodName(request);
+        const QByteArrayView target = viewOf(request.target());
         const qsizetype question = target.indexOf('?');
-        api.path = QString::fromUtf8(question < 0 ? target : target.left(question));
+        api.path = QString::fromUtf8(question < 0 ? target : target.first(question));
         if (question >= 0)
-            api.query = QUrlQuery(QString::fromUtf8(target.mid(question + 1)));
+            api.query = QUrlQuery(QString::fromUtf8(target.sliced(question + 1)));
+        qsizetype count = 0;
+        qsizetype bytes = 0;
         for (const auto &field : request) {
-            api.headers.append(qMakePair(
-                QByteArray(field.name_string().data(), qsizetype(field.name_string().size()))
-                    .toLower(),
-                QByteArray(field.value().data(), qsizetype(field.value().size()))));
+            ++count;
+            bytes += qsizetype(field.name_string().size() + field.value().size());
         }
+        api.headers.reserve(count, bytes);
+        for (const auto &field : request)
+            api.headers.append(viewOf(field.name_string()), viewOf(field.value()));
         api.body = QByteArray(request.body().data(), qsizetype(request.body().size()));
         api.peerAddress = m_peerAddress;
         m_keepAlive = request.keep_alive();
@@ -231,28 +291,10 @@ private:
     void write(ApiResponse response, bool close)
     {
         const bool keepAlive = !close && m_keepAlive && !m_server.stopping.load();
-        const auto view = [](const QByteArray &bytes) {
-            return beast::string_view(bytes.constData(), size_t(bytes.size()));
-        };
-        // One message per connection, used again for every answer on it: one request at a
-        // time is in flight, and its answer is written before the next is read.
-        http::response<http::string_body> &message = m_response;
-        message = {};
-        message.version(m_version);
-        message.result(unsigned(response.status));
-        if (!response.contentType.isEmpty())
-            message.set(http::field::content_type, view(response.contentType));
-        // Answers carry tokens and personal data: never cached, never sniffed.
-        message.set(http::field::cache_control, "no-store");
-        message.set("X-Content-Type-Options", "nosniff");
-        for (const auto &[name, value] : response.headers)
-            message.set(view(name), view(value));
-        message.body().assign(response.body.constData(), size_t(response.body.size()));
-        message.keep_alive(keepAlive);
-        message.prepare_payload();
+        responseText(m_out, response, keepAlive, m_version == 10);
         lowest().expires_after(m_limits.writeTimeout);
-        http::async_write(
-            m_stream, message,
+        net::async_write(
+            m_stream, net::buffer(m_out),
             [self = this->shared_from_this(), keepAlive](beast::error_code ec, size_t) {
                 if (self->m_dispatched) {
                     self->m_dispatched = false;
@@ -309,7 +351,7 @@ private:
     Stream m_stream;
     beast::flat_buffer m_buffer;
     std::optional<http::request_parser<http::string_body>> m_parser;
-    http::response<http::string_body> m_response;
+    std::string m_out; // the answer being written, its capacity kept for the next
     bool m_keepAlive = false;
     bool m_dispatched = false;
     unsigned m_version = 11;

@@ -159,7 +159,7 @@ void HttpServer::Private::release(const std::string &address)
 
 void HttpServer::Private::accept()
 {
-    acceptor.async_accept(nextContext(), [this](beast::error_code ec, tcp::socket socket) {
+    acceptor.async_accept(nextContext(), [this](beast::error_code ec, Socket socket) {
         if (ec == net::error::operation_aborted || !acceptor.is_open())
             return;
         if (!ec && !stopping.load()) {

@@ -25,8 +25,12 @@ namespace net = boost::asio;
 namespace ssl = boost::asio::ssl;
 using tcp = boost::asio::ip::tcp;
 
-using PlainStream = beast::tcp_stream;
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+// Streams on the io_context's own executor type: Beast's default (tcp_stream) erases it, and
+// copying and destroying the erased executor on every operation showed in the profile.
+using Executor = net::io_context::executor_type;
+using PlainStream = beast::basic_stream<tcp, Executor>;
+using TlsStream = beast::ssl_stream<PlainStream>;
+using Socket = PlainStream::socket_type;
 
 class HttpServer::Private
 {

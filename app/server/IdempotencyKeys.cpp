@@ -29,7 +29,7 @@ QByteArray withoutSecret(const QByteArray &body)
 ApiResponse IdempotencyKeys::once(const ApiRequest &request, const Actor &caller,
                                   const std::function<ApiResponse()> &create) const
 {
-    const QByteArray key = request.header("idempotency-key");
+    const QByteArray key = request.header("idempotency-key").toByteArray();
     if (key.isEmpty())
         return create();
     if (!wellFormed(key)) {

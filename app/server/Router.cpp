@@ -31,7 +31,7 @@ QString describe(const api::ApiRoute &route)
 void Router::add(const char *method, const char *path, Handler handler, MemoryHandler fromMemory)
 {
     Route route{api::ApiRoute{method, path, api::RouteAccess::Public}, std::move(handler),
-                std::move(fromMemory), -1};
+                std::move(fromMemory), -1, QByteArray(method).append(' ').append(path)};
     const QList<api::ApiRoute> &contract = api::apiRoutes();
     for (qsizetype i = 0; i < contract.size(); ++i) {
         if (qstrcmp(contract[i].method, method) == 0 && qstrcmp(contract[i].path, path) == 0) {

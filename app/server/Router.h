@@ -33,6 +33,7 @@ public:
         Handler handler;
         MemoryHandler fromMemory; // may be empty
         int contractIndex = -1; // in api::apiRoutes(), -1 if it is not there
+        QByteArray name; // "GET /auth/user": the template, for the log
     };
     struct Match {
         const Route *route = nullptr;

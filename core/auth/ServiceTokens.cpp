@@ -168,7 +168,7 @@ Result<ValidatedServiceToken> ServiceTokens::validate(const QString &presented,
         return invalidToken();
     const QDateTime now = m_context.clock().now();
     // Read before the store is, so that the cache never takes a row for newer than it is.
-    const std::optional<QByteArray> stamp = m_context.store().changeStamp();
+    const std::optional<ChangeStamp> stamp = m_context.store().changeStamp();
     ValidationCache<CachedServiceToken> &cache = m_context.validationCaches().serviceTokens;
     const QByteArray key = parsed->keyId.toLatin1();
     std::optional<CachedServiceToken> cached = stamp ? cache.find(key, *stamp) : std::nullopt;

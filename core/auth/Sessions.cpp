@@ -259,7 +259,7 @@ Result<int> Sessions::endOtherSessions(SqlTransaction &tx, const QString &userId
 }
 
 std::shared_ptr<const CachedSession> Sessions::kept(const QByteArray &hash, const QDateTime &now,
-                                                    const std::optional<QByteArray> &stamp) const
+                                                    const std::optional<ChangeStamp> &stamp) const
 {
     std::shared_ptr<const CachedSession> cached = stamp
         ? m_context.validationCaches().sessions.find(hash, *stamp).value_or(nullptr)
@@ -301,7 +301,7 @@ Result<ValidatedSession> Sessions::validate(const QString &token, bool allowPend
         return invalidSession();
     const QDateTime now = m_context.clock().now();
     // Read before the store is, so that the cache never takes a row for newer than it is.
-    const std::optional<QByteArray> stamp = m_context.store().changeStamp();
+    const std::optional<ChangeStamp> stamp = m_context.store().changeStamp();
     const std::shared_ptr<const CachedSession> cached = kept(*hash, now, stamp);
     Result<Lookup> found = cached
         ? Result<Lookup>(Lookup{SessionRows::Lookup{cached->session, true}, cached->policy, -1})

@@ -136,7 +136,7 @@ private:
     // The session validated before for `hash`, if it is still usable at `now` and needs no
     // activity record (ValidationCache).
     std::shared_ptr<const CachedSession> kept(const QByteArray &hash, const QDateTime &now,
-                                              const std::optional<QByteArray> &stamp) const;
+                                              const std::optional<ChangeStamp> &stamp) const;
 
     const ServiceContext &m_context;
 };

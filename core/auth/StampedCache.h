@@ -1,6 +1,7 @@
 #pragma once
 
-#include <QByteArray>
+#include "store/ChangeStamp.h"
+
 #include <QHash>
 
 #include <mutex>
@@ -30,10 +31,10 @@ public:
     // Beyond this many rows the cache starts over.
     static constexpr qsizetype kMaxEntries = 200000;
 
-    std::optional<Entry> find(const Key &key, const QByteArray &stamp) const
+    std::optional<Entry> find(const Key &key, const ChangeStamp &stamp) const
     {
         std::shared_lock lock(m_mutex);
-        if (m_stamp.isEmpty() || m_stamp != stamp)
+        if (m_stamp != stamp)
             return std::nullopt;
         const auto it = m_entries.constFind(key);
         if (it == m_entries.cend())
@@ -42,7 +43,7 @@ public:
     }
 
     // A row of `generation`, read in a transaction that began after `stampBefore` was read.
-    void remember(const Key &key, Entry entry, const QByteArray &stampBefore,
+    void remember(const Key &key, Entry entry, const ChangeStamp &stampBefore,
                   const Generation &generation)
     {
         // Rows dropped are freed after the lock is let go: readers on a server's network
@@ -59,7 +60,7 @@ public:
 
 private:
     mutable std::shared_mutex m_mutex;
-    QByteArray m_stamp; // empty: none yet
+    std::optional<ChangeStamp> m_stamp; // none yet
     std::optional<Generation> m_generation;
     QHash<Key, Entry> m_entries;
 };

@@ -293,7 +293,7 @@ Result<User> UserDirectory::self(const Actor &actor) const
     if (actor.kind != Actor::Kind::User || actor.userId.isEmpty())
         return makeError(ErrorCode::NotFound, QStringLiteral("There is no signed-in user."));
     // Read before the store is, so that the cache never takes a row for newer than it is.
-    const std::optional<QByteArray> stamp = m_context.store().changeStamp();
+    const std::optional<ChangeStamp> stamp = m_context.store().changeStamp();
     auto &cache = m_context.validationCaches().users;
     if (const auto kept = stamp ? cache.find(actor.userId, *stamp) : std::nullopt)
         return (*kept)->user;
@@ -310,7 +310,7 @@ Result<User> UserDirectory::self(const Actor &actor) const
 
 std::optional<QByteArray> UserDirectory::selfJsonFromMemory(const Actor &actor) const
 {
-    const std::optional<QByteArray> stamp = m_context.store().changeStamp();
+    const std::optional<ChangeStamp> stamp = m_context.store().changeStamp();
     if (!stamp || actor.kind != Actor::Kind::User)
         return std::nullopt;
     const auto kept = m_context.validationCaches().users.find(actor.userId, *stamp);

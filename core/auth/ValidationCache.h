@@ -51,7 +51,7 @@ struct ValidationCaches {
     ValidationCache<std::shared_ptr<const CachedSession>> sessions;
     ValidationCache<CachedServiceToken> serviceTokens; // by key id
     // By user id, for UserDirectory::self(); its generation is the stamp.
-    StampedCache<QString, std::shared_ptr<const CachedUser>, QByteArray> users;
+    StampedCache<QString, std::shared_ptr<const CachedUser>, ChangeStamp> users;
 };
 
 } // namespace gatehouse

@@ -26,14 +26,24 @@ const char *digestName(HashAlgorithm algorithm)
 
 QByteArray sha256(QByteArrayView data)
 {
-    unsigned char digest[EVP_MAX_MD_SIZE];
+    // Runs for every request that carries a token. EVP_sha256() has OpenSSL 3 look its
+    // implementation up again for every digest, and a new context costs two allocations: the
+    // digest is fetched once, and each thread keeps one context, initialised again for each
+    // use (the final step wipes the input it buffered).
+    static const Md digest(EVP_MD_fetch(nullptr, "SHA256", nullptr));
+    thread_local const MdCtx context(EVP_MD_CTX_new());
+    QByteArray hash(32, Qt::Uninitialized);
     unsigned int length = 0;
-    if (EVP_Digest(bytesOf(data), static_cast<size_t>(data.size()), digest, &length, EVP_sha256(),
-                   nullptr)
-        != 1) {
+    if (!context
+        || EVP_DigestInit_ex2(context.get(), digest ? digest.get() : EVP_sha256(), nullptr) != 1
+        || EVP_DigestUpdate(context.get(), bytesOf(data), static_cast<size_t>(data.size())) != 1
+        || EVP_DigestFinal_ex(context.get(), reinterpret_cast<unsigned char *>(hash.data()),
+                              &length)
+            != 1
+        || length != 32) {
         return {};
     }
-    return QByteArray(reinterpret_cast<const char *>(digest), static_cast<qsizetype>(length));
+    return hash;
 }
 
 QByteArray hmac(HashAlgorithm algorithm, QByteArrayView key, QByteArrayView data)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ChangeStamp.h"
+
 #include "SqlTransaction.h"
 #include "model/Result.h"
 
@@ -47,7 +49,7 @@ public:
     // Read it before a read transaction: while it still equals what was read, nothing has been
     // committed since, so what that transaction saw is what the store holds. No lock, no query;
     // thread-safe.
-    virtual std::optional<QByteArray> changeStamp() const { return std::nullopt; }
+    virtual std::optional<ChangeStamp> changeStamp() const { return std::nullopt; }
 
     // Convenience for work that produces a value.
     template<typename T, typename Work>

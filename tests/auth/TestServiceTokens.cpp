@@ -51,7 +51,7 @@ public:
         : m_inner(inner)
     {}
     StoreInfo info() const override { return m_inner.info(); }
-    std::optional<QByteArray> changeStamp() const override { return m_inner.changeStamp(); }
+    std::optional<ChangeStamp> changeStamp() const override { return m_inner.changeStamp(); }
     Result<void> transaction(Access access,
                              const std::function<Result<void>(SqlTransaction &)> &work) override
     {

@@ -937,7 +937,7 @@ private Q_SLOTS:
         }
         // Both are kept under the store's current stamp: validating them needs no query.
         const QByteArray hash = crypto::sha256(issued->token.toLatin1());
-        const std::optional<QByteArray> stamp = m_store->changeStamp();
+        const std::optional<ChangeStamp> stamp = m_store->changeStamp();
         QVERIFY(stamp);
         QVERIFY(m_context->validationCaches().sessions.find(hash, *stamp));
         QVERIFY(m_context->validationCaches().sessions.find(

@@ -115,6 +115,11 @@ private Q_SLOTS:
         QTest::newRow("100 Authorization headers") << many + "\r\n" << 400;
         QTest::newRow("two Host headers")
             << QByteArray("GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n") << 400;
+        QTest::newRow("two Expect headers")
+            << QByteArray("POST /auth/login HTTP/1.1\r\nHost: a\r\nContent-Type: "
+                          "application/json\r\nExpect: 100-continue\r\nExpect: x\r\n"
+                          "Content-Length: 2\r\n\r\n{}")
+            << 400;
         QTest::newRow("space before colon")
             << QByteArray("GET /healthz HTTP/1.1\r\nHost : a\r\n\r\n") << 400;
         QTest::newRow("HTTP/2 preface") << QByteArray("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") << 400;
@@ -500,6 +505,50 @@ private Q_SLOTS:
         QCOMPARE(
             exchange(httpRequest("POST", "/auth/login", big, {{"Content-Type", kJson}})).status(),
             413);
+    }
+
+    // Expect: 100-continue (RFC 9110 §10.1.1): the interim answer comes only for a body the
+    // server will read, before the client sends it; a body too large is refused at once, and
+    // an expectation the server cannot meet gets 417.
+    void expectContinue()
+    {
+        const QByteArray login = R"({"username":"nobody","password":"wrong password 1"})";
+        const auto head = [](const QByteArray &expect, qint64 length) -> QByteArray {
+            return "POST /auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                   "application/json\r\nExpect: "
+                + expect + "\r\nContent-Length: " + QByteArray::number(length) + "\r\n\r\n";
+        };
+        QTcpSocket socket;
+        socket.connectToHost(QStringLiteral("127.0.0.1"), m_server->port());
+        QVERIFY(socket.waitForConnected(2000));
+        socket.write(head("100-Continue", login.size()));
+        QByteArray interim;
+        QDeadlineTimer deadline(3000);
+        while (!interim.contains("\r\n\r\n") && socket.waitForReadyRead(deadline.remainingTime()))
+            interim += socket.readAll();
+        QCOMPARE(interim, QByteArray("HTTP/1.1 100 Continue\r\n\r\n"));
+        socket.write(login);
+        QByteArray final;
+        while (!final.contains("}") && socket.waitForReadyRead(deadline.remainingTime()))
+            final += socket.readAll();
+        QVERIFY2(final.startsWith("HTTP/1.1 401 "), final.constData());
+
+        // Too large: 413 without the interim answer, and the body is never asked for.
+        const RawExchange tooLarge = rawExchange(m_server->port(), head("100-continue", 100000));
+        QCOMPARE(tooLarge.status(), 413);
+        QVERIFY(!tooLarge.response.contains("100 Continue"));
+        QVERIFY(tooLarge.closedByServer);
+
+        const RawExchange unmet = rawExchange(m_server->port(), head("fly", login.size()) + login);
+        QCOMPARE(unmet.status(), 417);
+        QVERIFY(!unmet.response.contains("100 Continue"));
+
+        // HTTP/1.0 has no interim answers: the expectation is ignored, the body read as sent.
+        QByteArray old = head("100-continue", login.size()) + login;
+        old.replace("HTTP/1.1", "HTTP/1.0");
+        const RawExchange oldClient = rawExchange(m_server->port(), old);
+        QCOMPARE(oldClient.status(), 401);
+        QVERIFY(!oldClient.response.contains("100 Continue"));
     }
 
     void startupProblemsAreClear()

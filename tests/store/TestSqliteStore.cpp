@@ -453,12 +453,12 @@ private Q_SLOTS:
                 return done ? Result<void>() : Result<void>(done.error());
             });
         };
-        const std::optional<QByteArray> first = (*store)->changeStamp();
+        const std::optional<ChangeStamp> first = (*store)->changeStamp();
         QVERIFY(first);
         GH_VERIFY_OK(read());
         QCOMPARE((*store)->changeStamp(), first);
         GH_VERIFY_OK(write());
-        const std::optional<QByteArray> written = (*store)->changeStamp();
+        const std::optional<ChangeStamp> written = (*store)->changeStamp();
         QVERIFY(written && written != first);
         // A rolled-back write changes nothing.
         GH_VERIFY_ERROR((*store)->transaction(Store::Access::Write,
@@ -476,7 +476,7 @@ private Q_SLOTS:
             // a commit that did not move it would be the bug.)
             QVERIFY(holder.release()); // commits
         }
-        const std::optional<QByteArray> committed = (*store)->changeStamp();
+        const std::optional<ChangeStamp> committed = (*store)->changeStamp();
         QVERIFY(committed && committed != written);
         // A checkpoint that empties the WAL is no change to the data, but a new stamp is
         // harmless; only missing a commit would not be.

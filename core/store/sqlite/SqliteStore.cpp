@@ -206,7 +206,7 @@ SqliteStore::~SqliteStore()
     ThreadConnections::current().remove(m_serial);
 }
 
-std::optional<QByteArray> SqliteStore::changeStamp() const
+std::optional<ChangeStamp> SqliteStore::changeStamp() const
 {
     return m_changes.read();
 }

@@ -58,7 +58,7 @@ public:
                              const std::function<Result<void>(SqlTransaction &)> &work) override;
     // From the WAL-index header. This thread's connection, open until the destructor, keeps
     // that file the one SQLite uses.
-    std::optional<QByteArray> changeStamp() const override;
+    std::optional<ChangeStamp> changeStamp() const override;
 
 private:
     SqliteStore(QString path, SqliteStoreOptions options);

@@ -36,7 +36,7 @@ WalChangeStamp::~WalChangeStamp()
         ::munmap(const_cast<unsigned char *>(header), kMappedBytes);
 }
 
-std::optional<QByteArray> WalChangeStamp::read() const
+std::optional<ChangeStamp> WalChangeStamp::read() const
 {
     const unsigned char *header = m_header.load(std::memory_order_acquire);
     if (!header) {
@@ -64,7 +64,8 @@ std::optional<QByteArray> WalChangeStamp::read() const
     }
     // As SQLite's own readers do: the first copy, a barrier, the second copy. Another process
     // writes them without telling this one, so they are read as volatile memory.
-    char first[kHeaderBytes];
+    static_assert(std::tuple_size_v<ChangeStamp> == kHeaderBytes);
+    ChangeStamp first;
     char second[kHeaderBytes];
     const volatile unsigned char *shared = header;
     for (qsizetype i = 0; i < kHeaderBytes; ++i)
@@ -73,12 +74,12 @@ std::optional<QByteArray> WalChangeStamp::read() const
     for (qsizetype i = 0; i < kHeaderBytes; ++i)
         second[i] = char(shared[kHeaderBytes + i]);
     quint32 version = 0;
-    std::memcpy(&version, first, sizeof version);
+    std::memcpy(&version, first.data(), sizeof version);
     if (version != kWalIndexVersion || first[kIsInitOffset] != 1
-        || std::memcmp(first, second, kHeaderBytes) != 0) {
+        || std::memcmp(first.data(), second, kHeaderBytes) != 0) {
         return std::nullopt;
     }
-    return QByteArray(first, kHeaderBytes);
+    return first;
 }
 
 } // namespace gatehouse

@@ -1,6 +1,7 @@
 #pragma once
 
-#include <QByteArray>
+#include "store/ChangeStamp.h"
+
 #include <QString>
 
 #include <atomic>
@@ -28,7 +29,7 @@ public:
 
     // The header as it is now; nullopt when it cannot be read or is being rewritten this very
     // moment (its two copies differ), which callers treat as "changed".
-    std::optional<QByteArray> read() const;
+    std::optional<ChangeStamp> read() const;
 
 private:
     const QString m_databasePath;
