@@ -1,6 +1,12 @@
 #include "RequestLog.h"
 
+#include <algorithm>
+#include <cerrno>
+#include <climits>
 #include <utility>
+
+#include <poll.h>
+#include <unistd.h>
 
 namespace gatehouse::server {
 
@@ -45,6 +51,10 @@ void RequestLog::add(QByteArrayView line)
 
 void RequestLog::run()
 {
+    // Straight to the descriptor from here on, so that a write can wait with a time limit;
+    // anything the process wrote through stdio before goes first.
+    std::fflush(m_out);
+    std::optional<std::chrono::steady_clock::time_point> giveUpAt;
     QByteArray batch;
     std::unique_lock lock(m_mutex);
     for (;;) {
@@ -61,14 +71,45 @@ void RequestLog::run()
                 .append('\n');
         }
         if (!batch.isEmpty()) {
-            std::fwrite(batch.constData(), 1, size_t(batch.size()), m_out);
-            std::fflush(m_out);
+            writeOut(batch, giveUpAt);
             batch.resize(0); // keeps its capacity for the next batch
         }
         lock.lock();
         if (last && m_pending.isEmpty())
             return;
     }
+}
+
+bool RequestLog::writeOut(QByteArrayView bytes,
+                          std::optional<std::chrono::steady_clock::time_point> &giveUpAt)
+{
+    const int fd = ::fileno(m_out);
+    qsizetype done = 0;
+    while (done < bytes.size()) {
+        if (m_stopping) {
+            const auto now = std::chrono::steady_clock::now();
+            if (!giveUpAt)
+                giveUpAt = now + kFinalFlushLimit;
+            else if (now >= *giveUpAt)
+                return false;
+        }
+        // Waits in short steps to notice a stop. Once the output can take data, a write of
+        // PIPE_BUF bytes or fewer does not block on a pipe (POSIX), nor for long on a file or
+        // a socket.
+        pollfd ready{fd, POLLOUT, 0};
+        const int polled = ::poll(&ready, 1, 100);
+        if (polled < 0 && errno != EINTR)
+            return false;
+        if (polled <= 0)
+            continue;
+        const ssize_t written = ::write(fd, bytes.data() + done,
+                                        size_t(std::min<qsizetype>(bytes.size() - done, PIPE_BUF)));
+        if (written > 0)
+            done += written;
+        else if (written < 0 && errno != EAGAIN && errno != EINTR)
+            return false; // a closed pipe (EPIPE) or a full disk: the batch is lost
+    }
+    return true;
 }
 
 } // namespace gatehouse::server

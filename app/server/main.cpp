@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <csignal>
 #include <cstdio>
 
 // gatehouse-server: the HTTPS API over the same core as the console and gatehousectl.
@@ -75,5 +76,8 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "gatehouse-server: unknown command; see --help.\n");
         return 2;
     }
+    // A log reader that went away (a closed pipe) fails the log's writes instead of ending the
+    // server; the request log drops what it cannot write.
+    std::signal(SIGPIPE, SIG_IGN);
     return ServerApp::serve(*loaded);
 }

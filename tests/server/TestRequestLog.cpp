@@ -5,6 +5,8 @@
 #include <QElapsedTimer>
 
 #include <atomic>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <thread>
 #include <vector>
@@ -132,6 +134,53 @@ private Q_SLOTS:
         QVERIFY(dropped > 0);
         QCOMPARE(kept + dropped, added);
         ::close(fds[0]);
+    }
+
+    // A stopping server whose log output takes nothing waits kFinalFlushLimit for it, no
+    // longer.
+    void aStuckOutputDoesNotHoldTheStop()
+    {
+        int fds[2];
+        QVERIFY(::pipe(fds) == 0);
+        FILE *out = ::fdopen(fds[1], "w");
+        QVERIFY(out);
+        QElapsedTimer stopping;
+        {
+            RequestLog log(out);
+            // More than the pipe holds, so the writer is left waiting on it.
+            const QByteArray line(1023, 'x');
+            for (int i = 0; i < 1024; ++i)
+                log.add(line);
+            QTest::qWait(200);
+            stopping.start();
+        }
+        const auto limit = std::chrono::milliseconds(RequestLog::kFinalFlushLimit).count();
+        QVERIFY2(stopping.elapsed() >= limit - 200, "gave up before the limit");
+        QVERIFY2(stopping.elapsed() < limit + 3000, "waited past the limit");
+        std::fclose(out);
+        ::close(fds[0]);
+    }
+
+    // An output that went away (the reader closed its end) fails the writes; the log drops
+    // the lines and stops at once.
+    void aClosedOutputIsDropped()
+    {
+        std::signal(SIGPIPE, SIG_IGN); // as gatehouse-server does
+        int fds[2];
+        QVERIFY(::pipe(fds) == 0);
+        ::close(fds[0]);
+        FILE *out = ::fdopen(fds[1], "w");
+        QVERIFY(out);
+        QElapsedTimer stopping;
+        {
+            RequestLog log(out);
+            for (int i = 0; i < 1000; ++i)
+                log.add("{\"line\":true}");
+            QTest::qWait(200);
+            stopping.start();
+        }
+        QVERIFY(stopping.elapsed() < 2000);
+        std::fclose(out);
     }
 };
 
