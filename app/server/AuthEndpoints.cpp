@@ -150,47 +150,45 @@ ApiResponse AuthEndpoints::signInAnswer(const ApiRequest &request,
 
 ApiResponse AuthEndpoints::login(const ApiRequest &request) const
 {
-    Result<api::JsonFields> body = fields(request, {"username", "password"});
-    Result<QString> username = body ? body->text("username", 512) : Result<QString>(body.error());
-    Result<QString> password =
-        username ? body->text("password", kMaxPasswordLength) : Result<QString>(username.error());
-    if (!password)
-        return failure(request, password.error());
+    Result<QStringList> read =
+        texts(request, {{"username", 512}, {"password", kMaxPasswordLength}});
+    if (!read)
+        return failure(request, read.error());
+    const QString &username = read->at(0);
+    const QString &password = read->at(1);
     ApiResponse unavailable;
     const Credentials *checker = credentials(request, &unavailable);
     if (!checker)
         return unavailable;
-    return signInAnswer(request, checker->login(clientOf(request), *username, *password));
+    return signInAnswer(request, checker->login(clientOf(request), username, password));
 }
 
 ApiResponse AuthEndpoints::loginMfa(const ApiRequest &request) const
 {
-    Result<api::JsonFields> body = fields(request, {"challenge", "code"});
-    Result<QString> challenge =
-        body ? body->text("challenge", kMaxTokenLength) : Result<QString>(body.error());
-    Result<QString> code = challenge ? body->text("code", 64) : Result<QString>(challenge.error());
-    if (!code)
-        return failure(request, code.error());
+    Result<QStringList> read = texts(request, {{"challenge", kMaxTokenLength}, {"code", 64}});
+    if (!read)
+        return failure(request, read.error());
+    const QString &challenge = read->at(0);
+    const QString &code = read->at(1);
     ApiResponse unavailable;
     const Credentials *checker = credentials(request, &unavailable);
     if (!checker)
         return unavailable;
-    return signInAnswer(request, checker->completeLogin(clientOf(request), *challenge, *code));
+    return signInAnswer(request, checker->completeLogin(clientOf(request), challenge, code));
 }
 
 ApiResponse AuthEndpoints::resetPassword(const ApiRequest &request) const
 {
-    Result<api::JsonFields> body = fields(request, {"code", "newPassword"});
-    Result<QString> code = body ? body->text("code", 128) : Result<QString>(body.error());
-    Result<QString> password =
-        code ? body->text("newPassword", kMaxPasswordLength) : Result<QString>(code.error());
-    if (!password)
-        return failure(request, password.error());
+    Result<QStringList> read = texts(request, {{"code", 128}, {"newPassword", kMaxPasswordLength}});
+    if (!read)
+        return failure(request, read.error());
+    const QString &code = read->at(0);
+    const QString &password = read->at(1);
     ApiResponse unavailable;
     const Credentials *checker = credentials(request, &unavailable);
     if (!checker)
         return unavailable;
-    return answer(request, checker->redeemCode(clientOf(request), *code, *password), userJson);
+    return answer(request, checker->redeemCode(clientOf(request), code, password), userJson);
 }
 
 ApiResponse AuthEndpoints::user(const ApiRequest &request) const
@@ -235,19 +233,18 @@ ApiResponse AuthEndpoints::changePassword(const ApiRequest &request) const
     Result<ValidatedSession> caller = session(request);
     if (!caller)
         return failure(request, caller.error());
-    Result<api::JsonFields> body = fields(request, {"currentPassword", "newPassword"});
-    Result<QString> current =
-        body ? body->text("currentPassword", kMaxPasswordLength) : Result<QString>(body.error());
-    Result<QString> next =
-        current ? body->text("newPassword", kMaxPasswordLength) : Result<QString>(current.error());
-    if (!next)
-        return failure(request, next.error());
+    Result<QStringList> read = texts(
+        request, {{"currentPassword", kMaxPasswordLength}, {"newPassword", kMaxPasswordLength}});
+    if (!read)
+        return failure(request, read.error());
+    const QString &current = read->at(0);
+    const QString &next = read->at(1);
     ApiResponse unavailable;
     const Credentials *checker = credentials(request, &unavailable);
     if (!checker)
         return unavailable;
     return answer(request,
-                  checker->changePassword(caller->actor(clientOf(request)), *current, *next));
+                  checker->changePassword(caller->actor(clientOf(request)), current, next));
 }
 
 ApiResponse AuthEndpoints::sessions(const ApiRequest &request) const
@@ -313,14 +310,13 @@ ApiResponse AuthEndpoints::mfaEnroll(const ApiRequest &request) const
     Result<ValidatedSession> caller = session(request);
     if (!caller)
         return failure(request, caller.error());
-    Result<api::JsonFields> body = fields(request, {"password"});
-    Result<QString> password =
-        body ? body->text("password", kMaxPasswordLength) : Result<QString>(body.error());
-    if (!password)
-        return failure(request, password.error());
+    Result<QStringList> read = texts(request, {{"password", kMaxPasswordLength}});
+    if (!read)
+        return failure(request, read.error());
+    const QString &password = read->at(0);
     if (!m_services.mfa)
         return failure(request, *m_services.unavailable);
-    return answer(request, m_services.mfa->enroll(caller->actor(clientOf(request)), *password),
+    return answer(request, m_services.mfa->enroll(caller->actor(clientOf(request)), password),
                   [](const Mfa::Enrolment &enrolment) {
                       return QJsonObject{{QStringLiteral("secret"), enrolment.secret},
                                          {QStringLiteral("uri"), enrolment.uri},
@@ -334,13 +330,13 @@ ApiResponse AuthEndpoints::mfaConfirm(const ApiRequest &request) const
     Result<ValidatedSession> caller = session(request);
     if (!caller)
         return failure(request, caller.error());
-    Result<api::JsonFields> body = fields(request, {"code"});
-    Result<QString> code = body ? body->text("code", 64) : Result<QString>(body.error());
-    if (!code)
-        return failure(request, code.error());
+    Result<QStringList> read = texts(request, {{"code", 64}});
+    if (!read)
+        return failure(request, read.error());
+    const QString &code = read->at(0);
     if (!m_services.mfa)
         return failure(request, *m_services.unavailable);
-    return answer(request, m_services.mfa->confirm(caller->actor(clientOf(request)), *code),
+    return answer(request, m_services.mfa->confirm(caller->actor(clientOf(request)), code),
                   [](const Mfa::Activation &activation) {
                       return QJsonObject{
                           {QStringLiteral("recoveryCodes"),
@@ -354,16 +350,15 @@ ApiResponse AuthEndpoints::mfaRecoveryCodes(const ApiRequest &request) const
     Result<ValidatedSession> caller = session(request);
     if (!caller)
         return failure(request, caller.error());
-    Result<api::JsonFields> body = fields(request, {"password"});
-    Result<QString> password =
-        body ? body->text("password", kMaxPasswordLength) : Result<QString>(body.error());
-    if (!password)
-        return failure(request, password.error());
+    Result<QStringList> read = texts(request, {{"password", kMaxPasswordLength}});
+    if (!read)
+        return failure(request, read.error());
+    const QString &password = read->at(0);
     if (!m_services.mfa)
         return failure(request, *m_services.unavailable);
     return answer(
         request,
-        m_services.mfa->regenerateRecoveryCodes(caller->actor(clientOf(request)), *password),
+        m_services.mfa->regenerateRecoveryCodes(caller->actor(clientOf(request)), password),
         [](const QStringList &codes) {
             return QJsonObject{
                 {QStringLiteral("recoveryCodes"), QJsonArray::fromStringList(codes)}};
@@ -375,14 +370,13 @@ ApiResponse AuthEndpoints::mfaDisable(const ApiRequest &request) const
     Result<ValidatedSession> caller = session(request);
     if (!caller)
         return failure(request, caller.error());
-    Result<api::JsonFields> body = fields(request, {"password"});
-    Result<QString> password =
-        body ? body->text("password", kMaxPasswordLength) : Result<QString>(body.error());
-    if (!password)
-        return failure(request, password.error());
+    Result<QStringList> read = texts(request, {{"password", kMaxPasswordLength}});
+    if (!read)
+        return failure(request, read.error());
+    const QString &password = read->at(0);
     if (!m_services.mfa)
         return failure(request, *m_services.unavailable);
-    return answer(request, m_services.mfa->disable(caller->actor(clientOf(request)), *password));
+    return answer(request, m_services.mfa->disable(caller->actor(clientOf(request)), password));
 }
 
 ApiResponse AuthEndpoints::introspect(const ApiRequest &request) const
@@ -391,13 +385,12 @@ ApiResponse AuthEndpoints::introspect(const ApiRequest &request) const
         m_services.tokens.validate(bearerToken(request), clientOf(request));
     if (!resourceServer || !resourceServer->hasScope(ServiceTokenScope::Introspect))
         return unauthenticated(request);
-    Result<api::JsonFields> body = fields(request, {"token"});
-    Result<QString> token =
-        body ? body->text("token", kMaxTokenLength) : Result<QString>(body.error());
-    if (!token)
-        return failure(request, token.error());
+    Result<QStringList> read = texts(request, {{"token", kMaxTokenLength}});
+    if (!read)
+        return failure(request, read.error());
+    const QString &token = read->at(0);
     // RFC 7662 §2.2: anything not valid is just "active": false, with no reason given.
-    if (Result<ValidatedSession> valid = m_services.sessions.validate(*token)) {
+    if (Result<ValidatedSession> valid = m_services.sessions.validate(token)) {
         return ApiResponse::json(
             200,
             QJsonObject{{QStringLiteral("active"), true},
@@ -406,7 +399,7 @@ ApiResponse AuthEndpoints::introspect(const ApiRequest &request) const
                         {QStringLiteral("username"), valid->username},
                         {QStringLiteral("exp"), valid->expiresAt.toSecsSinceEpoch()}});
     }
-    if (Result<VerifiedAccessToken> jwt = m_services.accessTokens.verify(*token)) {
+    if (Result<VerifiedAccessToken> jwt = m_services.accessTokens.verify(token)) {
         return ApiResponse::json(
             200,
             QJsonObject{{QStringLiteral("active"), true},

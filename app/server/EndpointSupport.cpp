@@ -4,13 +4,41 @@
 
 namespace gatehouse::server::EndpointSupport {
 
-Result<api::JsonFields> fields(const ApiRequest &request,
-                               std::initializer_list<const char *> allowed)
+namespace {
+
+Result<api::JsonFields> fieldsOf(const ApiRequest &request, std::span<const char *const> allowed)
 {
     Result<QJsonValue> body = api::JsonReader::parse(request.body);
     if (!body)
         return body.error();
     return api::JsonFields::of(*body, allowed);
+}
+
+} // namespace
+
+Result<api::JsonFields> fields(const ApiRequest &request,
+                               std::initializer_list<const char *> allowed)
+{
+    return fieldsOf(request, std::span<const char *const>(allowed.begin(), allowed.size()));
+}
+
+Result<QStringList> texts(const ApiRequest &request, std::initializer_list<TextField> wanted)
+{
+    QVarLengthArray<const char *, 4> names;
+    for (const TextField &field : wanted)
+        names.append(field.name);
+    Result<api::JsonFields> object =
+        fieldsOf(request, std::span<const char *const>(names.data(), names.size()));
+    if (!object)
+        return object.error();
+    QStringList values;
+    for (const TextField &field : wanted) {
+        Result<QString> value = object->text(field.name, field.maxLength);
+        if (!value)
+            return value.error();
+        values.append(*value);
+    }
+    return values;
 }
 
 QString bearerToken(const ApiRequest &request)

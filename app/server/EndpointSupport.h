@@ -9,6 +9,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QStringList>
 
 namespace gatehouse::server {
 
@@ -18,6 +19,14 @@ namespace EndpointSupport {
 // The request's body as a JSON object with only `allowed` members (strict parsing, SEC-39).
 Result<api::JsonFields> fields(const ApiRequest &request,
                                std::initializer_list<const char *> allowed);
+
+// The body's members `wanted`, each a required string of at most its length, in that order;
+// the body may hold no others.
+struct TextField {
+    const char *name;
+    qsizetype maxLength;
+};
+Result<QStringList> texts(const ApiRequest &request, std::initializer_list<TextField> wanted);
 
 // The bearer credential of `Authorization: Bearer <token>` (SEC-29: nowhere else); empty when
 // the header is missing, has another scheme, or is longer than any token of ours.

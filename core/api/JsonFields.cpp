@@ -6,8 +6,7 @@
 
 namespace gatehouse::api {
 
-Result<JsonFields> JsonFields::of(const QJsonValue &body,
-                                  std::initializer_list<const char *> allowed)
+Result<JsonFields> JsonFields::of(const QJsonValue &body, std::span<const char *const> allowed)
 {
     if (!body.isObject()) {
         return makeError(ErrorCode::InvalidInput,

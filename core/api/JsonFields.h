@@ -8,6 +8,7 @@
 
 #include <initializer_list>
 #include <optional>
+#include <span>
 
 namespace gatehouse::api {
 
@@ -17,8 +18,12 @@ namespace gatehouse::api {
 class JsonFields
 {
 public:
+    static Result<JsonFields> of(const QJsonValue &body, std::span<const char *const> allowed);
     static Result<JsonFields> of(const QJsonValue &body,
-                                 std::initializer_list<const char *> allowed);
+                                 std::initializer_list<const char *> allowed)
+    {
+        return of(body, std::span<const char *const>(allowed.begin(), allowed.size()));
+    }
 
     // Required text, at most `maxLength` UTF-16 units.
     Result<QString> text(const char *name, qsizetype maxLength = 1024) const;
