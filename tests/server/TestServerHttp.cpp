@@ -551,6 +551,20 @@ private Q_SLOTS:
         QVERIFY(!oldClient.response.contains("100 Continue"));
     }
 
+    // The request log's reader went away (a closed pipe): writing the log fails, and the
+    // server goes on serving and stops cleanly instead of dying of SIGPIPE.
+    void aClosedLogOutputIsNotFatal()
+    {
+        std::unique_ptr<ServerProcess> orphaned = start({}, QString());
+        QVERIFY2(orphaned->started(), qPrintable(orphaned->error()));
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(rawExchange(orphaned->port(), httpRequest("GET", "/healthz")).status(), 200);
+            QTest::qWait(150); // past a batch of the log, which is written and fails
+        }
+        QCOMPARE(orphaned->process().state(), QProcess::Running);
+        QVERIFY(orphaned->terminate());
+    }
+
     void startupProblemsAreClear()
     {
         std::unique_ptr<ServerProcess> noTls = start({}, QStringLiteral("x.log"), {});
@@ -575,7 +589,8 @@ private:
         env.insert(QStringLiteral("GATEHOUSE_DATABASE"), m_database);
         for (const auto &[name, value] : settings)
             env.insert(QString::fromLatin1(name), QString::fromLatin1(value));
-        auto server = std::make_unique<ServerProcess>(env, arguments, m_dir.filePath(log), host);
+        auto server = std::make_unique<ServerProcess>(
+            env, arguments, log.isEmpty() ? QString() : m_dir.filePath(log), host);
         return server;
     }
 

@@ -6,6 +6,9 @@
 
 #include <csignal>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace gatehouse::test {
 
 ServerProcess::ServerProcess(const QProcessEnvironment &environment, const QStringList &arguments,
@@ -16,9 +19,21 @@ ServerProcess::ServerProcess(const QProcessEnvironment &environment, const QStri
     env.insert(QStringLiteral("GATEHOUSE_LISTEN"),
                (host.isEmpty() ? QStringLiteral("127.0.0.1") : host) + QStringLiteral(":0"));
     m_process->setProcessEnvironment(env);
-    m_process->setStandardOutputFile(logPath);
+    // No log file: stdout is a pipe whose reading end is closed once the server has started.
+    int noReader[2] = {-1, -1};
+    if (logPath.isEmpty() && ::pipe2(noReader, O_CLOEXEC) == 0)
+        m_process->setStandardOutputFile(QStringLiteral("/proc/self/fd/%1").arg(noReader[1]));
+    else
+        m_process->setStandardOutputFile(logPath);
     m_process->setReadChannel(QProcess::StandardError);
+    // As a shell starts it: this test process ignores SIGPIPE (Qt Network does), and the
+    // server would inherit that.
+    m_process->setChildProcessModifier([] { ::signal(SIGPIPE, SIG_DFL); });
     m_process->start(QStringLiteral(GATEHOUSE_SERVER_PATH), arguments);
+    for (const int fd : noReader) {
+        if (fd >= 0)
+            ::close(fd);
+    }
     static const QRegularExpression serving(QStringLiteral("serving https? on [^:]+:(\\d+)"));
     QByteArray errors;
     QDeadlineTimer deadline(10000);

@@ -13,7 +13,8 @@
 namespace gatehouse::test {
 
 // A real gatehouse-server process on a free loopback port, stopped (SIGTERM, then SIGKILL)
-// when the object goes. Its request log (stdout) goes to a file the test can read.
+// when the object goes. Its request log (stdout) goes to a file the test can read, or, with an
+// empty `logPath`, into a pipe with no reader (a log reader that went away).
 class ServerProcess
 {
 public:
