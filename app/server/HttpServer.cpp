@@ -13,6 +13,8 @@
 #include <csignal>
 
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace gatehouse::server {
 
@@ -64,6 +66,16 @@ Result<std::shared_ptr<ssl::context>> makeTlsContext(const QString &certificateP
     return context;
 }
 
+// The CPU that received the connection's packets; -1 when the kernel does not say.
+int incomingCpu(Socket &socket)
+{
+    int cpu = -1;
+    socklen_t length = sizeof cpu;
+    if (getsockopt(socket.native_handle(), SOL_SOCKET, SO_INCOMING_CPU, &cpu, &length) != 0)
+        return -1;
+    return cpu;
+}
+
 std::vector<std::unique_ptr<net::io_context>> makeContexts(int threads)
 {
     std::vector<std::unique_ptr<net::io_context>> contexts;
@@ -75,7 +87,8 @@ std::vector<std::unique_ptr<net::io_context>> makeContexts(int threads)
 } // namespace
 
 HttpServer::Private::Private(const Options &serverOptions, HttpHandler &requestHandler)
-    : options(serverOptions),
+    : spread(serverOptions.networkThreads, ConnectionSpread::allowedCpus()),
+      options(serverOptions),
       handler(requestHandler),
       maxConnections(connectionCeiling(serverOptions.limits.maxConnections)),
       contexts(makeContexts(serverOptions.networkThreads)),
@@ -103,9 +116,26 @@ bool HttpServer::Private::reserveBody(qint64 bytes)
     return true;
 }
 
-net::io_context &HttpServer::Private::nextContext()
+bool HttpServer::Private::moveTo(Socket &socket, int thread)
 {
-    return *contexts[nextConnection.fetch_add(1, std::memory_order_relaxed) % contexts.size()];
+    net::io_context &context = *contexts[size_t(thread)];
+    if (&socket.get_executor().context() == &context)
+        return true;
+    beast::error_code ec;
+    const tcp::endpoint local = socket.local_endpoint(ec);
+    const Socket::native_handle_type descriptor = ec ? -1 : socket.release(ec);
+    if (ec) {
+        socket.close(ec);
+        return false;
+    }
+    Socket moved(context);
+    moved.assign(local.protocol(), descriptor, ec);
+    if (ec) {
+        ::close(descriptor);
+        return false;
+    }
+    socket = std::move(moved);
+    return true;
 }
 
 void HttpServer::Private::runNetworkThread(net::io_context &context)
@@ -159,7 +189,7 @@ void HttpServer::Private::release(const std::string &address)
 
 void HttpServer::Private::accept()
 {
-    acceptor.async_accept(nextContext(), [this](beast::error_code ec, Socket socket) {
+    acceptor.async_accept(*contexts.front(), [this](beast::error_code ec, Socket socket) {
         if (ec == net::error::operation_aborted || !acceptor.is_open())
             return;
         if (!ec && !stopping.load()) {
@@ -167,7 +197,11 @@ void HttpServer::Private::accept()
             const tcp::endpoint peer = socket.remote_endpoint(peerError);
             const std::string address = peerError ? std::string() : peer.address().to_string();
             if (!peerError && admit(address)) {
-                ConnectionSlot slot(*this, address);
+                ConnectionSlot slot(*this, address, spread.take(incomingCpu(socket)));
+                if (!moveTo(socket, slot.thread())) {
+                    accept();
+                    return;
+                }
                 if (options.tls) {
                     std::make_shared<HttpConnection<TlsStream>>(*this, std::move(socket),
                                                                 std::move(slot), currentTls())
@@ -257,6 +291,11 @@ HttpServer::HttpServer(std::unique_ptr<Private> state)
 HttpServer::~HttpServer()
 {
     shutdown(std::chrono::milliseconds(0));
+}
+
+std::vector<int> HttpServer::openConnections() const
+{
+    return d->spread.open();
 }
 
 quint16 HttpServer::port() const

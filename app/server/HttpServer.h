@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <vector>
 
 namespace gatehouse::server {
 
@@ -55,6 +56,8 @@ public:
     ~HttpServer();
 
     quint16 port() const;
+    // Connections open now on each network thread.
+    std::vector<int> openConnections() const;
 
     // Reads the certificate and key again (SIGHUP); new connections use them, open ones keep
     // theirs. On failure the old pair stays in use.

@@ -2,6 +2,7 @@
 
 // Beast and Asio live here and in HttpConnection.h, included only by HttpServer.cpp.
 
+#include "ConnectionSpread.h"
 #include "HttpServer.h"
 
 #include <boost/asio.hpp>
@@ -44,8 +45,9 @@ public:
     void accept();
     void waitForSignal();
     void runNetworkThread(net::io_context &context);
-    // The network thread the next connection goes to, round robin.
-    net::io_context &nextContext();
+    // Moves an accepted `socket` to the io_context of network thread `thread`; false (the
+    // socket closed) when the kernel refused.
+    bool moveTo(Socket &socket, int thread);
     static int connectionCeiling(int wanted);
     // Bodies over the default 64 KiB (user import) count against one budget for the whole
     // server, so a few connections cannot hold gigabytes: false when `bytes` would pass it.
@@ -58,6 +60,7 @@ public:
     std::mutex countsMutex;
     std::unordered_map<std::string, int> perAddress;
     int total = 0;
+    ConnectionSpread spread;
 
     const Options options;
     HttpHandler &handler;
@@ -74,36 +77,42 @@ public:
     // io_context made them take turns at its mutex on every event).
     std::vector<std::unique_ptr<net::io_context>> contexts;
     std::vector<net::executor_work_guard<net::io_context::executor_type>> keepRunning;
-    std::atomic<size_t> nextConnection{0};
-    tcp::acceptor acceptor; // on contexts[0]
+    tcp::acceptor acceptor; // on contexts[0], where connections are accepted
     net::steady_timer acceptRetry;
     net::signal_set signals; // on the acceptor's strand, with the callback and shutdown
     std::vector<std::thread> threads;
 };
 
-// A connection's place under the caps, given back when the connection ends.
+// A connection's place under the caps and on its network thread, given back when the
+// connection ends.
 class ConnectionSlot
 {
 public:
-    ConnectionSlot(HttpServer::Private &server, std::string address)
+    ConnectionSlot(HttpServer::Private &server, std::string address, int thread)
         : m_server(&server),
-          m_address(std::move(address))
+          m_address(std::move(address)),
+          m_thread(thread)
     {}
     ConnectionSlot(ConnectionSlot &&other) noexcept
         : m_server(std::exchange(other.m_server, nullptr)),
-          m_address(std::move(other.m_address))
+          m_address(std::move(other.m_address)),
+          m_thread(other.m_thread)
     {}
     ConnectionSlot &operator=(ConnectionSlot &&) = delete;
     ~ConnectionSlot()
     {
-        if (m_server)
+        if (m_server) {
             m_server->release(m_address);
+            m_server->spread.give(m_thread);
+        }
     }
     const std::string &address() const { return m_address; }
+    int thread() const { return m_thread; }
 
 private:
     HttpServer::Private *m_server;
     std::string m_address;
+    int m_thread;
 };
 
 } // namespace gatehouse::server

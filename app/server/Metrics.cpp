@@ -60,6 +60,12 @@ void Metrics::count(Event event)
     m_events[size_t(event)].fetch_add(1, std::memory_order_relaxed);
 }
 
+void Metrics::setOpenConnections(std::function<std::vector<int>()> source)
+{
+    std::lock_guard lock(m_sourceMutex);
+    m_openConnections = std::move(source);
+}
+
 QByteArray Metrics::render() const
 {
     QByteArray out;
@@ -110,6 +116,16 @@ QByteArray Metrics::render() const
         out += QByteArray(event.metric)
             + (*event.labels ? QByteArray("{") + event.labels + "}" : QByteArray()) + ' '
             + QByteArray::number(m_events[e].load(std::memory_order_relaxed)) + '\n';
+    }
+    std::lock_guard lock(m_sourceMutex);
+    if (m_openConnections) {
+        out += "# HELP gatehouse_open_connections Connections open now, by network thread.\n"
+               "# TYPE gatehouse_open_connections gauge\n";
+        const std::vector<int> open = m_openConnections();
+        for (size_t thread = 0; thread < open.size(); ++thread) {
+            out += "gatehouse_open_connections{thread=\"" + QByteArray::number(qulonglong(thread))
+                + "\"} " + QByteArray::number(open[thread]) + '\n';
+        }
     }
     return out;
 }

@@ -5,7 +5,9 @@
 
 #include <array>
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace gatehouse::server {
@@ -35,6 +37,9 @@ public:
     int unmatchedRoute() const { return int(m_routes.size()); }
     void record(int route, int status, double seconds);
     void count(Event event);
+    // Where the open connections of each network thread are read from when the numbers are
+    // rendered; set once the HTTP server runs.
+    void setOpenConnections(std::function<std::vector<int>()> source);
 
     QByteArray render() const;
 
@@ -51,6 +56,8 @@ private:
     QStringList m_routes;
     std::vector<std::unique_ptr<RouteCounters>> m_counters;
     std::array<std::atomic<quint64>, 9> m_events{};
+    mutable std::mutex m_sourceMutex;
+    std::function<std::vector<int>()> m_openConnections;
 };
 
 } // namespace gatehouse::server

@@ -184,6 +184,7 @@ int ServerApp::serve(const ServerConfig &config)
     Result<std::unique_ptr<HttpServer>> server = HttpServer::start(http, dispatcher);
     if (!server)
         return fail(server.error());
+    metrics.setOpenConnections([raw = server->get()] { return raw->openConnections(); });
 
     std::promise<void> stop;
     std::atomic<bool> stopping{false};

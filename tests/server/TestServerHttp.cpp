@@ -1,3 +1,4 @@
+#include "ConnectionSpread.h"
 #include "ServerProcess.h"
 #include "auth/SignupPolicy.h"
 #include "store/sqlite/SqliteStore.h"
@@ -9,6 +10,8 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sched.h>
 
 using namespace gatehouse;
 using namespace gatehouse::test;
@@ -22,6 +25,24 @@ QJsonObject bodyOf(const RawExchange &exchange)
 {
     return QJsonDocument::fromJson(exchange.body()).object();
 }
+
+// Keeps the calling thread on one CPU at a time, and gives it back every CPU it had at the end.
+class PinnedThread
+{
+public:
+    PinnedThread() { sched_getaffinity(0, sizeof m_before, &m_before); }
+    ~PinnedThread() { sched_setaffinity(0, sizeof m_before, &m_before); }
+    bool to(int cpu) const
+    {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(cpu, &set);
+        return sched_setaffinity(0, sizeof set, &set) == 0;
+    }
+
+private:
+    cpu_set_t m_before{};
+};
 
 // The error body without its request id, which differs per request.
 QJsonObject errorWithoutId(const RawExchange &exchange)
@@ -563,6 +584,56 @@ private Q_SLOTS:
         }
         QCOMPARE(orphaned->process().state(), QProcess::Running);
         QVERIFY(orphaned->terminate());
+    }
+
+    // A connection goes to the network thread of the CPU its packets arrive on (on loopback,
+    // the client's), so a client and the thread answering it keep to one CPU; /metrics shows
+    // each thread's open connections. Round robin would split these 7 and 0 as 4 and 3.
+    void connectionsKeepToTheirCpusThread()
+    {
+        const std::vector<int> cpus = server::ConnectionSpread::allowedCpus();
+        if (cpus.size() < 2)
+            QSKIP("needs two CPUs");
+        // Started before this thread is pinned: the server inherits the CPUs it may use.
+        std::unique_ptr<ServerProcess> server =
+            start({{"GATEHOUSE_NETWORK_THREADS", "2"}}, QStringLiteral("spread.log"));
+        QVERIFY2(server->started(), qPrintable(server->error()));
+        const PinnedThread pinned;
+        std::vector<std::unique_ptr<QTcpSocket>> held;
+        const auto holdFrom = [&](int cpu, int count) {
+            if (!pinned.to(cpu))
+                return false;
+            for (int i = 0; i < count; ++i) {
+                held.push_back(std::make_unique<QTcpSocket>());
+                held.back()->connectToHost(QStringLiteral("127.0.0.1"), server->port());
+                held.back()->write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+                if (!held.back()->waitForReadyRead(5000))
+                    return false;
+            }
+            return true;
+        };
+        // Each look at /metrics is a connection of its own from the same CPU, open meanwhile.
+        const auto openOn = [&](int thread) {
+            static const QRegularExpression gauge(
+                QStringLiteral("gatehouse_open_connections\\{thread=\"(\\d+)\"\\} (\\d+)"));
+            const RawExchange metrics = rawExchange(server->port(), httpRequest("GET", "/metrics"));
+            for (const QRegularExpressionMatch &match :
+                 gauge.globalMatch(QString::fromUtf8(metrics.body()))) {
+                if (match.captured(1).toInt() == thread)
+                    return match.captured(2).toInt();
+            }
+            return -1;
+        };
+        QVERIFY(holdFrom(cpus[1], 6));
+        QTRY_COMPARE_WITH_TIMEOUT(openOn(1), 7, 3000);
+        QCOMPARE(openOn(0), 0);
+        QVERIFY(holdFrom(cpus[0], 3));
+        // The connection each earlier look used is closed by now, or soon.
+        QTRY_COMPARE_WITH_TIMEOUT(openOn(0), 4, 3000);
+        QTRY_COMPARE_WITH_TIMEOUT(openOn(1), 6, 3000);
+        held.clear();
+        QTRY_COMPARE_WITH_TIMEOUT(openOn(1), 0, 3000);
+        QVERIFY(server->terminate());
     }
 
     void startupProblemsAreClear()
