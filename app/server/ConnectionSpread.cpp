@@ -10,23 +10,29 @@ ConnectionSpread::ConnectionSpread(int threads, std::span<const int> cpus)
     : m_open(std::make_unique<std::atomic<int>[]>(size_t(std::max(threads, 1)))),
       m_threads(std::max(threads, 1))
 {
-    int rank = 0;
     for (const int cpu : cpus) {
         if (cpu < 0)
             continue;
-        if (size_t(cpu) >= m_threadOfCpu.size())
-            m_threadOfCpu.resize(size_t(cpu) + 1, -1);
-        m_threadOfCpu[size_t(cpu)] = rank++ % m_threads;
+        if (size_t(cpu) >= m_rankOfCpu.size())
+            m_rankOfCpu.resize(size_t(cpu) + 1, -1);
+        m_rankOfCpu[size_t(cpu)] = m_cpus++;
     }
 }
 
 int ConnectionSpread::take(int cpu)
 {
     const int least = leastLoaded();
-    int thread = cpu >= 0 && size_t(cpu) < m_threadOfCpu.size() ? m_threadOfCpu[size_t(cpu)] : -1;
-    if (thread < 0
-        || m_open[size_t(thread)].load(std::memory_order_relaxed)
-            >= m_open[size_t(least)].load(std::memory_order_relaxed) + kSlack)
+    const int rank = cpu >= 0 && size_t(cpu) < m_rankOfCpu.size() ? m_rankOfCpu[size_t(cpu)] : -1;
+    int thread = -1;
+    if (rank >= 0) {
+        // The CPU's threads: one when there are no more threads than CPUs, else every
+        // m_cpus-th from its rank; the least loaded of them.
+        for (int t = rank % m_threads; t < m_threads; t += m_cpus) {
+            if (thread < 0 || openOn(t) < openOn(thread))
+                thread = t;
+        }
+    }
+    if (thread < 0 || openOn(thread) >= openOn(least) + kSlack)
         thread = least;
     m_open[size_t(thread)].fetch_add(1, std::memory_order_relaxed);
     return thread;
@@ -41,7 +47,7 @@ std::vector<int> ConnectionSpread::open() const
 {
     std::vector<int> counts;
     for (int t = 0; t < m_threads; ++t)
-        counts.push_back(m_open[size_t(t)].load(std::memory_order_relaxed));
+        counts.push_back(openOn(t));
     return counts;
 }
 
@@ -59,12 +65,16 @@ std::vector<int> ConnectionSpread::allowedCpus()
     return cpus;
 }
 
+int ConnectionSpread::openOn(int thread) const
+{
+    return m_open[size_t(thread)].load(std::memory_order_relaxed);
+}
+
 int ConnectionSpread::leastLoaded() const
 {
     int least = 0;
     for (int t = 1; t < m_threads; ++t) {
-        if (m_open[size_t(t)].load(std::memory_order_relaxed)
-            < m_open[size_t(least)].load(std::memory_order_relaxed))
+        if (openOn(t) < openOn(least))
             least = t;
     }
     return least;

@@ -24,8 +24,8 @@ class ConnectionSpread
 public:
     static constexpr int kSlack = 64;
 
-    // `cpus`: the CPUs this process may run on, in order; the n-th of them maps to thread
-    // n modulo `threads`.
+    // `cpus`: the CPUs this process may run on, in order. The n-th of them maps to thread n
+    // modulo `threads`; with more threads than CPUs, to threads n, n + CPUs, n + 2 CPUs, ...
     ConnectionSpread(int threads, std::span<const int> cpus);
 
     // The thread for a connection received on `cpu` (-1: unknown), counted as open on it.
@@ -39,9 +39,11 @@ public:
     static std::vector<int> allowedCpus();
 
 private:
+    int openOn(int thread) const;
     int leastLoaded() const;
 
-    std::vector<int> m_threadOfCpu; // by CPU number; -1 for CPUs not ours
+    std::vector<int> m_rankOfCpu; // by CPU number: its place among ours, -1 for CPUs not ours
+    int m_cpus = 0;
     std::unique_ptr<std::atomic<int>[]> m_open;
     int m_threads;
 };

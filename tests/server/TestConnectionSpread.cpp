@@ -22,6 +22,22 @@ private Q_SLOTS:
         QCOMPARE(spread.open(), (std::vector<int>{2, 2}));
     }
 
+    // With more threads than CPUs, a CPU's connections go to its threads in turn: CPU rank n
+    // to threads n, n + CPUs, ...
+    void moreThreadsThanCpus()
+    {
+        const int cpus[] = {0, 1};
+        ConnectionSpread spread(5, cpus);
+        QCOMPARE(spread.take(0), 0);
+        QCOMPARE(spread.take(0), 2);
+        QCOMPARE(spread.take(0), 4);
+        QCOMPARE(spread.take(0), 0);
+        QCOMPARE(spread.take(1), 1);
+        QCOMPARE(spread.take(1), 3);
+        QCOMPARE(spread.take(1), 1);
+        QCOMPARE(spread.open(), (std::vector<int>{2, 2, 1, 1, 1}));
+    }
+
     // Connections keep to their CPU's thread however unequal the counts, up to the slack.
     void aThreadTakesItsCpusConnections()
     {
