@@ -1,6 +1,7 @@
 #include "ConnectionSpread.h"
 
 #include <algorithm>
+#include <cerrno>
 
 #include <sched.h>
 
@@ -53,16 +54,26 @@ std::vector<int> ConnectionSpread::open() const
 
 std::vector<int> ConnectionSpread::allowedCpus()
 {
-    std::vector<int> cpus;
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    if (sched_getaffinity(0, sizeof set, &set) == 0) {
-        for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
-            if (CPU_ISSET(cpu, &set))
+    // Sized at run time: a fixed cpu_set_t holds 1024 CPUs, and the call fails on a machine
+    // that may have more.
+    for (int possible = 1024; possible <= (1 << 20); possible *= 2) {
+        cpu_set_t *set = CPU_ALLOC(possible);
+        if (!set)
+            return {};
+        const size_t bytes = CPU_ALLOC_SIZE(possible);
+        CPU_ZERO_S(bytes, set);
+        const bool read = sched_getaffinity(0, bytes, set) == 0;
+        const bool tooSmall = !read && errno == EINVAL;
+        std::vector<int> cpus;
+        for (int cpu = 0; read && cpu < possible; ++cpu) {
+            if (CPU_ISSET_S(cpu, bytes, set))
                 cpus.push_back(cpu);
         }
+        CPU_FREE(set);
+        if (!tooSmall)
+            return cpus;
     }
-    return cpus;
+    return {};
 }
 
 int ConnectionSpread::openOn(int thread) const

@@ -8,15 +8,19 @@
 namespace gatehouse::server {
 
 // Which network thread takes a new connection: the one numbered after the CPU that received
-// the connection's packets. A thread's connections then come from one CPU, and the kernel
-// moves a thread towards the CPU that wakes it, so a client and the thread answering it stop
-// feeding each other across CPUs. Measured on two loaded cores: the round robin this replaces
-// let a thread fed from the other CPU run through whole scheduler ticks while the clients on
-// its own CPU waited, and p99 sat at 5 to 8 ms; spread by CPU it is 2 to 3 ms.
+// the connection's packets. Connections received on one CPU then share a thread, and the
+// kernel moves a thread towards the CPU that wakes it, so a client and the thread answering
+// it stop feeding each other across CPUs. Dealt round robin instead, a thread kept busy from
+// one CPU ran through whole scheduler ticks while the clients on its own CPU waited
+// (bench/README.md has the figures).
 //
-// Balance comes first when it has to: a connection whose CPU is unknown, or whose thread
-// already holds kSlack more connections than the least loaded one (every packet arriving on
-// one CPU, as with a single-queue network card), goes to the least loaded thread.
+// Balance comes first when it has to: a connection whose CPU is unknown or not one this
+// process may use, or whose thread already holds kSlack more connections than the least
+// loaded one, goes to the least loaded thread. So when one CPU receives everything (a
+// single-queue network card), its thread takes the first kSlack connections alone, and the
+// threads stay within kSlack of each other after that. The slack is large because clients
+// do not connect evenly: a load generator's threads connect one after the other, and a small
+// slack spread the first one's connections over every thread (p99 back to 6 to 7 ms).
 //
 // take() is called by one thread at a time (the acceptor); give() by any.
 class ConnectionSpread

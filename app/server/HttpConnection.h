@@ -36,6 +36,8 @@ public:
 
     void start()
     {
+        Q_ASSERT(&lowest().get_executor().context()
+                 == m_server.contexts[size_t(m_slot.thread())].get());
         if constexpr (kTls) {
             lowest().expires_after(m_limits.headerTimeout);
             m_stream.async_handshake(ssl::stream_base::server,

@@ -95,7 +95,9 @@ HttpServer::Private::Private(const Options &serverOptions, HttpHandler &requestH
       acceptor(net::make_strand(*contexts.front())),
       acceptRetry(acceptor.get_executor()),
       signals(acceptor.get_executor(), SIGINT, SIGTERM, SIGHUP)
-{}
+{
+    Q_ASSERT(spread.open().size() == contexts.size());
+}
 
 int HttpServer::Private::connectionCeiling(int wanted)
 {
@@ -116,26 +118,26 @@ bool HttpServer::Private::reserveBody(qint64 bytes)
     return true;
 }
 
-bool HttpServer::Private::moveTo(Socket &socket, int thread)
+beast::error_code HttpServer::Private::moveTo(Socket &socket, const tcp &protocol, int thread)
 {
     net::io_context &context = *contexts[size_t(thread)];
-    if (&socket.get_executor().context() == &context)
-        return true;
     beast::error_code ec;
-    const tcp::endpoint local = socket.local_endpoint(ec);
-    const Socket::native_handle_type descriptor = ec ? -1 : socket.release(ec);
+    if (&socket.get_executor().context() == &context)
+        return ec;
+    const Socket::native_handle_type descriptor = socket.release(ec);
     if (ec) {
-        socket.close(ec);
-        return false;
+        beast::error_code ignored;
+        socket.close(ignored);
+        return ec;
     }
     Socket moved(context);
-    moved.assign(local.protocol(), descriptor, ec);
+    moved.assign(protocol, descriptor, ec);
     if (ec) {
         ::close(descriptor);
-        return false;
+        return ec;
     }
     socket = std::move(moved);
-    return true;
+    return ec;
 }
 
 void HttpServer::Private::runNetworkThread(net::io_context &context)
@@ -198,7 +200,10 @@ void HttpServer::Private::accept()
             const std::string address = peerError ? std::string() : peer.address().to_string();
             if (!peerError && admit(address)) {
                 ConnectionSlot slot(*this, address, spread.take(incomingCpu(socket)));
-                if (!moveTo(socket, slot.thread())) {
+                if (const beast::error_code moved =
+                        moveTo(socket, peer.protocol(), slot.thread())) {
+                    qCWarning(lcServer) << "could not hand a connection to its network thread:"
+                                        << QString::fromStdString(moved.message());
                     accept();
                     return;
                 }

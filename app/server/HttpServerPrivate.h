@@ -45,9 +45,9 @@ public:
     void accept();
     void waitForSignal();
     void runNetworkThread(net::io_context &context);
-    // Moves an accepted `socket` to the io_context of network thread `thread`; false (the
-    // socket closed) when the kernel refused.
-    bool moveTo(Socket &socket, int thread);
+    // Moves an accepted `socket` of `protocol` to the io_context of network thread `thread`;
+    // on an error the socket is closed.
+    beast::error_code moveTo(Socket &socket, const tcp &protocol, int thread);
     static int connectionCeiling(int wanted);
     // Bodies over the default 64 KiB (user import) count against one budget for the whole
     // server, so a few connections cannot hold gigabytes: false when `bytes` would pass it.

@@ -227,6 +227,7 @@ int ServerApp::serve(const ServerConfig &config)
     // the workers drop what never started and finish what did, whose answers go nowhere; only
     // then may the server (its io_context, which those answers are posted to) and the store go.
     (*server)->shutdown(std::chrono::seconds(10));
+    metrics.setOpenConnections({});
     workers.stop();
     // The last word on how far the log came, so a copy of the store older than this stop is
     // refused at the next start. Without it in the folder, that copy would pass: the exit
