@@ -28,6 +28,7 @@
 #include <openssl/evp.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -135,24 +136,43 @@ private:
 };
 
 // One exchange with Connection: close over plain HTTP; the body of the answer.
-QByteArray httpPost(quint16 port, const QByteArray &path, const QByteArray &body)
+QByteArray httpExchange(quint16 port, const QByteArray &method, const QByteArray &path,
+                        const QByteArray &body = {})
 {
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, port);
     if (!socket.waitForConnected(5000))
         throw Failure(QStringLiteral("cannot connect to port %1").arg(port));
-    socket.write("POST " + path
-                 + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                   "Content-Type: application/json\r\nContent-Length: "
-                 + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    QByteArray request =
+        method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+    if (!body.isEmpty()) {
+        request += "Content-Type: application/json\r\nContent-Length: "
+            + QByteArray::number(body.size()) + "\r\n";
+    }
+    socket.write(request + "\r\n" + body);
     QByteArray answer;
     while (socket.waitForReadyRead(30000) || socket.bytesAvailable() > 0)
         answer += socket.readAll();
     const qsizetype split = answer.indexOf("\r\n\r\n");
     if (!answer.startsWith("HTTP/1.1 200") || split < 0)
-        throw Failure(QStringLiteral("POST %1 failed: %2")
-                          .arg(QString::fromLatin1(path), QString::fromUtf8(answer.left(200))));
+        throw Failure(QStringLiteral("%1 %2 failed: %3")
+                          .arg(QString::fromLatin1(method), QString::fromLatin1(path),
+                               QString::fromUtf8(answer.left(200))));
     return answer.mid(split + 4);
+}
+
+// gatehouse-server's open connections by network thread, from /metrics (its own connection
+// included): how wrk's connections were spread.
+QString connectionsByThread(quint16 port)
+{
+    static const QRegularExpression gauge(
+        QStringLiteral("^gatehouse_open_connections\\{thread=\"\\d+\"\\} (\\d+)$"),
+        QRegularExpression::MultilineOption);
+    QStringList counts;
+    for (const QRegularExpressionMatch &match :
+         gauge.globalMatch(QString::fromUtf8(httpExchange(port, "GET", "/metrics"))))
+        counts.append(match.captured(1));
+    return QStringLiteral("open connections by network thread %1").arg(counts.join(u'/'));
 }
 
 QString signInBody()
@@ -168,6 +188,7 @@ struct WrkRun {
     double p50Ms = 0;
     double p99Ms = 0;
     double serverCpuMicroseconds = 0; // per request, the server's processes only
+    QString probed; // what the side's probe saw half way through
 };
 
 // CPU seconds (user and system) used so far by process `pid` and all its descendants (the
@@ -216,7 +237,7 @@ double milliseconds(const QString &figure)
 // wrk for `seconds` on `connections` over two threads; a run with errors or non-2xx answers
 // is a Failure, not a figure, and so is one with no answer at all unless it was `warmUp`.
 WrkRun runWrk(const QString &url, int connections, int seconds, const QStringList &extra,
-              bool warmUp = false)
+              bool warmUp = false, const std::function<QString()> &probe = {})
 {
     QProcess wrk;
     QStringList arguments{QStringLiteral("-t2"),
@@ -226,12 +247,18 @@ WrkRun runWrk(const QString &url, int connections, int seconds, const QStringLis
                           QStringLiteral("--timeout"),
                           QStringLiteral("30s")};
     wrk.start(QStringLiteral("wrk"), arguments + extra + QStringList{url});
+    QString probed;
+    if (probe) {
+        QThread::msleep(quint64(seconds) * 500);
+        probed = probe();
+    }
     if (!wrk.waitForFinished((seconds + 60) * 1000))
         throw Failure(QStringLiteral("wrk did not finish against %1").arg(url));
     const QString out = QString::fromUtf8(wrk.readAllStandardOutput());
     if (out.contains(QLatin1String("Non-2xx")) || out.contains(QLatin1String("Socket errors")))
         throw Failure(QStringLiteral("wrk saw failures against %1:\n%2").arg(url, out));
     WrkRun run;
+    run.probed = probed;
     static const QRegularExpression rate(QStringLiteral("Requests/sec:\\s+([0-9.]+)"));
     static const QRegularExpression p50(QStringLiteral("\\n\\s+50%\\s+(\\S+)"));
     static const QRegularExpression p99(QStringLiteral("\\n\\s+99%\\s+(\\S+)"));
@@ -250,6 +277,7 @@ struct Side {
     QStringList wrkArguments;
     qint64 serverPid = 0; // whose CPU time counts
     QList<WrkRun> runs;
+    std::function<QString()> probe = {}; // looked at half way through each timed run
 
     double median(double WrkRun::*field) const
     {
@@ -270,14 +298,16 @@ void alternate(QList<Side> &sides, int connections, int seconds, int rounds, int
         for (qsizetype k = 0; k < sides.size(); ++k) {
             Side &side = sides[(k + round) % sides.size()];
             const double cpuBefore = cpuSecondsOfTree(side.serverPid);
-            WrkRun run = runWrk(side.url, connections, seconds, side.wrkArguments);
+            WrkRun run =
+                runWrk(side.url, connections, seconds, side.wrkArguments, false, side.probe);
             const double cpu = cpuSecondsOfTree(side.serverPid) - cpuBefore;
             run.serverCpuMicroseconds = cpu * 1e6 / (run.requestsPerSecond * seconds);
             side.runs.append(run);
             const double rate = side.runs.last().requestsPerSecond;
-            print(QStringLiteral("  round %1, %2: %3/s")
+            print(QStringLiteral("  round %1, %2: %3/s%4")
                       .arg(round + 1)
-                      .arg(side.name, rate < 100 ? fixed(rate, 2) : grouped(rate)));
+                      .arg(side.name, rate < 100 ? fixed(rate, 2) : grouped(rate),
+                           run.probed.isEmpty() ? QString() : QStringLiteral(", ") + run.probed));
         }
     }
 }
@@ -449,11 +479,11 @@ void run()
                      hugeEnvironment, nodeDir);
     expressHuge.start(ready, true);
 
-    const QString session =
-        QJsonDocument::fromJson(httpPost(plainPort, "/auth/login", signInBody().toUtf8()))
-            .object()
-            .value(QStringLiteral("token"))
-            .toString();
+    const QString session = QJsonDocument::fromJson(httpExchange(plainPort, "POST", "/auth/login",
+                                                                 signInBody().toUtf8()))
+                                .object()
+                                .value(QStringLiteral("token"))
+                                .toString();
     if (session.isEmpty())
         throw Failure(QStringLiteral("gatehouse-server gave no session token"));
     const auto bearer = [](const QString &token) {
@@ -490,6 +520,9 @@ void run()
         throw Failure(QStringLiteral("the node:http cluster's workers are not found under /proc "
                                      "(%1 processes); its CPU time would be undercounted")
                           .arg(clusterProcesses));
+    validation[0].probe = [plainPort] {
+        return connectionsByThread(plainPort);
+    };
     alternate(validation, kConnections, kValidationSeconds, kValidationRounds, 2);
     const double ours = validation[0].median(&WrkRun::requestsPerSecond);
     const double clusterRate = validation[1].median(&WrkRun::requestsPerSecond);

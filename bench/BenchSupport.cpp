@@ -1,6 +1,7 @@
 #include "BenchSupport.h"
 
 #include "auth/UserDirectory.h"
+#include "store/postgres/PostgresStore.h"
 
 #include <openssl/opensslv.h>
 
@@ -226,14 +227,20 @@ Actor actorFor(const User &user)
     return actor;
 }
 
-BenchStore::BenchStore(std::shared_ptr<const Clock> clock)
+BenchStore::BenchStore(std::shared_ptr<const Clock> clock, const QString &postgresUrl)
 {
     if (!m_dir.isValid())
         throw Failure(QStringLiteral("cannot create a temporary directory"));
-    m_path = m_dir.filePath(QStringLiteral("bench.db"));
-    SqliteStoreOptions options;
-    options.clock = clock;
-    m_store = require(SqliteStore::create(m_path, options), "create the store");
+    if (!postgresUrl.isEmpty()) {
+        PostgresStoreOptions options;
+        options.clock = clock;
+        m_store = require(PostgresStore::open(postgresUrl, options), "open the PostgreSQL store");
+    } else {
+        m_path = m_dir.filePath(QStringLiteral("bench.db"));
+        SqliteStoreOptions options;
+        options.clock = clock;
+        m_store = require(SqliteStore::create(m_path, options), "create the store");
+    }
     m_context = std::make_unique<ServiceContext>(*m_store, clock);
     m_owner = require(
         UserDirectory(*m_context)

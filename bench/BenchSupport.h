@@ -103,16 +103,18 @@ void warmCache(const QStringList &files);
 // A user signed in with a session and a second factor, as the services see one.
 Actor actorFor(const User &user);
 
-// A new store with a first owner, in a temporary directory that goes with this object.
+// A new store with a first owner: a SQLite file in a temporary directory that goes with this
+// object, or, given a `postgresUrl`, the store in that empty PostgreSQL database.
 class BenchStore
 {
 public:
-    explicit BenchStore(std::shared_ptr<const Clock> clock = Clock::system());
+    explicit BenchStore(std::shared_ptr<const Clock> clock = Clock::system(),
+                        const QString &postgresUrl = {});
     ~BenchStore();
     BenchStore(const BenchStore &) = delete;
     BenchStore &operator=(const BenchStore &) = delete;
 
-    SqliteStore &store() const { return *m_store; }
+    Store &store() const { return *m_store; }
     const ServiceContext &context() const { return *m_context; }
     const User &owner() const { return m_owner; }
     QString path() const { return m_path; }
@@ -121,7 +123,7 @@ public:
 private:
     QTemporaryDir m_dir;
     QString m_path;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Store> m_store;
     std::unique_ptr<ServiceContext> m_context;
     User m_owner;
 };
