@@ -31,25 +31,24 @@ public:
 
     Result<AuditVerification> execute(const Progress &progress)
     {
-        Result<AuditChain::Position> base = AuditChain::base(m_tx);
-        if (!base)
-            return base.error();
-        Result<AuditChain::Position> head = AuditChain::head(m_tx);
-        if (!head)
-            return head.error();
-        m_result.firstSequence = base->seq + 1;
-        m_expected = base->seq + 1;
-        m_previousHash = base->hash;
-        if (Result<void> scanned = scanRecords(*head, head->seq - base->seq, progress); !scanned)
+        Result<Ends> ends = readEnds();
+        if (!ends)
+            return ends.error();
+        const AuditChain::Position &base = ends->base;
+        const AuditChain::Position &head = ends->head;
+        m_result.firstSequence = base.seq + 1;
+        m_expected = base.seq + 1;
+        m_previousHash = base.hash;
+        if (Result<void> scanned = scanRecords(head, head.seq - base.seq, progress); !scanned)
             return scanned.error();
         m_result.lastSequence = m_expected - 1;
-        if (Result<void> checked = checkHead(*head); !checked)
+        if (Result<void> checked = checkHead(head); !checked)
             return checked.error();
-        checkBase(*base);
-        if (Result<void> checked = checkStoredCheckpoints(base->seq); !checked)
+        checkBase(base);
+        if (Result<void> checked = checkStoredCheckpoints(base.seq); !checked)
             return checked.error();
         for (const AuditCheckpoint &held : m_verifier.m_held) {
-            if (Result<void> checked = checkHeldCheckpoint(held, base->seq); !checked)
+            if (Result<void> checked = checkHeldCheckpoint(held, base.seq); !checked)
                 return checked.error();
         }
         std::sort(
@@ -60,29 +59,44 @@ public:
 
     Result<AuditVerification> executeHeldOnly()
     {
-        Result<AuditChain::Position> base = AuditChain::base(m_tx);
-        if (!base)
-            return base.error();
-        Result<AuditChain::Position> head = AuditChain::head(m_tx);
-        if (!head)
-            return head.error();
+        Result<Ends> ends = readEnds();
+        if (!ends)
+            return ends.error();
+        const AuditChain::Position &base = ends->base;
+        const AuditChain::Position &head = ends->head;
         // The log ends at the chain's head, or before it when records at the end were deleted.
         Result<QVariant> last = m_tx.scalar(
-            QStringLiteral("SELECT max(seq) FROM audit_events WHERE seq <= ?"), {head->seq});
+            QStringLiteral("SELECT max(seq) FROM audit_events WHERE seq <= ?"), {head.seq});
         if (!last)
             return last.error();
         m_scanned = false;
-        m_expected = std::min(head->seq, last->isNull() ? base->seq : last->toLongLong()) + 1;
-        m_result.firstSequence = base->seq + 1;
+        m_expected = std::min(head.seq, last->isNull() ? base.seq : last->toLongLong()) + 1;
+        m_result.firstSequence = base.seq + 1;
         m_result.lastSequence = m_expected - 1;
         for (const AuditCheckpoint &held : m_verifier.m_held) {
-            if (Result<void> checked = checkHeldCheckpoint(held, base->seq); !checked)
+            if (Result<void> checked = checkHeldCheckpoint(held, base.seq); !checked)
                 return checked.error();
         }
         return m_result;
     }
 
 private:
+    // Where the chain starts (after any archived records) and where its head says it ends.
+    struct Ends {
+        AuditChain::Position base;
+        AuditChain::Position head;
+    };
+    Result<Ends> readEnds()
+    {
+        Result<AuditChain::Position> base = AuditChain::base(m_tx);
+        if (!base)
+            return base.error();
+        Result<AuditChain::Position> head = AuditChain::head(m_tx);
+        if (!head)
+            return head.error();
+        return Ends{*base, *head};
+    }
+
     void report(qint64 sequence, const char *kind, const QString &message)
     {
         m_result.problems.append({sequence, QString::fromLatin1(kind), message});
